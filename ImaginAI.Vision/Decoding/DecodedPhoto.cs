@@ -1,0 +1,37 @@
+using SkiaSharp;
+
+namespace ImaginAI.Vision.Decoding;
+
+/// <summary>Capture metadata read from EXIF; every field is optional.</summary>
+public sealed record PhotoMetadata(DateTimeOffset? TakenAt, double? Latitude, double? Longitude)
+{
+    public static readonly PhotoMetadata None = new(null, null, null);
+}
+
+/// <summary>What the header says, read without decoding pixels. Width and height are upright (after EXIF orientation).</summary>
+public sealed record PhotoHeader(string Format, int Width, int Height, int ExifOrientation);
+
+/// <summary>
+/// An upright, opaque RGBA bitmap (transparency composited on white) and what is known of the source file.
+/// The bitmap may be smaller than the original when a reduced-scale decode was asked for.
+/// </summary>
+public sealed class DecodedPhoto(SKBitmap bitmap, PhotoHeader header, PhotoMetadata metadata) : IDisposable
+{
+    public SKBitmap Bitmap { get; } = bitmap;
+    public PhotoHeader Header { get; } = header;
+    public PhotoMetadata Metadata { get; } = metadata;
+    public void Dispose() => Bitmap.Dispose();
+}
+
+/// <summary>Limits and hints for decoding.</summary>
+public sealed record DecodeOptions
+{
+    /// <summary>Files whose header claims more pixels than this are refused before any pixel is decoded.</summary>
+    public long MaxPixels { get; init; } = 100_000_000;
+
+    /// <summary>
+    /// When set, the decoder may decode at a reduced scale (JPEG DCT scaling) as long as the short side stays
+    /// at or above this many pixels. Null decodes at full size.
+    /// </summary>
+    public int? MinShortSide { get; init; }
+}
