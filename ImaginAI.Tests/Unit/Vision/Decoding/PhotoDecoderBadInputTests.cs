@@ -126,6 +126,30 @@ public class PhotoDecoderBadInputTests
         Assert.Equal(100, atLimit.Bitmap.Width);
     }
 
+    [Theory]
+    [InlineData("empty", PhotoDecodeError.Empty)]
+    [InlineData("text", PhotoDecodeError.NotAnImage)]
+    [InlineData("heic", PhotoDecodeError.Unsupported)]
+    [InlineData("jpeg-without-end", PhotoDecodeError.Truncated)]
+    [InlineData("png-bomb", PhotoDecodeError.TooManyPixels)]
+    public void ReadHeader_BadInput_RefusesWithTheSameReasonAsDecode(string kind, PhotoDecodeError reason)
+    {
+        var file = kind switch
+        {
+            "empty" => [],
+            "text" => TestImages.TextRenamedJpg(),
+            "heic" => TestImages.HeicLike(),
+            "jpeg-without-end" => TestImages.QuadrantsJpeg(64, 64)[..^2],
+            _ => TestImages.PngBomb(),
+        };
+
+        var headerError = Assert.Throws<PhotoDecodeException>(() => PhotoDecoder.ReadHeader(file));
+        var decodeError = Assert.Throws<PhotoDecodeException>(() => PhotoDecoder.Decode(file));
+
+        Assert.Equal(reason, headerError.Reason);
+        Assert.Equal(reason, decodeError.Reason);
+    }
+
     /// <summary>The process's peak resident set (VmHWM), which native allocations by the codec would raise.</summary>
     private static long PeakResidentBytes()
     {

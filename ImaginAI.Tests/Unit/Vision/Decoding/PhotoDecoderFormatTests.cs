@@ -41,6 +41,7 @@ public class PhotoDecoderFormatTests
         Assert.Equal((Width, Height), (photo.Bitmap.Width, photo.Bitmap.Height));
         Assert.Equal(SKColorType.Rgba8888, photo.Bitmap.ColorType);
         Assert.Equal(SKAlphaType.Opaque, photo.Bitmap.AlphaType);
+        Assert.Equal(Width * 4, photo.Bitmap.RowBytes);
         AssertQuadrants(photo.Bitmap);
     }
 
