@@ -224,17 +224,18 @@ public static class PhotoDecoder
     };
 
     /// <summary>
-    /// libjpeg fills a JPEG cut short with grey and may still report success, so the end-of-image marker is looked
-    /// for after the first scan starts. Searching only after the scan start keeps an embedded EXIF thumbnail's own
-    /// marker from hiding a cut; data appended after the marker (motion photos) is fine.
+    /// Lets the header check catch a JPEG cut short without decoding it. The end-of-image marker is looked for after
+    /// the first scan starts, so an embedded EXIF thumbnail's own marker cannot hide a cut; data appended after the
+    /// marker (motion photos) is fine. When the segments cannot be walked (stray bytes between them, which libjpeg
+    /// tolerates), the whole file is searched and the decoder's own incomplete-input report is the backstop.
     /// </summary>
     private static bool JpegHasEnd(ReadOnlySpan<byte> data)
     {
         var scanStart = JpegScanStart(data);
-        return scanStart > 0 && data[scanStart..].LastIndexOf([(byte)0xFF, (byte)0xD9]) >= 0;
+        return data[Math.Max(scanStart, 2)..].LastIndexOf([(byte)0xFF, (byte)0xD9]) >= 0;
     }
 
-    /// <summary>The offset of the first start-of-scan marker, walking the segment lengths from the start of the file.</summary>
+    /// <summary>The offset of the first start-of-scan marker, walking the segment lengths; -1 when the walk fails.</summary>
     private static int JpegScanStart(ReadOnlySpan<byte> data)
     {
         var position = 2;
