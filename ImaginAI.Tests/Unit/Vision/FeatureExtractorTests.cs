@@ -95,7 +95,7 @@ public class FeatureExtractorTests(ResNet18Fixture resNet18) : IClassFixture<Res
         canvas.Translate(0, upright.Width);
         canvas.RotateDegrees(-90);
         using var image = SKImage.FromBitmap(upright);
-        canvas.DrawImage(image, 0, 0);
+        canvas.DrawImage(image, 0, 0, SKSamplingOptions.Default);
         return rotated;
     }
 
