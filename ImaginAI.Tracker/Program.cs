@@ -8,6 +8,8 @@ using ImaginAI.Tracker.Projects;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Tracker.Vision;
 
+if (CliVerbs.IsVerb(args)) return await CliVerbs.RunAsync(args);
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = args,
