@@ -111,6 +111,22 @@ public sealed class PhotoUploadTests(UploadApp app) : IClassFixture<UploadApp>
     }
 
     [Fact]
+    public async Task Upload_BodyCutOffInsideTheFile_Returns400ProblemAndStoresNothing()
+    {
+        var projectId = await NewProjectAsync("Cut-off upload");
+        var head = Encoding.ASCII.GetBytes("--cut\r\nContent-Disposition: form-data; name=\"files\"; filename=\"aqua.jpg\"\r\n\r\n");
+        var content = new ByteArrayContent([.. head, .. RealPhotos.Read("Aqua.jpg")[..50_000]]);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=cut");
+
+        var response = await client.PostAsync($"/api/projects/{projectId}/photos", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(0, await PhotoRowsAsync(projectId));
+        Assert.Empty(Directory.GetFiles(Path.Combine(app.DataDirectory, "tmp")));
+    }
+
+    [Fact]
     public async Task Upload_UnknownProject_Returns404Problem()
     {
         var response = await app.UploadAsync(987654, [("a.jpg", RealPhotos.Read("Aqua.jpg"))], client: client);
