@@ -1,7 +1,10 @@
+using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Projects;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Vision.Decoding;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace ImaginAI.Tracker.Photos;
@@ -16,6 +19,9 @@ public static class PhotosApi
         services.AddSingleton<PhotoFileStore>();
         services.AddSingleton<ThumbnailService>();
         services.AddScoped<PhotoUploadService>();
+        // The upload API streams its multipart body itself; form binding elsewhere gets the same per-request cap.
+        services.AddOptions<FormOptions>().Configure<IOptions<StorageOptions>>((form, storage) =>
+            form.MultipartBodyLengthLimit = storage.Value.MaxUploadBytes * storage.Value.MaxFilesPerRequest);
         return services;
     }
 
