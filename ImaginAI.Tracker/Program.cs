@@ -1,3 +1,13 @@
+using ImaginAI.Tracker.Data;
+using ImaginAI.Tracker.Embedding;
+using ImaginAI.Tracker.Errors;
+using ImaginAI.Tracker.Health;
+using ImaginAI.Tracker.Matching;
+using ImaginAI.Tracker.Photos;
+using ImaginAI.Tracker.Projects;
+using ImaginAI.Tracker.Timeline;
+using ImaginAI.Tracker.Vision;
+
 if (CliVerbs.IsVerb(args)) return await CliVerbs.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -5,9 +15,23 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     Args = args,
     WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
 });
+builder.Services.AddTrackerErrors();
+builder.Services.AddTrackerData(builder.Configuration);
+builder.Services.AddVision(builder.Configuration);
+builder.Services.AddProjects();
+builder.Services.AddPhotos();
+builder.Services.AddEmbedding(builder.Configuration);
+builder.Services.AddMatching(builder.Configuration);
+builder.Services.AddTimeline();
+
 var app = builder.Build();
-app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
-app.Run();
+app.UseTrackerErrors();
+app.UseStaticFiles();
+app.MapProjectsApi();
+app.MapPhotosApi();
+app.MapTimeline();
+app.MapHealth();
+await app.RunAsync();
 return 0;
 
 public partial class Program;

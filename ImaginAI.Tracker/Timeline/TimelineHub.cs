@@ -1,0 +1,34 @@
+using ImaginAI.Tracker.Photos;
+using ImaginAI.Tracker.Projects;
+using Microsoft.AspNetCore.SignalR;
+
+namespace ImaginAI.Tracker.Timeline;
+
+/// <summary>
+/// What the server pushes to a project's watchers; each payload is the photo as GET /api/photos/{id} shows it.
+/// The method names are the message names on the wire, camelCase as the contract spells them: the .NET SignalR
+/// client matches handler names case-sensitively.
+/// </summary>
+public interface ITimelineClient
+{
+#pragma warning disable IDE1006 // wire names
+    Task photoAdded(PhotoJson photo);
+    /// <summary>Any change of status or milestone.</summary>
+    Task photoUpdated(PhotoJson photo);
+    /// <summary>The photo that gave its milestone its first photo.</summary>
+    Task milestoneReached(PhotoJson photo);
+#pragma warning restore IDE1006
+}
+
+public sealed class TimelineHub(ProjectRepository projects) : Hub<ITimelineClient>
+{
+    public static string GroupName(long projectId) => $"project:{projectId}";
+
+    public async Task JoinProject(long projectId)
+    {
+        if (!await projects.ExistsAsync(projectId)) throw new HubException($"There is no project {projectId}.");
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(projectId));
+    }
+
+    public Task LeaveProject(long projectId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(projectId));
+}
