@@ -9,6 +9,8 @@ using ImaginAI.Tracker.Timeline;
 using ImaginAI.Tracker.Vision;
 using ImaginAI.Tracker.Web;
 
+if (CliVerbs.IsVerb(args)) return await CliVerbs.RunAsync(args);
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = args,
