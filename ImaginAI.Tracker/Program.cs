@@ -7,6 +7,7 @@ using ImaginAI.Tracker.Photos;
 using ImaginAI.Tracker.Projects;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Tracker.Vision;
+using ImaginAI.Tracker.Web;
 
 if (CliVerbs.IsVerb(args)) return await CliVerbs.RunAsync(args);
 
@@ -23,6 +24,7 @@ builder.Services.AddPhotos();
 builder.Services.AddEmbedding(builder.Configuration);
 builder.Services.AddMatching(builder.Configuration);
 builder.Services.AddTimeline();
+builder.Services.AddTrackerPages();
 
 var app = builder.Build();
 app.UseTrackerErrors();
@@ -31,6 +33,7 @@ app.MapProjectsApi();
 app.MapPhotosApi();
 app.MapTimeline();
 app.MapHealth();
+app.MapTrackerPages();
 await app.RunAsync();
 return 0;
 

@@ -1,0 +1,15 @@
+using ImaginAI.Tracker.Projects;
+using ImaginAI.Tracker.Web;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ImaginAI.Tracker.Timeline;
+
+public sealed record TimelinePageModel(long ProjectId, string ProjectName);
+
+public sealed class TimelinePagesController(ProjectRepository projects) : Controller
+{
+    [HttpGet("/projects/{id:long}")]
+    public async Task<IActionResult> Timeline(long id) => await projects.GetByIdAsync(id) is { } project
+        ? View("Timeline", new TimelinePageModel(project.Id, project.Name))
+        : this.ProjectNotFound();
+}
