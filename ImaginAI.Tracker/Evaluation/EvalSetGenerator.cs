@@ -25,12 +25,15 @@ public sealed class EvalSetGenerator(int seed = 20261125, double openSetShare = 
 
     public sealed record Summary(int Scenes, int GalleryScenes, int OpenSetScenes, int Queries);
 
-    public Summary Generate(string sourceDirectory, string destination, TextWriter progress)
+    /// <summary>
+    /// Writes the set. Occluder patches are cut from the photos in <paramref name="occluderDirectory"/>, which must
+    /// show none of the scenes: a patch of another scene would be a true partial match, not an obstruction.
+    /// </summary>
+    public Summary Generate(string sourceDirectory, string occluderDirectory, string destination, TextWriter progress)
     {
-        var sources = Directory.GetFiles(sourceDirectory)
-            .Where(f => f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase)
-                        || f.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".webp", StringComparison.OrdinalIgnoreCase))
-            .Order(StringComparer.Ordinal).ToList();
+        var sources = Images(sourceDirectory);
+        var occluders = Images(occluderDirectory);
+        if (occluders.Count == 0) throw new InvalidOperationException($"No occluder photos in {occluderDirectory}.");
         if (sources.Count < 3) throw new InvalidOperationException($"Need at least 3 photos in {sourceDirectory}, found {sources.Count}.");
 
         var random = new Random(seed);
@@ -48,8 +51,8 @@ public sealed class EvalSetGenerator(int seed = 20261125, double openSetShare = 
             var scene = (i + 1).ToString("D4", CultureInfo.InvariantCulture);
             var sourceName = Path.GetFileName(sources[i]);
             using var reference = LoadResized(sources[i], ReferenceLongSide);
-            // Occluders cut from another scene stand in for a truck or scaffolding in front of the spot.
-            using var other = LoadResized(sources[(i + 1) % sources.Count], ReferenceLongSide);
+            // A patch of an unrelated photo stands in for a truck or scaffolding in front of the spot.
+            using var other = LoadResized(occluders[i % occluders.Count], ReferenceLongSide);
             var sceneRandom = new Random(seed * 31 + i);
 
             if (!openSet.Contains(i))
@@ -73,6 +76,12 @@ public sealed class EvalSetGenerator(int seed = 20261125, double openSetShare = 
         }
         return new Summary(sources.Count, sources.Count - openSetCount, openSetCount, queries);
     }
+
+    private static List<string> Images(string directory) =>
+        Directory.GetFiles(directory)
+            .Where(f => f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase)
+                        || f.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".webp", StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal).ToList();
 
     private static (SKBitmap Bitmap, int Quality) Revisit(string transform, SKBitmap reference, SKBitmap other, Random random) => transform switch
     {
@@ -186,7 +195,8 @@ public sealed class EvalSetGenerator(int seed = 20261125, double openSetShare = 
         else
         {
             using var image = SKImage.FromBitmap(patchSource);
-            var from = SKRect.Create((patchSource.Width - width) / 2, (patchSource.Height - height) / 2, width, height);
+            var from = SKRect.Create((float)(random.NextDouble() * Math.Max(0, patchSource.Width - width)),
+                                     (float)(random.NextDouble() * Math.Max(0, patchSource.Height - height)), width, height);
             canvas.DrawImage(image, from, rect, new SKSamplingOptions(SKFilterMode.Linear));
         }
         canvas.Flush();

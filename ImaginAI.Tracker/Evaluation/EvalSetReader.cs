@@ -25,7 +25,7 @@ public static partial class EvalSetReader
 
     public static EvalSet Read(string directory)
     {
-        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"The evaluation folder {directory} does not exist.");
+        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"The evaluation folder {Path.GetFullPath(directory)} does not exist.");
         var gallery = Path.Combine(directory, "gallery");
         var queries = Path.Combine(directory, "queries");
         EvalSet set;

@@ -35,9 +35,14 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
         var bitmap = photo.Bitmap;
         var scale = Math.Min(1.0, (double)Options.MaxSide / Math.Max(bitmap.Width, bitmap.Height));
         using var gray = ToGray(bitmap, scale);
-        using var orb = ORB.Create(Options.MaxFeatures);
+        // Local contrast equalisation and a low FAST threshold find corners in dark, hazy or smooth scenes
+        // (clouds, dusk) where plain ORB finds almost none.
+        using var clahe = Cv2.CreateCLAHE(2.0, new Size(8, 8));
+        using var equalised = new Mat();
+        clahe.Apply(gray, equalised);
+        using var orb = ORB.Create(Options.MaxFeatures, fastThreshold: Options.FastThreshold);
         var descriptors = new Mat();
-        orb.DetectAndCompute(gray, null, out var keypoints, descriptors);
+        orb.DetectAndCompute(equalised, null, out var keypoints, descriptors);
         return new PhotoKeypoints(bitmap.Width, bitmap.Height, scale, keypoints, descriptors);
     }
 
@@ -60,16 +65,21 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
 
         using var matcher = new BFMatcher(NormTypes.Hamming);
         var knn = matcher.KnnMatch(a.Descriptors, b.Descriptors, 2);
-        var good = new List<DMatch>(knn.Length);
-        foreach (var pair in knn)
-            if (pair.Length == 2 && pair[0].Distance < Options.RatioTest * pair[1].Distance) good.Add(pair[0]);
+        // Ratio test, then one match per keypoint of B: many-to-one matches let a homography collapse a whole photo
+        // onto a few points and count them all as inliers.
+        var good = knn
+            .Where(pair => pair.Length == 2 && pair[0].Distance < Options.RatioTest * pair[1].Distance)
+            .Select(pair => pair[0])
+            .GroupBy(m => m.TrainIdx)
+            .Select(g => g.MinBy(m => m.Distance))
+            .ToList();
 
         var pointsA = good.Select(m => a.Keypoints[m.QueryIdx].Pt).ToArray();
         var pointsB = good.Select(m => b.Keypoints[m.TrainIdx].Pt).ToArray();
         var inlierMask = new bool[good.Count];
         double[]? homography = null;
         if (good.Count >= MinMatchesForHomography)
-            homography = FitHomography(pointsA, pointsB, inlierMask, a.Scale, b.Scale);
+            homography = FitHomography(pointsA, pointsB, inlierMask, a, b);
 
         var pairs = new KeypointPair[good.Count];
         for (var i = 0; i < good.Count; i++)
@@ -87,14 +97,20 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
         };
     }
 
-    private double[]? FitHomography(Point2f[] pointsA, Point2f[] pointsB, bool[] inlierMask, double scaleA, double scaleB)
+    private double[]? FitHomography(Point2f[] pointsA, Point2f[] pointsB, bool[] inlierMask, PhotoKeypoints a, PhotoKeypoints b)
     {
+        var (scaleA, scaleB) = (a.Scale, b.Scale);
         using var mask = new Mat();
         using var h = Cv2.FindHomography(
             pointsA.Select(p => new Point2d(p.X, p.Y)), pointsB.Select(p => new Point2d(p.X, p.Y)),
             HomographyMethods.USAC_MAGSAC, Options.ReprojectionThreshold, mask, 2000, 0.995);
         if (h.Empty() || mask.Empty()) return null;
         for (var i = 0; i < inlierMask.Length; i++) inlierMask[i] = mask.At<byte>(i) != 0;
+        if (!Plausible(pointsA, pointsB, inlierMask, a, b))
+        {
+            Array.Clear(inlierMask);
+            return null;
+        }
 
         // Working-scale H maps a*scaleA to b*scaleB; in full-size pixels that is diag(1/scaleB) · H · diag(scaleA).
         var full = new double[9];
@@ -105,6 +121,24 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
         if (Math.Abs(norm) < 1e-12) return null;
         for (var i = 0; i < 9; i++) full[i] /= norm;
         return full;
+    }
+
+    // A real change of viewpoint maps a spread of points onto a spread of points. Inliers bunched into a clump or
+    // along a line in either photo are a repeated texture or noise agreeing by chance, not the same place.
+    private bool Plausible(Point2f[] pointsA, Point2f[] pointsB, bool[] inlierMask, PhotoKeypoints a, PhotoKeypoints b)
+    {
+        var inA = pointsA.Where((_, i) => inlierMask[i]).ToArray();
+        var inB = pointsB.Where((_, i) => inlierMask[i]).ToArray();
+        if (inA.Length < MinMatchesForHomography) return false;
+        return HullShare(inA, a) >= Options.MinInlierSpread && HullShare(inB, b) >= Options.MinInlierSpread;
+    }
+
+    // Area of the points' convex hull as a share of the photo's area (both at working scale).
+    private static double HullShare(Point2f[] points, PhotoKeypoints photo)
+    {
+        var hull = Cv2.ConvexHull(points);
+        var photoArea = photo.Width * photo.Scale * photo.Height * photo.Scale;
+        return Cv2.ContourArea(hull) / photoArea;
     }
 
     private static Mat ToGray(SKBitmap bitmap, double scale)
