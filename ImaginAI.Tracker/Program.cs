@@ -1,3 +1,5 @@
+if (CliVerbs.IsVerb(args)) return await CliVerbs.RunAsync(args);
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = args,
@@ -6,5 +8,6 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 var app = builder.Build();
 app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
 app.Run();
+return 0;
 
 public partial class Program;
