@@ -14,8 +14,7 @@ public static class EvalVerb
     public const string Usage =
         "usage: eval DIR [--model M] [--backend B] [--threshold T] [--min-margin M] [--min-inliers N] [--candidates K] [--no-verify] [--whiten D] [--json FILE] [--evidence FILE]";
 
-    /// <param name="args">The arguments after the verb.</param>
-    /// <param name="vision">The configured vision options; --model and --backend override them.</param>
+    // args are those after the verb; --model and --backend override the configured vision options.
     public static Task<int> RunAsync(string[] args, VisionOptions vision, TextWriter output, TextWriter error)
     {
         string? directory = null, model = null, backend = null, json = null, evidence = null;
@@ -81,7 +80,7 @@ public static class EvalVerb
         }
     }
 
-    /// <param name="args">The arguments after the verb: scene photos, occluder photos, destination.</param>
+    // args are those after the verb: scene photos folder, occluder photos folder, destination.
     public static Task<int> MakeEvalSetAsync(string[] args, TextWriter output, TextWriter error)
     {
         if (args.Length != 3)
