@@ -159,10 +159,10 @@ public sealed record EvalReport(
         Row("CNN cosine", Retrieval);
         if (VerifiedRetrieval is not null) Row("CNN + verification", VerifiedRetrieval);
         sb.AppendLine();
-        sb.AppendLine("decision rule                                         correct  closed  open-set  false-match  wrong-milestone  settings");
+        sb.AppendLine("decision rule                                             correct  closed  open-set  false-match  wrong-milestone  settings");
         foreach (var r in Rules)
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"{r.Rule,-52} {P(r.Summary.Accuracy),7}  {P(r.Summary.ClosedSetAccuracy),6}  {P(r.Summary.OpenSetAccuracy),8}  {P(r.Summary.FalseMatchRate),11}  {P(r.Summary.WrongMilestoneRate),15}  {r.Settings}");
+                $"{r.Rule,-56} {P(r.Summary.Accuracy),7}  {P(r.Summary.ClosedSetAccuracy),6}  {P(r.Summary.OpenSetAccuracy),8}  {P(r.Summary.FalseMatchRate),11}  {P(r.Summary.WrongMilestoneRate),15}  {r.Settings}");
         if (PerTransform.Count > 1)
         {
             sb.AppendLine();

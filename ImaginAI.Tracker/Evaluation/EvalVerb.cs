@@ -7,12 +7,12 @@ namespace ImaginAI.Tracker.Evaluation;
 
 /// <summary>
 /// `eval DIR [--model M] [--backend B] [--threshold T] [--min-margin M] [--min-inliers N] [--candidates K]
-/// [--no-verify] [--whiten D] [--json FILE] [--evidence FILE]` and the hidden `make-eval-set SCENES OCCLUDERS DEST`.
+/// [--no-verify] [--verify-side PX] [--whiten D] [--json FILE] [--evidence FILE]` and the hidden `make-eval-set SCENES OCCLUDERS DEST`.
 /// </summary>
 public static class EvalVerb
 {
     public const string Usage =
-        "usage: eval DIR [--model M] [--backend B] [--threshold T] [--min-margin M] [--min-inliers N] [--candidates K] [--no-verify] [--whiten D] [--json FILE] [--evidence FILE]";
+        "usage: eval DIR [--model M] [--backend B] [--threshold T] [--min-margin M] [--min-inliers N] [--candidates K] [--no-verify] [--verify-side PX] [--whiten D] [--json FILE] [--evidence FILE]";
 
     // args are those after the verb; --model and --backend override the configured vision options.
     public static Task<int> RunAsync(string[] args, VisionOptions vision, TextWriter output, TextWriter error)
@@ -20,6 +20,7 @@ public static class EvalVerb
         string? directory = null, model = null, backend = null, json = null, evidence = null;
         var rule = new MatchRuleSettings();
         var options = new EvalRunOptions();
+        var verification = new VerificationOptions();
         try
         {
             for (var i = 0; i < args.Length; i++)
@@ -36,6 +37,7 @@ public static class EvalVerb
                     case "--min-inliers": rule = rule with { MinInliers = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) }; break;
                     case "--candidates": options = options with { VerifiedCandidates = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) }; break;
                     case "--no-verify": options = options with { Verify = false }; break;
+                    case "--verify-side": verification = verification with { MaxSide = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) }; break;
                     case "--whiten": options = options with { WhitenDims = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) }; break;
                     case var a when a.StartsWith("--", StringComparison.Ordinal): throw new ArgumentException($"Unknown option {a}.");
                     default: directory = directory is null ? args[i] : throw new ArgumentException($"Unexpected argument {args[i]}."); break;
@@ -60,7 +62,7 @@ public static class EvalVerb
             vision.Backend = backend ?? vision.Backend;
             using var extractor = VisionEngine.Create(vision);
             output.WriteLine($"evaluating {set.Queries.Count} queries against {set.Gallery.Count} gallery photos with {extractor.Model.Id}");
-            var report = new EvalRunner(extractor, new KeypointVerifier(), output).Run(set, options with { Rule = rule });
+            var report = new EvalRunner(extractor, new KeypointVerifier(verification), output).Run(set, options with { Rule = rule });
             output.Write(report.ToTable());
             json ??= FromCallerDirectory(Path.Combine("bench-results", $"eval-{Path.GetFileName(directory.TrimEnd('/'))}.json"));
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(json))!);

@@ -7,9 +7,9 @@ public sealed record MilestoneCandidate(long MilestoneId, float Score, int? Inli
 /// <summary>A project's matching settings, as a manager tunes them.</summary>
 public sealed record MatchRuleSettings
 {
-    // Defaults measured on the public evaluation set (docs/BENCHMARKS.md, "Match quality"): unrelated photos gave at
-    // most 8 inliers and true revisits either 0 (no keypoints survived) or at least 22; without verification, a margin
-    // of 0.20 keeps false matches at 2.3% where a bare threshold needs 0.80 and loses five more points of accuracy.
+    // Defaults measured on the public evaluation set (docs/BENCHMARKS.md, "Match quality"): unrelated photos gave
+    // 0 inliers and true revisits 0 (nothing survived an occluder), one 10, else at least 34; without verification, a
+    // margin of 0.20 keeps false matches at 2.3% where a bare threshold needs 0.80 and loses five more points.
 
     /// <summary>The CNN score a milestone needs when the decision rests on the CNN score alone.</summary>
     public float Threshold { get; init; } = 0.60f;

@@ -4,7 +4,7 @@ namespace ImaginAI.Vision.Verification;
 public sealed record VerificationOptions
 {
     /// <summary>Photos are downscaled so that their longer side is at most this many pixels before features are found.</summary>
-    public int MaxSide { get; init; } = 1024;
+    public int MaxSide { get; init; } = 768;
 
     /// <summary>How many ORB keypoints to keep per photo.</summary>
     public int MaxFeatures { get; init; } = 2000;
