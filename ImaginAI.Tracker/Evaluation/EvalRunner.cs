@@ -20,6 +20,11 @@ public sealed record EvalRunOptions
     /// <summary>When above 0, CNN vectors are PCA-whitened to this many dimensions, learned from all the set's photos
     /// (labels unused: a project's own photos).</summary>
     public int WhitenDims { get; init; }
+
+    /// <summary>Multi-crop: each gallery photo also gets the vectors of its four corner and centre crops (2/3 of
+    /// each side), and a query's score for it is the best over them, so a revisit that shows part of the reference
+    /// meets a vector of just that part.</summary>
+    public bool GalleryCrops { get; init; }
 }
 
 /// <summary>
@@ -28,7 +33,7 @@ public sealed record EvalRunOptions
 /// </summary>
 public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier verifier, TextWriter progress)
 {
-    private sealed record Prepared(float[] Vector, PhotoKeypoints? Keypoints);
+    private sealed record Prepared(float[] Vector, PhotoKeypoints? Keypoints, float[][] CropVectors);
 
     public EvalReport Run(EvalSet set, EvalRunOptions options)
     {
@@ -43,11 +48,12 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
             timing[0].Stop();
             timing[1].Start();
             var vector = extractor.Extract(photo).Values;
+            var crops = options.GalleryCrops && i < set.Gallery.Count ? CropVectors(photo) : [];
             timing[1].Stop();
             timing[2].Start();
             var keypoints = verify ? verifier.Describe(photo) : null;
             timing[2].Stop();
-            prepared[i] = new Prepared(vector, keypoints);
+            prepared[i] = new Prepared(vector, keypoints, crops);
             if ((i + 1) % 50 == 0 || i + 1 == all.Count) progress.WriteLine($"  prepared {i + 1}/{all.Count} photos");
         }
 
@@ -55,7 +61,12 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
         {
             var whitening = PcaWhitening.Learn(prepared.Select(p => p.Vector).ToList(), options.WhitenDims);
             progress.WriteLine($"  PCA-whitened to {whitening.Dims} dimensions, learned from {prepared.Length} photos");
-            for (var i = 0; i < prepared.Length; i++) prepared[i] = prepared[i] with { Vector = whitening.Apply(prepared[i].Vector) };
+            for (var i = 0; i < prepared.Length; i++)
+                prepared[i] = prepared[i] with
+                {
+                    Vector = whitening.Apply(prepared[i].Vector),
+                    CropVectors = prepared[i].CropVectors.Select(whitening.Apply).ToArray(),
+                };
         }
         var gallery = prepared.Take(set.Gallery.Count).ToArray();
         var verifyTime = new Stopwatch();
@@ -64,7 +75,7 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
         for (var q = 0; q < set.Queries.Count; q++)
         {
             var query = prepared[set.Gallery.Count + q];
-            var scores = gallery.Select(g => Dot(query.Vector, g.Vector)).ToArray();
+            var scores = gallery.Select(g => g.CropVectors.Select(c => Dot(query.Vector, c)).Append(Dot(query.Vector, g.Vector)).Max()).ToArray();
             var ranked = Enumerable.Range(0, gallery.Length).OrderByDescending(i => scores[i]).ToList();
             var milestones = ranked
                 .GroupBy(i => set.Gallery[i].Scene)
@@ -94,6 +105,30 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
             (timing.Sum(t => t.Elapsed.TotalMilliseconds) + verifyTime.Elapsed.TotalMilliseconds) / photos);
         return EvalReport.Build(set, extractor.Model.Id, verify, verify ? null : KeypointVerifier.UnavailableReason ?? "disabled with --no-verify",
                                 evidence, options, timingReport);
+    }
+
+    private float[][] CropVectors(DecodedPhoto photo)
+    {
+        var (width, height) = (photo.Bitmap.Width, photo.Bitmap.Height);
+        var (cropWidth, cropHeight) = (width * 2 / 3, height * 2 / 3);
+        (int X, int Y)[] corners = [(0, 0), (width - cropWidth, 0), (0, height - cropHeight), (width - cropWidth, height - cropHeight),
+                                    ((width - cropWidth) / 2, (height - cropHeight) / 2)];
+        var crops = new List<DecodedPhoto>();
+        try
+        {
+            foreach (var (x, y) in corners)
+            {
+                var subset = new SkiaSharp.SKBitmap();
+                if (!photo.Bitmap.ExtractSubset(subset, SkiaSharp.SKRectI.Create(x, y, cropWidth, cropHeight)))
+                    throw new InvalidOperationException("Could not crop the gallery photo.");
+                crops.Add(new DecodedPhoto(subset, photo.Header, photo.Metadata));
+            }
+            return extractor.ExtractBatch(crops).Select(v => v.Values).ToArray();
+        }
+        finally
+        {
+            foreach (var crop in crops) crop.Dispose();
+        }
     }
 
     private static float Dot(float[] a, float[] b) => System.Numerics.Tensors.TensorPrimitives.Dot(a, b);

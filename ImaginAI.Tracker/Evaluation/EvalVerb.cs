@@ -7,12 +7,12 @@ namespace ImaginAI.Tracker.Evaluation;
 
 /// <summary>
 /// `eval DIR [--model M] [--backend B] [--threshold T] [--min-margin M] [--min-inliers N] [--candidates K]
-/// [--no-verify] [--verify-side PX] [--whiten D] [--json FILE] [--evidence FILE]` and the hidden `make-eval-set SCENES OCCLUDERS DEST`.
+/// [--no-verify] [--verify-side PX] [--whiten D] [--gallery-crops] [--json FILE] [--evidence FILE]` and the hidden `make-eval-set SCENES OCCLUDERS DEST`.
 /// </summary>
 public static class EvalVerb
 {
     public const string Usage =
-        "usage: eval DIR [--model M] [--backend B] [--threshold T] [--min-margin M] [--min-inliers N] [--candidates K] [--no-verify] [--verify-side PX] [--whiten D] [--json FILE] [--evidence FILE]";
+        "usage: eval DIR [--model M] [--backend B] [--threshold T] [--min-margin M] [--min-inliers N] [--candidates K] [--no-verify] [--verify-side PX] [--whiten D] [--gallery-crops] [--json FILE] [--evidence FILE]";
 
     // args are those after the verb; --model and --backend override the configured vision options.
     public static Task<int> RunAsync(string[] args, VisionOptions vision, TextWriter output, TextWriter error)
@@ -37,6 +37,7 @@ public static class EvalVerb
                     case "--min-inliers": rule = rule with { MinInliers = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) }; break;
                     case "--candidates": options = options with { VerifiedCandidates = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) }; break;
                     case "--no-verify": options = options with { Verify = false }; break;
+                    case "--gallery-crops": options = options with { GalleryCrops = true }; break;
                     case "--verify-side": verification = verification with { MaxSide = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) }; break;
                     case "--whiten": options = options with { WhitenDims = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) }; break;
                     case var a when a.StartsWith("--", StringComparison.Ordinal): throw new ArgumentException($"Unknown option {a}.");
