@@ -11,6 +11,8 @@ public static class CliVerbs
     {
         ["embed"] = args => Task.FromResult(EmbedVerb.Run(args, LoadVisionOptions())),
         ["bench"] = args => Task.FromResult(BenchVerb.Run(args, LoadVisionOptions())),
+        ["eval"] = args => Evaluation.EvalVerb.RunAsync(args, LoadVisionOptions(), Console.Out, Console.Error),
+        ["make-eval-set"] = args => Evaluation.EvalVerb.MakeEvalSetAsync(args, Console.Out, Console.Error),
     };
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);

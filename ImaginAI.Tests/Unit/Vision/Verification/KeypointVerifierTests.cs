@@ -1,0 +1,149 @@
+using ImaginAI.Tests.Support;
+using ImaginAI.Vision.Decoding;
+using ImaginAI.Vision.Verification;
+using SkiaSharp;
+
+namespace ImaginAI.Tests.Unit.Vision.Verification;
+
+public class KeypointVerifierTests
+{
+    private static readonly KeypointVerifier Verifier = new();
+
+    // The tracker accepts a milestone on geometric evidence at this many inliers.
+    private static readonly int AcceptedInliers = new ImaginAI.Tracker.Matching.MatchRuleSettings().MinInliers;
+
+    [Fact]
+    public void IsAvailable_WithLibgtkInstalled_IsTrueAndGivesNoReason()
+    {
+        Assert.True(KeypointVerifier.IsAvailable, KeypointVerifier.UnavailableReason);
+        Assert.Null(KeypointVerifier.UnavailableReason);
+    }
+
+    [Fact]
+    public void Verify_RevisitWarpedCroppedAndReexposed_AcceptsWithAHomographyThatMapsTheScene()
+    {
+        using var original = Decode("Garden.jpg");
+        // The revisit: a step to the side (perspective), closer (crop), darker and warmer (exposure/white balance).
+        var view = SKMatrix.CreateScale(1.25f, 1.25f).PostConcat(SKMatrix.CreateTranslation(-60, -40));
+        view.Persp0 = 0.00012f;
+        using var revisit = Revisit(original.Bitmap, view);
+
+        var result = Verifier.Verify(original, revisit);
+
+        Assert.True(result.Available);
+        Assert.True(result.Inliers >= AcceptedInliers * 5, $"only {result.Inliers} inliers of {result.Matches} matches");
+        Assert.NotNull(result.Homography);
+        // The fitted homography must send a point of the original where the revisit shows it.
+        var (x, y) = (original.Bitmap.Width * 0.5f, original.Bitmap.Height * 0.5f);
+        var expected = view.MapPoint(x, y);
+        var actual = Apply(result.Homography!, x, y);
+        Assert.InRange(Distance(expected, actual), 0, 6);
+        Assert.All(result.Pairs, p => Assert.InRange(p.AX, 0, original.Bitmap.Width));
+        Assert.Equal(result.Inliers, result.Pairs.Count(p => p.IsInlier));
+    }
+
+    [Fact]
+    public void Verify_DifferentSceneWithTheSameColourLayout_Rejects()
+    {
+        // Two different meadows: green, bright, the same layout of colour. A CNN sees them as alike; the geometry must not.
+        using var meadow = Decode("GreenMeadow.jpg");
+        using var blinds = Decode("Blinds.jpg");
+        Assert.InRange(MeanColourDistance(meadow.Bitmap, blinds.Bitmap), 0, 60);
+
+        var result = Verifier.Verify(meadow, blinds);
+
+        Assert.True(result.Available);
+        Assert.True(result.Inliers < AcceptedInliers, $"{result.Inliers} inliers between two different places");
+    }
+
+    [Fact]
+    public void Verify_DifferentSceneRecolouredToMatch_Rejects()
+    {
+        // A different photo given the first one's exposure and colour cast: colour statistics agree, places do not.
+        using var flower = Decode("YellowFlower.jpg");
+        using var other = Decode("FreshFlower.jpg");
+        using var recoloured = MatchMeanColour(other.Bitmap, flower.Bitmap);
+        using var recolouredPhoto = new DecodedPhoto(recoloured, other.Header, PhotoMetadata.None);
+        Assert.InRange(MeanColourDistance(flower.Bitmap, recoloured), 0, 8);
+
+        var result = Verifier.Verify(flower, recolouredPhoto);
+
+        Assert.True(result.Inliers < AcceptedInliers, $"{result.Inliers} inliers between two different places");
+    }
+
+    [Fact]
+    public void Describe_ThenVerifyManyTimes_GivesTheSameResultAsVerifyingPhotos()
+    {
+        using var original = Decode("Wood.jpg");
+        using var revisit = Revisit(original.Bitmap, SKMatrix.CreateRotationDegrees(4, original.Bitmap.Width / 2f, original.Bitmap.Height / 2f));
+        using var a = Verifier.Describe(original)!;
+        using var b = Verifier.Describe(revisit)!;
+
+        var first = Verifier.Verify(a, b);
+        var second = Verifier.Verify(a, b);
+
+        Assert.True(first.Inliers >= AcceptedInliers, $"{first.Inliers} inliers for a 4 degree rotation");
+        Assert.Equal(first.Matches, second.Matches);
+    }
+
+    private static DecodedPhoto Decode(string name) => PhotoDecoder.Decode(RealPhotos.Read(name));
+
+    private static DecodedPhoto Revisit(SKBitmap source, SKMatrix view)
+    {
+        var bitmap = new SKBitmap(new SKImageInfo(source.Width, source.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(bitmap))
+        using (var image = SKImage.FromBitmap(source))
+        using (var exposure = SKColorFilter.CreateColorMatrix([0.75f, 0, 0, 0, 0, 0, 0.65f, 0, 0, 0, 0, 0, 0.5f, 0, 0, 0, 0, 0, 1, 0]))
+        using (var paint = new SKPaint { ColorFilter = exposure })
+        {
+            canvas.Clear(SKColors.Black);
+            canvas.SetMatrix(view);
+            canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKFilterMode.Linear), paint);
+        }
+        var encoded = bitmap.Encode(SKEncodedImageFormat.Jpeg, 80).ToArray();
+        bitmap.Dispose();
+        return PhotoDecoder.Decode(encoded);
+    }
+
+    private static SKBitmap MatchMeanColour(SKBitmap source, SKBitmap target)
+    {
+        var (sr, sg, sb) = MeanColour(source);
+        var (tr, tg, tb) = MeanColour(target);
+        var result = new SKBitmap(new SKImageInfo(source.Width, source.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using var canvas = new SKCanvas(result);
+        using var filter = SKColorFilter.CreateColorMatrix([tr / sr, 0, 0, 0, 0, 0, tg / sg, 0, 0, 0, 0, 0, tb / sb, 0, 0, 0, 0, 0, 1, 0]);
+        using var paint = new SKPaint { ColorFilter = filter };
+        using var image = SKImage.FromBitmap(source);
+        canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKFilterMode.Linear), paint);
+        return result;
+    }
+
+    private static (float R, float G, float B) MeanColour(SKBitmap bitmap)
+    {
+        using var small = bitmap.Resize(new SKImageInfo(64, 64, SKColorType.Rgba8888, SKAlphaType.Premul), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear))!;
+        double r = 0, g = 0, b = 0;
+        for (var y = 0; y < 64; y++)
+            for (var x = 0; x < 64; x++)
+            {
+                var c = small.GetPixel(x, y);
+                r += c.Red; g += c.Green; b += c.Blue;
+            }
+        const double n = 64 * 64;
+        return ((float)(r / n), (float)(g / n), (float)(b / n));
+    }
+
+    private static double MeanColourDistance(SKBitmap a, SKBitmap b)
+    {
+        var (ar, ag, ab) = MeanColour(a);
+        var (br, bg, bb) = MeanColour(b);
+        return Math.Sqrt((ar - br) * (ar - br) + (ag - bg) * (ag - bg) + (ab - bb) * (ab - bb));
+    }
+
+    private static SKPoint Apply(double[] h, float x, float y)
+    {
+        var w = h[6] * x + h[7] * y + h[8];
+        return new SKPoint((float)((h[0] * x + h[1] * y + h[2]) / w), (float)((h[3] * x + h[4] * y + h[5]) / w));
+    }
+
+    private static double Distance(SKPoint a, SKPoint b) => Math.Sqrt((a.X - b.X) * (a.X - b.X) + (a.Y - b.Y) * (a.Y - b.Y));
+}

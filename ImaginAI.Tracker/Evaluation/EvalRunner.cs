@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using ImaginAI.Tracker.Matching;
+using ImaginAI.Vision;
+using ImaginAI.Vision.Decoding;
+using ImaginAI.Vision.Verification;
+
+namespace ImaginAI.Tracker.Evaluation;
+
+/// <summary>How an evaluation runs: which decision settings to report and how many candidates to verify.</summary>
+public sealed record EvalRunOptions
+{
+    public MatchRuleSettings Rule { get; init; } = new();
+
+    /// <summary>Milestones, best CNN score first, whose best reference is verified against each query.</summary>
+    public int VerifiedCandidates { get; init; } = 3;
+
+    /// <summary>False runs the CNN-only decision (as on a machine without libgtk-3-0).</summary>
+    public bool Verify { get; init; } = true;
+
+    /// <summary>When above 0, CNN vectors are PCA-whitened to this many dimensions, learned from all the set's photos
+    /// (labels unused: a project's own photos).</summary>
+    public int WhitenDims { get; init; }
+
+    /// <summary>Multi-crop: each gallery photo also gets the vectors of its four corner and centre crops (2/3 of
+    /// each side), and a query's score for it is the best over them, so a revisit that shows part of the reference
+    /// meets a vector of just that part.</summary>
+    public bool GalleryCrops { get; init; }
+}
+
+/// <summary>
+/// Runs a labelled set through the real pipeline (decode, embed, optionally describe and verify) once, then scores
+/// retrieval and several decision rules on the recorded evidence.
+/// </summary>
+public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier verifier, TextWriter progress)
+{
+    private sealed record Prepared(float[] Vector, PhotoKeypoints? Keypoints, float[][] CropVectors);
+
+    public EvalReport Run(EvalSet set, EvalRunOptions options)
+    {
+        var verify = options.Verify && KeypointVerifier.IsAvailable;
+        var timing = new Stopwatch[3].Select(_ => new Stopwatch()).ToArray(); // decode, embed, describe
+        var all = set.Gallery.Concat(set.Queries).ToList();
+        var prepared = new Prepared[all.Count];
+        for (var i = 0; i < all.Count; i++)
+        {
+            timing[0].Start();
+            using var photo = PhotoDecoder.Decode(File.ReadAllBytes(all[i].Path));
+            timing[0].Stop();
+            timing[1].Start();
+            var vector = extractor.Extract(photo).Values;
+            var crops = options.GalleryCrops && i < set.Gallery.Count ? CropVectors(photo) : [];
+            timing[1].Stop();
+            timing[2].Start();
+            var keypoints = verify ? verifier.Describe(photo) : null;
+            timing[2].Stop();
+            prepared[i] = new Prepared(vector, keypoints, crops);
+            if ((i + 1) % 50 == 0 || i + 1 == all.Count) progress.WriteLine($"  prepared {i + 1}/{all.Count} photos");
+        }
+
+        if (options.WhitenDims > 0)
+        {
+            var whitening = PcaWhitening.Learn(prepared.Select(p => p.Vector).ToList(), options.WhitenDims);
+            progress.WriteLine($"  PCA-whitened to {whitening.Dims} dimensions, learned from {prepared.Length} photos");
+            for (var i = 0; i < prepared.Length; i++)
+                prepared[i] = prepared[i] with
+                {
+                    Vector = whitening.Apply(prepared[i].Vector),
+                    CropVectors = prepared[i].CropVectors.Select(whitening.Apply).ToArray(),
+                };
+        }
+        var gallery = prepared.Take(set.Gallery.Count).ToArray();
+        var verifyTime = new Stopwatch();
+        var verifications = 0;
+        var evidence = new List<QueryEvidence>(set.Queries.Count);
+        for (var q = 0; q < set.Queries.Count; q++)
+        {
+            var query = prepared[set.Gallery.Count + q];
+            var scores = gallery.Select(g => g.CropVectors.Select(c => Dot(query.Vector, c)).Append(Dot(query.Vector, g.Vector)).Max()).ToArray();
+            var ranked = Enumerable.Range(0, gallery.Length).OrderByDescending(i => scores[i]).ToList();
+            var milestones = ranked
+                .GroupBy(i => set.Gallery[i].Scene)
+                .Select(g => new MilestoneEvidence(g.Key, scores[g.First()], g.First(), null))
+                .ToList(); // groups keep rank order, so the first of each is the milestone's best reference
+            for (var m = 0; verify && m < Math.Min(options.VerifiedCandidates, milestones.Count); m++)
+            {
+                verifyTime.Start();
+                var result = verifier.Verify(query.Keypoints!, gallery[milestones[m].BestReference].Keypoints!);
+                verifyTime.Stop();
+                verifications++;
+                milestones[m] = milestones[m] with { Inliers = result.Inliers };
+            }
+            var queryImage = set.Queries[q];
+            evidence.Add(new QueryEvidence(queryImage.Path, queryImage.Scene, set.GalleryScenes.Contains(queryImage.Scene),
+                queryImage.Transform, ranked.Select(i => set.Gallery[i].Scene).ToList(), milestones));
+        }
+        foreach (var p in prepared) p.Keypoints?.Dispose();
+
+        var photos = all.Count;
+        var timingReport = new EvalTiming(
+            photos,
+            timing[0].Elapsed.TotalMilliseconds / photos,
+            timing[1].Elapsed.TotalMilliseconds / photos,
+            timing[2].Elapsed.TotalMilliseconds / photos,
+            verifications == 0 ? 0 : verifyTime.Elapsed.TotalMilliseconds / verifications,
+            (timing.Sum(t => t.Elapsed.TotalMilliseconds) + verifyTime.Elapsed.TotalMilliseconds) / photos);
+        return EvalReport.Build(set, extractor.Model.Id, verify, verify ? null : KeypointVerifier.UnavailableReason ?? "disabled with --no-verify",
+                                evidence, options, timingReport);
+    }
+
+    private float[][] CropVectors(DecodedPhoto photo)
+    {
+        var (width, height) = (photo.Bitmap.Width, photo.Bitmap.Height);
+        var (cropWidth, cropHeight) = (width * 2 / 3, height * 2 / 3);
+        (int X, int Y)[] corners = [(0, 0), (width - cropWidth, 0), (0, height - cropHeight), (width - cropWidth, height - cropHeight),
+                                    ((width - cropWidth) / 2, (height - cropHeight) / 2)];
+        var crops = new List<DecodedPhoto>();
+        try
+        {
+            foreach (var (x, y) in corners)
+            {
+                var subset = new SkiaSharp.SKBitmap();
+                if (!photo.Bitmap.ExtractSubset(subset, SkiaSharp.SKRectI.Create(x, y, cropWidth, cropHeight)))
+                    throw new InvalidOperationException("Could not crop the gallery photo.");
+                crops.Add(new DecodedPhoto(subset, photo.Header, photo.Metadata));
+            }
+            return extractor.ExtractBatch(crops).Select(v => v.Values).ToArray();
+        }
+        finally
+        {
+            foreach (var crop in crops) crop.Dispose();
+        }
+    }
+
+    private static float Dot(float[] a, float[] b) => System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
+}

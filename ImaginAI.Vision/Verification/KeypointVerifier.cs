@@ -1,0 +1,173 @@
+using System.Runtime.InteropServices;
+using ImaginAI.Vision.Decoding;
+using OpenCvSharp;
+using SkiaSharp;
+
+namespace ImaginAI.Vision.Verification;
+
+/// <summary>
+/// Checks whether two photos show the same place from a similar viewpoint: ORB keypoints on downscaled grayscale
+/// copies, brute-force Hamming matching with Lowe's ratio test, then a homography fitted with MAGSAC (OpenCV USAC).
+/// The inlier count is the evidence. Thread-safe. Where OpenCV's native library cannot load (it needs libgtk-3-0),
+/// <see cref="IsAvailable"/> is false and every result says so instead of throwing, so callers fall back to CNN scores.
+/// </summary>
+public sealed class KeypointVerifier(VerificationOptions? options = null)
+{
+    // Fewer matches than this cannot give a homography worth reporting (4 points always fit one exactly).
+    private const int MinMatchesForHomography = 8;
+
+    private static readonly Lazy<string?> LoadFailure = new(ProbeOpenCv);
+
+    /// <summary>True when OpenCV's native library loaded on this machine.</summary>
+    public static bool IsAvailable => LoadFailure.Value is null;
+
+    /// <summary>Why verification is unavailable (names the package to install), or null when it is available.</summary>
+    public static string? UnavailableReason => LoadFailure.Value;
+
+    /// <summary>The settings in use.</summary>
+    public VerificationOptions Options { get; } = options ?? new VerificationOptions();
+
+    /// <summary>Finds the local features of a photo, or returns null when verification is unavailable.</summary>
+    public PhotoKeypoints? Describe(DecodedPhoto photo)
+    {
+        ArgumentNullException.ThrowIfNull(photo);
+        if (!IsAvailable) return null;
+        var bitmap = photo.Bitmap;
+        var scale = Math.Min(1.0, (double)Options.MaxSide / Math.Max(bitmap.Width, bitmap.Height));
+        using var gray = ToGray(bitmap, scale);
+        // Local contrast equalisation and a low FAST threshold find corners in dark, hazy or smooth scenes
+        // (clouds, dusk) where plain ORB finds almost none.
+        using var clahe = Cv2.CreateCLAHE(2.0, new Size(8, 8));
+        using var equalised = new Mat();
+        clahe.Apply(gray, equalised);
+        using var orb = ORB.Create(Options.MaxFeatures, fastThreshold: Options.FastThreshold);
+        var descriptors = new Mat();
+        orb.DetectAndCompute(equalised, null, out var keypoints, descriptors);
+        return new PhotoKeypoints(bitmap.Width, bitmap.Height, scale, keypoints, descriptors);
+    }
+
+    /// <summary>Verifies photo <paramref name="a"/> against photo <paramref name="b"/>.</summary>
+    public VerificationResult Verify(DecodedPhoto a, DecodedPhoto b)
+    {
+        if (!IsAvailable) return VerificationResult.Unavailable(UnavailableReason!);
+        using var ka = Describe(a)!;
+        using var kb = Describe(b)!;
+        return Verify(ka, kb);
+    }
+
+    /// <summary>Verifies two photos whose features were found earlier with <see cref="Describe"/>.</summary>
+    public VerificationResult Verify(PhotoKeypoints a, PhotoKeypoints b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (!IsAvailable) return VerificationResult.Unavailable(UnavailableReason!);
+        if (a.Count < 2 || b.Count < 2) return new VerificationResult { Available = true };
+
+        using var matcher = new BFMatcher(NormTypes.Hamming);
+        var knn = matcher.KnnMatch(a.Descriptors, b.Descriptors, 2);
+        // Ratio test, then one match per keypoint of B: many-to-one matches let a homography collapse a whole photo
+        // onto a few points and count them all as inliers.
+        var good = knn
+            .Where(pair => pair.Length == 2 && pair[0].Distance < Options.RatioTest * pair[1].Distance)
+            .Select(pair => pair[0])
+            .GroupBy(m => m.TrainIdx)
+            .Select(g => g.MinBy(m => m.Distance))
+            .ToList();
+
+        var pointsA = good.Select(m => a.Keypoints[m.QueryIdx].Pt).ToArray();
+        var pointsB = good.Select(m => b.Keypoints[m.TrainIdx].Pt).ToArray();
+        var inlierMask = new bool[good.Count];
+        double[]? homography = null;
+        if (good.Count >= MinMatchesForHomography)
+            homography = FitHomography(pointsA, pointsB, inlierMask, a, b);
+
+        var pairs = new KeypointPair[good.Count];
+        for (var i = 0; i < good.Count; i++)
+            pairs[i] = new KeypointPair(
+                (float)(pointsA[i].X / a.Scale), (float)(pointsA[i].Y / a.Scale),
+                (float)(pointsB[i].X / b.Scale), (float)(pointsB[i].Y / b.Scale),
+                inlierMask[i]);
+        return new VerificationResult
+        {
+            Available = true,
+            Matches = good.Count,
+            Inliers = homography is null ? 0 : inlierMask.Count(x => x),
+            Homography = homography,
+            Pairs = pairs,
+        };
+    }
+
+    private double[]? FitHomography(Point2f[] pointsA, Point2f[] pointsB, bool[] inlierMask, PhotoKeypoints a, PhotoKeypoints b)
+    {
+        var (scaleA, scaleB) = (a.Scale, b.Scale);
+        using var mask = new Mat();
+        using var h = Cv2.FindHomography(
+            pointsA.Select(p => new Point2d(p.X, p.Y)), pointsB.Select(p => new Point2d(p.X, p.Y)),
+            HomographyMethods.USAC_MAGSAC, Options.ReprojectionThreshold, mask, 2000, 0.995);
+        if (h.Empty() || mask.Empty()) return null;
+        for (var i = 0; i < inlierMask.Length; i++) inlierMask[i] = mask.At<byte>(i) != 0;
+        if (!Plausible(pointsA, pointsB, inlierMask, a, b))
+        {
+            Array.Clear(inlierMask);
+            return null;
+        }
+
+        // Working-scale H maps a*scaleA to b*scaleB; in full-size pixels that is diag(1/scaleB) · H · diag(scaleA).
+        var full = new double[9];
+        for (var r = 0; r < 3; r++)
+            for (var c = 0; c < 3; c++)
+                full[r * 3 + c] = h.At<double>(r, c) * (c < 2 ? scaleA : 1) / (r < 2 ? scaleB : 1);
+        var norm = full[8];
+        if (Math.Abs(norm) < 1e-12) return null;
+        for (var i = 0; i < 9; i++) full[i] /= norm;
+        return full;
+    }
+
+    // A real change of viewpoint maps a spread of points onto a spread of points. Inliers bunched into a clump or
+    // along a line in either photo are a repeated texture or noise agreeing by chance, not the same place.
+    private bool Plausible(Point2f[] pointsA, Point2f[] pointsB, bool[] inlierMask, PhotoKeypoints a, PhotoKeypoints b)
+    {
+        var inA = pointsA.Where((_, i) => inlierMask[i]).ToArray();
+        var inB = pointsB.Where((_, i) => inlierMask[i]).ToArray();
+        if (inA.Length < MinMatchesForHomography) return false;
+        return HullShare(inA, a) >= Options.MinInlierSpread && HullShare(inB, b) >= Options.MinInlierSpread;
+    }
+
+    // Area of the points' convex hull as a share of the photo's area (both at working scale).
+    private static double HullShare(Point2f[] points, PhotoKeypoints photo)
+    {
+        var hull = Cv2.ConvexHull(points);
+        var photoArea = photo.Width * photo.Scale * photo.Height * photo.Scale;
+        return Cv2.ContourArea(hull) / photoArea;
+    }
+
+    private static Mat ToGray(SKBitmap bitmap, double scale)
+    {
+        var width = Math.Max(1, (int)Math.Round(bitmap.Width * scale));
+        var height = Math.Max(1, (int)Math.Round(bitmap.Height * scale));
+        using var rgba = bitmap.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul),
+                             new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear))
+                         ?? throw new InvalidOperationException("The photo could not be resized for keypoint verification.");
+        using var wrapped = Mat.FromPixelData(height, width, MatType.CV_8UC4, rgba.GetPixels(), rgba.RowBytes);
+        var gray = new Mat();
+        Cv2.CvtColor(wrapped, gray, ColorConversionCodes.RGBA2GRAY);
+        return gray;
+    }
+
+    private static string? ProbeOpenCv()
+    {
+        try
+        {
+            _ = Cv2.GetVersionString();
+            using var probe = new Mat(1, 1, MatType.CV_8UC1);
+            return null;
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or BadImageFormatException
+                                      or EntryPointNotFoundException or ExternalException or OpenCvSharpException)
+        {
+            return "Keypoint verification is unavailable: OpenCV's native library could not load. " +
+                   "On Debian or Ubuntu install it with 'apt-get install -y libgtk-3-0'. " +
+                   $"Matching decisions fall back to the CNN score. ({e.GetBaseException().Message})";
+        }
+    }
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Builds the public evaluation set for `eval` from real photographs in Debian packages (wallpapers and sample data:
+# used, never committed). Usage: scripts/make-eval-set.sh [DEST]   (default: eval-set/ at the repo root, gitignored)
+#
+# Every listed photograph is one scene (photographs only: the abstract and rendered wallpapers are left out).
+# The hidden verb `make-eval-set` (ImaginAI.Tracker/Evaluation/EvalSetGenerator.cs, fixed seed) then keeps about 30%
+# of the scenes out of the gallery as open-set queries and writes, in the INRIA Holidays naming (NNNN = scene):
+#   gallery/NNNN00.jpg   the milestone reference photo of gallery scene NNNN (long side 1600 px)
+#   queries/NNNNXX.jpg   revisits XX = 01..10 of every scene: crop-pan, rotate, perspective, exposure-white-balance,
+#                        blur-noise, jpeg-heavy, downscale, occluder-block, occluder-photo, combined
+#   manifest.tsv         file, scene, role (reference | query | open-set-query), transform, source photo
+#   SOURCES.tsv          every source photo (scene or occluder), the Debian package and path it came from
+# Needs apt (Debian/Ubuntu); runs 'apt-get update' once if the package lists are empty (needs root then).
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+dest="$(mkdir -p "${1:-$repo/eval-set}" && cd "${1:-$repo/eval-set}" && pwd)"
+
+# package|path inside the package. Chosen by looking at every image: real photographs only.
+photos=(
+  "mate-backgrounds|usr/share/backgrounds/mate/nature/Aqua.jpg"
+  "mate-backgrounds|usr/share/backgrounds/mate/nature/Blinds.jpg"
+  "mate-backgrounds|usr/share/backgrounds/mate/nature/Dune.jpg"
+  "mate-backgrounds|usr/share/backgrounds/mate/nature/FreshFlower.jpg"
+  "mate-backgrounds|usr/share/backgrounds/mate/nature/Garden.jpg"
+  "mate-backgrounds|usr/share/backgrounds/mate/nature/GreenMeadow.jpg"
+  "mate-backgrounds|usr/share/backgrounds/mate/nature/LadyBird.jpg"
+  "mate-backgrounds|usr/share/backgrounds/mate/nature/RainDrops.jpg"
+  "mate-backgrounds|usr/share/backgrounds/mate/nature/Storm.jpg"
+  "mate-backgrounds|usr/share/backgrounds/mate/nature/TwoWings.jpg"
+  "mate-backgrounds|usr/share/backgrounds/mate/nature/Wood.jpg"
+  "mate-backgrounds|usr/share/backgrounds/mate/nature/YellowFlower.jpg"
+  "lomiri-wallpapers-20.04|usr/share/backgrounds/Infinite-Sea_by_Aury88.jpg"
+  "lomiri-wallpapers-20.04|usr/share/backgrounds/Kleiber_by_Lukas_Baubkus.jpg"
+  "lomiri-wallpapers-16.04|usr/share/backgrounds/Bridge_by_Sander_Klootwijk.jpg"
+  "lomiri-wallpapers-16.04|usr/share/backgrounds/Dragonfly_by_Bolly.jpg"
+  "lomiri-wallpapers-16.04|usr/share/backgrounds/Picture_0B_by_freespace.jpg"
+  "lomiri-wallpapers-16.04|usr/share/backgrounds/Picture_1A_by_freespace.jpg"
+  "lomiri-wallpapers-16.04|usr/share/backgrounds/Wine_by_Jakkub_Mede.jpg"
+  "lomiri-wallpapers-16.04|usr/share/backgrounds/aitzgorri_by_Aitzol_Berasategi.jpg"
+  "lomiri-wallpapers-16.04|usr/share/backgrounds/free_by_Peter_Nerlich.jpg"
+  "lomiri-wallpapers-16.04|usr/share/backgrounds/friends_by_Aitzol_Berasategi.jpg"
+  "lomiri-wallpapers-16.04|usr/share/backgrounds/greentock_by_Peter_Nerlich.jpg"
+  "lomiri-wallpapers-16.04|usr/share/backgrounds/life_by_Aitzol_Berasategi.jpg"
+  "lomiri-wallpapers-16.04|usr/share/backgrounds/picosdeeuropa_by_Aitzol_Berasategi.jpg"
+  "lomiri-wallpapers-16.04|usr/share/backgrounds/seeding_by_Clements_Engelhardt.jpg"
+  "lomiri-wallpapers-16.04|usr/share/backgrounds/sunset_by_Aitzol_Berasategi.jpg"
+  "plasma-workspace-wallpapers|usr/share/wallpapers/BytheWater/contents/images/"
+  "plasma-workspace-wallpapers|usr/share/wallpapers/ColdRipple/contents/images/"
+  "plasma-workspace-wallpapers|usr/share/wallpapers/ColorfulCups/contents/images/"
+  "plasma-workspace-wallpapers|usr/share/wallpapers/DarkestHour/contents/images/"
+  "plasma-workspace-wallpapers|usr/share/wallpapers/EveningGlow/contents/images/"
+  "plasma-workspace-wallpapers|usr/share/wallpapers/FallenLeaf/contents/images/"
+  "plasma-workspace-wallpapers|usr/share/wallpapers/Grey/contents/images/"
+  "plasma-workspace-wallpapers|usr/share/wallpapers/Kite/contents/images/"
+  "plasma-workspace-wallpapers|usr/share/wallpapers/OneStandsOut/contents/images/"
+  "plasma-workspace-wallpapers|usr/share/wallpapers/Path/contents/images/"
+  "plasma-workspace-wallpapers|usr/share/wallpapers/summer_1am/contents/images/"
+  "python3-skimage|usr/lib/python3/dist-packages/skimage/data/astronaut.png"
+  "python3-skimage|usr/lib/python3/dist-packages/skimage/data/chelsea.png"
+  "python3-skimage|usr/lib/python3/dist-packages/skimage/data/coffee.png"
+  "python3-skimage|usr/lib/python3/dist-packages/skimage/data/motorcycle_left.png"
+  "python3-skimage|usr/lib/python3/dist-packages/skimage/data/rocket.jpg"
+)
+# Occluder patches (a third of the frame, like a truck in front) are cut from photos that are none of the scenes.
+occluders=(
+  "mate-backgrounds|usr/share/backgrounds/mate/abstract/Elephants.jpg"
+  "plasma-workspace-wallpapers|usr/share/wallpapers/Autumn/contents/images/"
+  "plasma-workspace-wallpapers|usr/share/wallpapers/MilkyWay/contents/images/"
+  "python3-skimage|usr/lib/python3/dist-packages/skimage/data/hubble_deep_field.jpg"
+)
+
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+packages=($(printf '%s\n' "${photos[@]}" "${occluders[@]}" | cut -d'|' -f1 | sort -u))
+cd "$work"
+if ! apt-get download "${packages[@]}" >/dev/null 2>&1; then
+  apt-get update -qq
+  apt-get download "${packages[@]}"
+fi
+for deb in ./*.deb; do dpkg-deb -x "$deb" extracted; done
+
+# copy_photos FOLDER ENTRY...: copies each package|path entry into FOLDER as PACKAGE--NAME.
+copy_photos() {
+  local folder="$1"; shift
+  mkdir -p "$folder"
+  for entry in "$@"; do
+    local package="${entry%%|*}" path="${entry#*|}" name
+    name="$(basename "$path")"
+    if [[ "$path" == */ ]]; then
+      # Plasma ships each photo in several sizes named WxH.jpg: take the largest; the folder names the photo.
+      name="$(echo "$path" | cut -d/ -f4).jpg"
+      path="$path$(ls -S "extracted/$path" | head -1)"
+    fi
+    if [ ! -f "extracted/$path" ]; then echo "missing $path in $package" >&2; exit 1; fi
+    cp "extracted/$path" "$folder/$package--$name"
+    printf '%s\t%s\t%s\t%s\n' "$package--$name" "$folder" "$package" "$path" >> sources.tsv
+  done
+}
+printf 'file\trole\tpackage\tpath\n' > sources.tsv
+copy_photos scenes "${photos[@]}"
+copy_photos occluders "${occluders[@]}"
+
+rm -rf "$dest/gallery" "$dest/queries"
+dotnet run -c Release --project "$repo/ImaginAI.Tracker" -- make-eval-set "$work/scenes" "$work/occluders" "$dest"
+cp sources.tsv "$dest/SOURCES.tsv"
+echo "evaluation set in $dest"
