@@ -14,6 +14,9 @@ if (CliVerbs.IsVerb(args)) return await CliVerbs.RunAsync(args);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = args,
+    // Settings, views and static files travel with the build output, so the app runs the same from any folder;
+    // relative paths the user gives (data directory, model folder, CLI files) stay relative to where they ran it.
+    ContentRootPath = AppContext.BaseDirectory,
     WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
 });
 builder.Services.AddTrackerErrors();
