@@ -1,13 +1,52 @@
+using ImaginAI.Vision.Backends;
+using ImaginAI.Vision.Models;
+using ImaginAI.Vision.Preprocessing;
+
 namespace ImaginAI.Vision;
 
-/// <summary>Entry point: builds the configured feature extractor. CONTRACT STUB.</summary>
+/// <summary>Entry point: builds the configured feature extractor.</summary>
 public static class VisionEngine
 {
     /// <summary>
     /// Loads the configured model on the configured backend. Throws <see cref="ModelUnavailableException"/> with
     /// a plain explanation when a model file is missing or a backend's native library cannot load.
     /// </summary>
-    public static IFeatureExtractor Create(VisionOptions options) => throw new NotImplementedException();
+    public static IFeatureExtractor Create(VisionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var definition = ModelCatalog.Resolve(options);
+        var profile = PreprocessProfiles.Get(definition.Profile);
+        var backend = CreateBackend(definition, options.Backend, options.Threads);
+        try
+        {
+            return new FeatureExtractor(definition, profile, backend, options);
+        }
+        catch
+        {
+            backend.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Loads <paramref name="definition"/> on the named backend ("onnxruntime", "opencv" or "auto").</summary>
+    public static IInferenceBackend CreateBackend(ModelDefinition definition, string? backendName, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var name = string.IsNullOrWhiteSpace(backendName) ? BackendNames.Auto : backendName.Trim().ToLowerInvariant();
+        if (name == BackendNames.Auto) name = BackendNames.ResolveAuto(definition.Format);
+        switch (name)
+        {
+            case BackendNames.OnnxRuntime when definition.Format == ModelFormat.Caffe:
+                throw new ModelUnavailableException(
+                    $"Model '{definition.Name}' is a Caffe model, which only the opencv backend reads: set Vision:Backend to opencv, or use an ONNX file.");
+            case BackendNames.OnnxRuntime:
+                return new OnnxRuntimeBackend(definition.ModelPath, definition.LayerCandidates, threads);
+            case BackendNames.OpenCv:
+                return new OpenCvBackend(definition.Format, definition.ModelPath, definition.ConfigPath, definition.LayerCandidates, threads);
+            default:
+                throw new ModelUnavailableException($"Unknown backend '{backendName}': use onnxruntime, opencv or auto.");
+        }
+    }
 }
 
 /// <summary>A model or backend cannot be used here; the message says what to install or download, and where.</summary>

@@ -3,7 +3,7 @@ namespace ImaginAI.Vision;
 /// <summary>Configuration of the vision engine (bound from the "Vision" configuration section by the Tracker).</summary>
 public sealed class VisionOptions
 {
-    /// <summary>Model name: "resnet18" (built in, default), "vgg16-fc2", or the name of a custom model in configuration.</summary>
+    /// <summary>Model name: "resnet18" (built in, default), "vgg16-fc2", or the name of a custom model in <see cref="Models"/>.</summary>
     public string Model { get; set; } = "resnet18";
 
     /// <summary>"onnxruntime", "opencv", or "auto" (the measured faster one for the model).</summary>
@@ -17,4 +17,35 @@ public sealed class VisionOptions
 
     /// <summary>Pixel limit checked from the header before decoding.</summary>
     public long MaxPixels { get; set; } = 100_000_000;
+
+    /// <summary>
+    /// The layer read from VGG16 for "vgg16-fc2": a tensor or layer name, or a preset ("keras", "zoo",
+    /// "torchvision", "caffe"). Empty means: try the presets in turn and use the first the file has.
+    /// </summary>
+    public string? Vgg16Layer { get; set; }
+
+    /// <summary>Most photos sent through one forward pass; larger batches are split.</summary>
+    public int MaxBatch { get; set; } = 8;
+
+    /// <summary>Custom models by name (configuration section Vision:Models:&lt;name&gt;).</summary>
+    public Dictionary<string, CustomModelOptions> Models { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>A model the user brings: its file(s), preprocessing profile, the layer to read and its dimension.</summary>
+public sealed class CustomModelOptions
+{
+    /// <summary>The ONNX file, or the Caffe .caffemodel weights; relative paths are under <see cref="VisionOptions.ModelDirectory"/>.</summary>
+    public string File { get; set; } = "";
+
+    /// <summary>The Caffe .prototxt (Caffe models only; they run on the opencv backend).</summary>
+    public string? Config { get; set; }
+
+    /// <summary>Preprocessing profile: "vgg16", "resnet18" or "imagenet".</summary>
+    public string Profile { get; set; } = "vgg16";
+
+    /// <summary>The tensor (ONNX) or layer (Caffe) whose activation becomes the vector.</summary>
+    public string Layer { get; set; } = "";
+
+    /// <summary>Expected length of the flattened layer; checked on the first photo. 0 accepts whatever the layer gives.</summary>
+    public int Dims { get; set; }
 }

@@ -6,7 +6,14 @@ namespace ImaginAI.Vision.Vectors;
 /// </summary>
 public sealed class FeatureVector
 {
-    public FeatureVector(string modelId, float[] values) { ModelId = modelId; Values = values; }
+    public FeatureVector(string modelId, float[] values)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelId);
+        ArgumentNullException.ThrowIfNull(values);
+        ModelId = modelId;
+        Values = values;
+    }
+
     public string ModelId { get; }
     public float[] Values { get; }
     public int Dims => Values.Length;

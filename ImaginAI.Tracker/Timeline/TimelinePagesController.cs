@@ -1,0 +1,11 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace ImaginAI.Tracker.Timeline;
+
+public sealed record TimelinePageModel(long ProjectId, string ProjectName);
+
+public sealed class TimelinePagesController : Controller
+{
+    [HttpGet("/projects/{id:long}")]
+    public IActionResult Timeline(long id) => View("Timeline", new TimelinePageModel(id, "Project"));
+}

@@ -1,0 +1,88 @@
+// One project's live feed over SignalR (the global `signalR` comes from /lib/signalr/signalr.min.js).
+// Phones lose their network often: the connection never gives up, and every time it (re)joins the
+// project the page re-reads its state, so nothing that happened while offline stays missing.
+const RETRY_DELAYS_MS = [0, 1000, 2000, 5000, 10000, 15000, 30000];
+
+const INDICATOR_LABELS = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline, retrying…',
+};
+
+function retryDelay(attempt) {
+  return RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)];
+}
+
+function showState(state) {
+  const indicator = document.querySelector('[data-connection]');
+  if (!indicator) return;
+  indicator.dataset.state = state;
+  indicator.querySelector('[data-connection-label]').textContent = INDICATOR_LABELS[state];
+  indicator.title = state === 'live' ? 'Changes appear here as they happen.' : 'Changes will appear once the connection is back.';
+}
+
+/**
+ * Joins the project's group on the timeline hub and keeps it joined.
+ * @param {number} projectId
+ * @param {{ onJoined: () => Promise<void> | void, handlers: Record<string, (payload: any) => void> }} options
+ */
+export function followProject(projectId, { onJoined, handlers }) {
+  const connection = new signalR.HubConnectionBuilder()
+    .withUrl('/hubs/timeline')
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: context => retryDelay(context.previousRetryCount) })
+    .configureLogging(signalR.LogLevel.Warning)
+    .build();
+  for (const [name, handler] of Object.entries(handlers)) connection.on(name, handler);
+
+  let restartTimer = 0;
+  let failedStarts = 0;
+
+  async function join() {
+    await connection.invoke('JoinProject', projectId);
+    failedStarts = 0;
+    showState('live');
+    await onJoined();
+  }
+
+  async function start() {
+    restartTimer = 0;
+    if (connection.state !== signalR.HubConnectionState.Disconnected) return;
+    showState(failedStarts === 0 ? 'connecting' : 'reconnecting');
+    try {
+      await connection.start();
+    } catch {
+      failedStarts++;
+      showState('offline');
+      scheduleStart();
+      return;
+    }
+    try {
+      await join();
+    } catch {
+      // Connected but not in the project's group: updates would silently not arrive, so start over.
+      await connection.stop();
+    }
+  }
+
+  function scheduleStart() {
+    if (!restartTimer) restartTimer = setTimeout(start, retryDelay(failedStarts) || 1000);
+  }
+
+  connection.onreconnecting(() => showState('reconnecting'));
+  connection.onreconnected(() => join().catch(() => connection.stop()));
+  connection.onclose(() => {
+    showState('offline');
+    failedStarts++;
+    scheduleStart();
+  });
+  window.addEventListener('online', () => {
+    if (connection.state === signalR.HubConnectionState.Disconnected) {
+      clearTimeout(restartTimer);
+      start();
+    }
+  });
+
+  start();
+  return connection;
+}

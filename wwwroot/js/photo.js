@@ -1,0 +1,131 @@
+// One photo: the picture, what the tracker made of it, its best earlier match, and the manager's milestone choice.
+import { getJson, sendJson } from './lib/api.js';
+import { formatPercent, formatWhen, h, setText, show } from './lib/dom.js';
+import { followProject } from './lib/live.js';
+import { fileUrl, photoPageUrl, sourceLabel, statusLabel, thumbnailUrl } from './lib/photos.js';
+
+const root = document.querySelector('[data-photo-page]');
+const photoId = Number(root.dataset.photoId);
+const form = root.querySelector('[data-milestone-form]');
+const select = root.querySelector('[data-milestone-select]');
+
+let photo = null;
+let milestones = [];
+let following = false;
+// While the manager is choosing, live updates must not snap the picker back under their finger.
+let pickerTouched = false;
+
+async function load() {
+  try {
+    photo = await getJson(`/api/photos/${photoId}`);
+    if (!milestones.length) milestones = await getJson(`/api/projects/${photo.projectId}/milestones`);
+    setText(root.querySelector('[data-load-error]'), '');
+    render();
+    await renderMatch();
+    if (!following) {
+      following = true;
+      followProject(photo.projectId, { onJoined: reload, handlers: { photoUpdated: onPhotoEvent, milestoneReached: onPhotoEvent } });
+    }
+  } catch (error) {
+    setText(root.querySelector('[data-load-error]'), `This photo could not be loaded. ${error.message}`);
+  }
+}
+
+async function reload() {
+  milestones = await getJson(`/api/projects/${photo.projectId}/milestones`);
+  await load();
+}
+
+function onPhotoEvent(updated) {
+  if (updated?.id !== photoId) return;
+  const matchChanged = updated.matchedPhotoId !== photo.matchedPhotoId || updated.matchScore !== photo.matchScore;
+  photo = updated;
+  render();
+  if (matchChanged) renderMatch();
+}
+
+function milestoneName(id) {
+  return milestones.find(m => m.id === id)?.name ?? (photo?.milestone?.id === id ? photo.milestone.name : `Milestone ${id}`);
+}
+
+function render() {
+  document.title = `${photo.fileName} · ImaginAI Tracker`;
+  setText(root.querySelector('[data-file-name]'), photo.fileName);
+  const projectLink = root.querySelector('[data-project-link]');
+  projectLink.href = `/projects/${photo.projectId}`;
+  projectLink.textContent = 'Timeline';
+
+  const image = root.querySelector('[data-photo-image]');
+  if (image.dataset.photoId !== String(photo.id)) {
+    image.dataset.photoId = photo.id;
+    if (photo.width && photo.height) {
+      image.width = photo.width;
+      image.height = photo.height;
+    }
+    image.alt = photo.fileName;
+    image.src = fileUrl(photo);
+  }
+  root.querySelector('[data-original-link]').href = fileUrl(photo);
+  setText(root.querySelector('[data-photo-caption]'), photo.width ? `${photo.width} × ${photo.height} pixels. Tap to open the original.` : '');
+
+  const facts = [
+    ['Status', h('span', { class: `badge status-${photo.status}`, dataset: { photoStatus: photo.status } }, statusLabel(photo.status))],
+    ['Milestone', photo.milestoneId != null
+      ? [h('strong', { dataset: { photoMilestone: photo.milestoneId } }, milestoneName(photo.milestoneId)), photo.milestoneSource ? `, ${sourceLabel(photo.milestoneSource)}` : '']
+      : h('span', { class: 'muted', dataset: { photoMilestone: '' } }, 'None yet')],
+    ['Taken', formatWhen(photo.takenAt)],
+    ['Uploaded', formatWhen(photo.uploadedAt)],
+  ];
+  if (typeof photo.matchScore === 'number' && photo.milestoneSource === 'auto') facts.push(['Match score', formatPercent(photo.matchScore)]);
+  root.querySelector('[data-facts]').replaceChildren(...facts.flatMap(([term, value]) => [h('dt', null, term), h('dd', null, value)]));
+  setText(root.querySelector('[data-photo-error]'), photo.status === 'failed' ? (photo.error || 'This photo could not be processed.') : '');
+
+  if (!pickerTouched) {
+    select.replaceChildren(h('option', { value: '' }, 'No milestone (needs review)'),
+      ...[...milestones].sort((a, b) => a.position - b.position || a.id - b.id).map(m => h('option', { value: m.id }, m.name)));
+    select.value = photo.milestoneId == null ? '' : String(photo.milestoneId);
+  }
+}
+
+async function renderMatch() {
+  const section = root.querySelector('[data-compare]');
+  if (photo.matchedPhotoId == null) return show(section, false);
+  const that = await getJson(`/api/photos/${photo.matchedPhotoId}`).catch(() => null);
+  root.querySelector('[data-compare-this]').src = thumbnailUrl(photo);
+  const thatImage = root.querySelector('[data-compare-that]');
+  thatImage.src = thumbnailUrl({ id: photo.matchedPhotoId, thumbnailUrl: that?.thumbnailUrl });
+  thatImage.alt = that?.fileName ?? 'The best earlier match';
+  root.querySelector('[data-compare-link]').href = photoPageUrl(photo.matchedPhotoId);
+  const score = typeof photo.matchScore === 'number' ? formatPercent(photo.matchScore) : '–';
+  root.querySelector('[data-compare-score]').replaceChildren(h('strong', null, score), h('span', null, 'similar'));
+  const caption = [that?.fileName ?? `Photo ${photo.matchedPhotoId}`, that ? formatWhen(that.takenAt) : null,
+    that?.milestoneId != null ? milestoneName(that.milestoneId) : null].filter(Boolean).join(' · ');
+  root.querySelector('[data-compare-caption]').textContent = caption;
+  show(section, true);
+}
+
+select.addEventListener('change', () => { pickerTouched = true; });
+
+form.addEventListener('submit', async event => {
+  event.preventDefault();
+  const error = form.querySelector('[data-form-error]');
+  const ok = form.querySelector('[data-form-ok]');
+  const button = form.querySelector('button');
+  const milestoneId = select.value === '' ? null : Number(select.value);
+  button.disabled = true;
+  setText(ok, '');
+  try {
+    const updated = await sendJson('PUT', `/api/photos/${photoId}/milestone`, { milestoneId });
+    pickerTouched = false;
+    photo = updated && updated.id === photoId ? updated : await getJson(`/api/photos/${photoId}`);
+    setText(error, '');
+    render();
+    setText(ok, milestoneId == null ? 'Milestone cleared: the photo is back in "Needs review".' : `Saved: this photo shows "${milestoneName(milestoneId)}".`);
+  } catch (failure) {
+    setText(error, failure.message);
+  } finally {
+    button.disabled = false;
+  }
+});
+
+load();

@@ -1,0 +1,178 @@
+// Uploads photos one request per file, a few at a time, each with its own progress bar, result and retry.
+import { describeProblem, getJson, OFFLINE_MESSAGE, parseJson } from './lib/api.js';
+import { formatBytes, h, plural, setText } from './lib/dom.js';
+import { photoPageUrl } from './lib/photos.js';
+
+// Two at a time keeps a weak phone connection busy without starving every file of bandwidth.
+const CONCURRENT_UPLOADS = 2;
+
+const root = document.querySelector('[data-upload]');
+const projectId = Number(root.dataset.projectId);
+const maxBytes = Number(root.dataset.maxBytes);
+const uploadUrl = `/api/projects/${projectId}/photos`;
+const picker = root.querySelector('[data-milestone-picker]');
+const list = root.querySelector('[data-upload-list]');
+const summary = root.querySelector('[data-upload-summary]');
+
+const uploads = [];
+let running = 0;
+
+async function loadMilestones() {
+  try {
+    const milestones = await getJson(`/api/projects/${projectId}/milestones`);
+    milestones.sort((a, b) => a.position - b.position || a.id - b.id);
+    picker.append(...milestones.map(m => h('option', { value: m.id }, m.name)));
+  } catch (error) {
+    picker.closest('.field').after(h('p', { class: 'form-error' }, `The milestones could not be loaded. ${error.message}`));
+  }
+}
+
+function addFiles(files) {
+  const milestoneId = picker.value;
+  for (const file of files) {
+    const upload = { file, milestoneId, state: 'queued', row: null, progress: null, message: null };
+    upload.row = renderRow(upload);
+    list.prepend(upload.row);
+    uploads.push(upload);
+    if (file.size > maxBytes) finish(upload, 'error', `This file is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes)} per photo.`);
+    else if (file.size === 0) finish(upload, 'error', 'This file is empty.');
+  }
+  pump();
+  updateSummary();
+}
+
+function renderRow(upload) {
+  upload.progress = h('progress', { class: 'progress', max: 100, value: 0, 'aria-label': `Upload of ${upload.file.name}` });
+  upload.message = h('p', { class: 'upload-message' }, 'Waiting…');
+  return h('li', { class: 'upload-item', dataset: { state: 'queued' } },
+    h('div', { class: 'upload-item-head' },
+      h('span', { class: 'upload-name break-anywhere' }, upload.file.name),
+      h('span', { class: 'muted' }, formatBytes(upload.file.size))),
+    upload.progress,
+    upload.message);
+}
+
+function pump() {
+  while (running < CONCURRENT_UPLOADS) {
+    const next = uploads.find(u => u.state === 'queued');
+    if (!next) break;
+    running++;
+    send(next).finally(() => {
+      running--;
+      pump();
+      updateSummary();
+    });
+  }
+}
+
+function send(upload) {
+  upload.state = 'sending';
+  upload.row.dataset.state = 'sending';
+  upload.message.replaceChildren('Uploading…');
+  upload.progress.removeAttribute('value');
+  const form = new FormData();
+  form.append('files', upload.file, upload.file.name);
+  if (upload.milestoneId) form.append('milestoneId', upload.milestoneId);
+
+  return new Promise(resolve => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', uploadUrl);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.upload.addEventListener('progress', event => {
+      if (!event.lengthComputable) return;
+      upload.progress.value = Math.round((event.loaded / event.total) * 100);
+      upload.message.replaceChildren(event.loaded < event.total
+        ? `Uploading… ${formatBytes(event.loaded)} of ${formatBytes(event.total)}`
+        : 'Checking the photo…');
+    });
+    xhr.addEventListener('load', () => {
+      const body = parseJson(xhr.responseText);
+      if (xhr.status >= 200 && xhr.status < 300) showResult(upload, Array.isArray(body) ? body[0] : body);
+      else finish(upload, 'error', describeProblem(xhr.status, body), xhr.status >= 500 || xhr.status === 408 || xhr.status === 429);
+      resolve();
+    });
+    xhr.addEventListener('error', () => { finish(upload, 'error', OFFLINE_MESSAGE, true); resolve(); });
+    xhr.addEventListener('timeout', () => { finish(upload, 'error', OFFLINE_MESSAGE, true); resolve(); });
+    xhr.addEventListener('abort', () => { finish(upload, 'error', 'The upload was cancelled.', true); resolve(); });
+    xhr.send(form);
+  });
+}
+
+function showResult(upload, result) {
+  if (!result) return finish(upload, 'error', 'The server did not say what happened to this photo. Check the timeline before sending it again.');
+  if (result.error) return finish(upload, 'error', result.error);
+  if (result.duplicateOf != null) {
+    return finish(upload, 'duplicate', ['Already uploaded: ', h('a', { href: photoPageUrl(result.duplicateOf) }, 'see the first copy'), '.']);
+  }
+  upload.row.dataset.photoId = result.id;
+  return finish(upload, 'accepted', ['Uploaded. ', h('a', { href: photoPageUrl(result.id) }, 'View photo'), '.']);
+}
+
+function finish(upload, state, message, canRetry = false) {
+  upload.state = state;
+  upload.row.dataset.state = state;
+  upload.progress.value = state === 'error' ? 0 : 100;
+  upload.message.replaceChildren(...[message].flat());
+  if (canRetry) {
+    upload.message.append(' ', h('button', {
+      class: 'button button-small', type: 'button',
+      onclick: () => {
+        upload.state = 'queued';
+        upload.row.dataset.state = 'queued';
+        upload.message.replaceChildren('Waiting…');
+        pump();
+        updateSummary();
+      },
+    }, 'Try again'));
+  }
+}
+
+function updateSummary() {
+  const count = state => uploads.filter(u => u.state === state).length;
+  const left = count('queued') + count('sending');
+  const parts = [`${count('accepted')} of ${plural(uploads.length, 'photo')} uploaded`];
+  if (count('duplicate')) parts.push(`${count('duplicate')} already there`);
+  if (count('error')) parts.push(`${count('error')} failed`);
+  if (left) parts.push(`${left} to go`);
+  setText(summary, uploads.length ? parts.join(', ') + '.' : '');
+  if (uploads.length && !left) {
+    summary.append(' ', h('a', { href: `/projects/${projectId}` }, 'See them on the timeline'), '.');
+  }
+}
+
+function wireInputs() {
+  for (const input of root.querySelectorAll('[data-file-input]')) {
+    input.addEventListener('change', () => {
+      addFiles([...input.files]);
+      input.value = '';
+    });
+  }
+  const zone = root.querySelector('[data-dropzone]');
+  const hasFiles = event => [...(event.dataTransfer?.types ?? [])].includes('Files');
+  for (const type of ['dragenter', 'dragover']) {
+    zone.addEventListener(type, event => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'copy';
+      zone.classList.add('is-dragging');
+    });
+  }
+  zone.addEventListener('dragleave', event => {
+    if (!zone.contains(event.relatedTarget)) zone.classList.remove('is-dragging');
+  });
+  zone.addEventListener('drop', event => {
+    event.preventDefault();
+    zone.classList.remove('is-dragging');
+    addFiles([...event.dataTransfer.files]);
+  });
+  // A photo dropped just beside the zone would otherwise make the browser navigate away to the file.
+  window.addEventListener('dragover', event => event.preventDefault());
+  window.addEventListener('drop', event => event.preventDefault());
+  window.addEventListener('beforeunload', event => {
+    if (uploads.some(u => u.state === 'queued' || u.state === 'sending')) event.preventDefault();
+  });
+}
+
+root.querySelector('[data-max-size]').textContent = formatBytes(maxBytes);
+wireInputs();
+loadMilestones();
