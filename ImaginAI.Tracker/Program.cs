@@ -1,3 +1,12 @@
+using ImaginAI.Tracker.Data;
+using ImaginAI.Tracker.Embedding;
+using ImaginAI.Tracker.Errors;
+using ImaginAI.Tracker.Health;
+using ImaginAI.Tracker.Matching;
+using ImaginAI.Tracker.Photos;
+using ImaginAI.Tracker.Projects;
+using ImaginAI.Tracker.Timeline;
+using ImaginAI.Tracker.Vision;
 using ImaginAI.Tracker.Web;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -5,10 +14,25 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     Args = args,
     WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
 });
+builder.Services.AddTrackerErrors();
+builder.Services.AddTrackerData(builder.Configuration);
+builder.Services.AddVision(builder.Configuration);
+builder.Services.AddProjects();
+builder.Services.AddPhotos();
+builder.Services.AddEmbedding(builder.Configuration);
+builder.Services.AddMatching(builder.Configuration);
+builder.Services.AddTimeline();
 builder.Services.AddTrackerPages();
+
 var app = builder.Build();
+app.UseTrackerErrors();
+app.UseStaticFiles();
 app.MapTrackerPages();
-app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
-app.Run();
+app.MapProjectsApi();
+app.MapPhotosApi();
+app.MapTimeline();
+app.MapHealth();
+await app.RunAsync();
+return 0;
 
 public partial class Program;

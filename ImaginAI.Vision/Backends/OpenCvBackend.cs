@@ -13,6 +13,7 @@ public sealed class OpenCvBackend : IInferenceBackend
 {
     private readonly Net net;
     private readonly Lock gate = new();
+    private readonly string netLayerName;
 
     /// <param name="format">ONNX or Caffe.</param>
     /// <param name="modelPath">The .onnx file, or the .caffemodel weights.</param>
@@ -22,11 +23,12 @@ public sealed class OpenCvBackend : IInferenceBackend
     public OpenCvBackend(ModelFormat format, string modelPath, string? configPath, IReadOnlyList<string> layerCandidates, int threads)
     {
         EnsureNativeLibrary();
+        byte[]? onnx = format == ModelFormat.Onnx ? File.ReadAllBytes(modelPath) : null;
         try
         {
-            net = (format == ModelFormat.Caffe
+            net = (onnx is null
                       ? CvDnn.ReadNetFromCaffe(configPath ?? throw new ArgumentNullException(nameof(configPath)), modelPath)
-                      : CvDnn.ReadNetFromOnnx(modelPath))
+                      : CvDnn.ReadNetFromOnnx(onnx))
                   ?? throw new ModelUnavailableException($"OpenCV could not read {Path.GetFileName(modelPath)}.");
         }
         catch (OpenCVException e)
@@ -37,9 +39,31 @@ public sealed class OpenCvBackend : IInferenceBackend
         net.SetPreferableTarget(Target.CPU);
         Cv2.SetNumThreads(threads > 0 ? threads : Environment.ProcessorCount);
 
-        var names = net.GetLayerNames().Where(n => n is not null).Select(n => n!).ToArray();
-        Layer = layerCandidates.FirstOrDefault(c => names.Contains(c, StringComparer.Ordinal))
-                ?? throw new ModelUnavailableException(OnnxGraph.LayerNotFoundMessage(layerCandidates, modelPath, names));
+        var names = net.GetLayerNames().Where(n => n is not null).Select(n => n!).ToHashSet(StringComparer.Ordinal);
+        (Layer, netLayerName) = onnx is null
+            ? ResolveCaffeLayer(layerCandidates, names, modelPath)
+            : ResolveOnnxLayer(layerCandidates, names, onnx, modelPath);
+    }
+
+    private static (string Layer, string NetName) ResolveCaffeLayer(IReadOnlyList<string> candidates, HashSet<string> names, string modelPath)
+    {
+        var layer = candidates.FirstOrDefault(names.Contains)
+                    ?? throw new ModelUnavailableException(OnnxGraph.LayerNotFoundMessage(candidates, modelPath, names));
+        return (layer, layer);
+    }
+
+    /// <summary>
+    /// Candidates are ONNX tensor names (as ONNX Runtime reads them). OpenCV names a layer after the node that makes
+    /// the tensor ("onnx_node!&lt;node&gt;"), or after the tensor itself when it is a graph output.
+    /// </summary>
+    private static (string Layer, string NetName) ResolveOnnxLayer(IReadOnlyList<string> candidates, HashSet<string> names, byte[] onnx, string modelPath)
+    {
+        var graph = Onnx.ModelProto.Parser.ParseFrom(onnx).Graph;
+        var tensor = OnnxGraph.ResolveLayer(graph, candidates, modelPath);
+        var producer = graph.Node.First(n => n.Output.Contains(tensor));
+        foreach (var name in new[] { tensor, "onnx_node!" + producer.Name, producer.Name })
+            if (names.Contains(name)) return (tensor, name);
+        throw new ModelUnavailableException(OnnxGraph.LayerNotFoundMessage(candidates, modelPath, names));
     }
 
     public string Name => BackendNames.OpenCv;
@@ -71,7 +95,7 @@ public sealed class OpenCvBackend : IInferenceBackend
         {
             using var blob = Mat.FromPixelData(new[] { batch, 3, size, size }, MatType.CV_32F, input);
             net.SetInput(blob);
-            using var output = net.Forward(Layer);
+            using var output = net.Forward(netLayerName);
             using var continuous = output.IsContinuous() ? null : output.Clone();
             var source = continuous ?? output;
             var result = new float[checked((int)source.Total())];

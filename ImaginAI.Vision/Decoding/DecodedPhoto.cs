@@ -8,12 +8,18 @@ public sealed record PhotoMetadata(DateTimeOffset? TakenAt, double? Latitude, do
     public static readonly PhotoMetadata None = new(null, null, null);
 }
 
-/// <summary>What the header says, read without decoding pixels. Width and height are upright (after EXIF orientation).</summary>
+/// <summary>
+/// What the header says, read without decoding pixels. <paramref name="Format"/> is one of "JPEG", "PNG", "WebP",
+/// "GIF" or "BMP". Width and height are upright (after EXIF orientation) and always the full size of the file, even
+/// when a reduced-scale decode was asked for. <paramref name="ExifOrientation"/> is the EXIF value 1–8 (1 = upright).
+/// </summary>
 public sealed record PhotoHeader(string Format, int Width, int Height, int ExifOrientation);
 
 /// <summary>
 /// An upright, opaque RGBA bitmap (transparency composited on white) and what is known of the source file.
-/// The bitmap may be smaller than the original when a reduced-scale decode was asked for.
+/// The bitmap is always <see cref="SKColorType.Rgba8888"/> (bytes R, G, B, A in memory), <see cref="SKAlphaType.Opaque"/>
+/// (alpha 255), sRGB, with rows of exactly <c>Width * 4</c> bytes. It may be smaller than
+/// <see cref="Header"/> says when a reduced-scale decode was asked for (<see cref="DecodeOptions.MinShortSide"/>).
 /// </summary>
 public sealed class DecodedPhoto(SKBitmap bitmap, PhotoHeader header, PhotoMetadata metadata) : IDisposable
 {

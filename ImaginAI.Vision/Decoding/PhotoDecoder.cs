@@ -231,7 +231,7 @@ public static class PhotoDecoder
     private static bool JpegHasEnd(ReadOnlySpan<byte> data)
     {
         var scanStart = JpegScanStart(data);
-        return scanStart > 0 && data[scanStart..].IndexOf([(byte)0xFF, (byte)0xD9]) >= 0;
+        return scanStart > 0 && data[scanStart..].LastIndexOf([(byte)0xFF, (byte)0xD9]) >= 0;
     }
 
     /// <summary>The offset of the first start-of-scan marker, walking the segment lengths from the start of the file.</summary>

@@ -54,6 +54,12 @@ public sealed class PreprocessProfile
     public void Fill(SKBitmap photo, Span<float> destination)
     {
         ArgumentNullException.ThrowIfNull(photo);
+        if (photo.Width == InputSize && photo.Height == InputSize && photo.ColorType == SKColorType.Rgba8888)
+        {
+            // Already the input size: resampling at 1:1 would only blur it.
+            FillFromSquare(photo, destination);
+            return;
+        }
         using var square = Resize(photo, InputSize);
         FillFromSquare(square, destination);
     }

@@ -1,0 +1,75 @@
+using System.Security.Cryptography;
+using ImaginAI.Vision;
+using ImaginAI.Vision.Models;
+
+namespace ImaginAI.Tests.Unit.Vision.Models;
+
+public class ModelCatalogTests(ResNet18Fixture resNet18) : IClassFixture<ResNet18Fixture>
+{
+    [Fact]
+    public void Create_Vgg16FilesMissing_ThrowsSayingWhatToDownloadAndWhere()
+    {
+        var empty = Directory.CreateTempSubdirectory("imaginai-models-").FullName;
+        try
+        {
+            var error = Assert.Throws<ModelUnavailableException>(() =>
+                VisionEngine.Create(new VisionOptions { Model = "vgg16-fc2", ModelDirectory = empty }));
+
+            Assert.Contains("vgg16-12.onnx", error.Message);
+            Assert.Contains(empty, error.Message);
+            Assert.Contains("Vision:ModelDirectory", error.Message);
+            Assert.Contains("docs/MODELS.md", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(empty);
+        }
+    }
+
+    [Fact]
+    public void Create_UnknownModelName_ThrowsListingKnownModels()
+    {
+        var error = Assert.Throws<ModelUnavailableException>(() => VisionEngine.Create(new VisionOptions { Model = "vgg19" }));
+
+        Assert.Contains("resnet18", error.Message);
+        Assert.Contains("vgg16-fc2", error.Message);
+    }
+
+    [Fact]
+    public void Create_CustomModelFileMissing_ThrowsNamingTheFileAndTheSetting()
+    {
+        var options = new VisionOptions
+        {
+            Model = "site-net",
+            ModelDirectory = Path.GetTempPath(),
+            Models = { ["site-net"] = new CustomModelOptions { File = "no-such-model.onnx", Profile = "imagenet", Layer = "pool5", Dims = 2048 } },
+        };
+
+        var error = Assert.Throws<ModelUnavailableException>(() => VisionEngine.Create(options));
+
+        Assert.Contains("no-such-model.onnx", error.Message);
+        Assert.Contains("Vision:Models:site-net:File", error.Message);
+    }
+
+    [Fact]
+    public void Create_UnknownBackend_ThrowsNamingTheChoices()
+    {
+        var error = Assert.Throws<ModelUnavailableException>(() => VisionEngine.Create(new VisionOptions { Backend = "tensorflow" }));
+
+        Assert.Contains("onnxruntime, opencv or auto", error.Message);
+    }
+
+    [Fact]
+    public void Create_DefaultOptions_LoadsResNet18PooledOutputWithWeightsHashInId()
+    {
+        var model = resNet18.Extractor.Model;
+        var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(ModelCatalog.ResNet18Path)));
+
+        Assert.Equal("resnet18", model.Name);
+        Assert.Equal(512, model.Dims);
+        Assert.Equal("resnet18", model.Profile);
+        Assert.Equal($"resnet18/{model.Layer}/{sha[..12]}", model.Id);
+        Assert.Equal(ModelCatalog.ResNet18, new VisionOptions().Model);
+        Assert.Equal("onnxruntime", ImaginAI.Vision.Backends.BackendNames.ResolveAuto(ModelFormat.Onnx));
+    }
+}

@@ -1,0 +1,21 @@
+namespace ImaginAI.Tracker.Data;
+
+/// <summary>Where the database and the photo files live, and how big an upload may be ("Storage" section).</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary>Relative paths are taken from the working directory.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    public long MaxUploadBytes { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>Caps one upload request at this many files (and its body at that many times MaxUploadBytes).</summary>
+    public int MaxFilesPerRequest { get; set; } = 20;
+
+    public string DataPath => Path.GetFullPath(DataDirectory);
+    public string DatabasePath => Path.Combine(DataPath, "tracker.db");
+    public string PhotosPath => Path.Combine(DataPath, "photos");
+    public string ThumbnailsPath => Path.Combine(DataPath, "thumbs");
+    public string TempPath => Path.Combine(DataPath, "tmp");
+}

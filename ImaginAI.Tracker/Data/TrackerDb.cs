@@ -1,0 +1,40 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace ImaginAI.Tracker.Data;
+
+/// <summary>Opens connections to the tracker's SQLite file, each with foreign keys and a busy timeout.</summary>
+public sealed class TrackerDb(IOptions<StorageOptions> storage)
+{
+    private readonly string connectionString = new SqliteConnectionStringBuilder
+    {
+        DataSource = storage.Value.DatabasePath,
+        ForeignKeys = true,
+        Pooling = true,
+        // Microsoft.Data.Sqlite retries SQLITE_BUSY until the command timeout; the background jobs and uploads
+        // write concurrently, so give them time rather than failing.
+        DefaultTimeout = 30,
+    }.ToString();
+
+    public string ConnectionString => connectionString;
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>
+    /// A time as stored: fixed-width UTC ISO-8601 text with milliseconds, so times sort and compare as text.
+    /// Dapper writes DateTimeOffset parameters its own way (ignoring type handlers), so parameters go through this.
+    /// </summary>
+    public static string Utc(DateTimeOffset time) => SqliteTypeHandlers.Format(time);
+
+    /// <summary>True for the SQLite error of a UNIQUE index, which settles concurrent inserts of the same row.</summary>
+    public static bool IsUniqueViolation(SqliteException exception) =>
+        exception.SqliteErrorCode == 19 && exception.SqliteExtendedErrorCode == 2067;
+}

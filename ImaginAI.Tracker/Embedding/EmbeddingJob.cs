@@ -1,0 +1,172 @@
+using ImaginAI.Tracker.Matching;
+using ImaginAI.Tracker.Photos;
+using ImaginAI.Tracker.Timeline;
+using ImaginAI.Tracker.Vision;
+using ImaginAI.Vision;
+using ImaginAI.Vision.Decoding;
+using ImaginAI.Vision.Vectors;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace ImaginAI.Tracker.Embedding;
+
+/// <summary>
+/// Turns pending photos into vectors, a batch per forward pass, until none is due; then re-embeds, in the
+/// background, photos that only have vectors of another model than the configured one. Its input is the photos'
+/// status in the database, so a restart simply picks up where it stopped.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class EmbeddingJob(
+    EmbeddingRepository embeddings,
+    PhotoFileStore files,
+    FeatureExtractorProvider vision,
+    VectorIndexRegistry indexes,
+    MatchingQueue matching,
+    TimelineNotifier notifier,
+    ReembeddingFailures reembeddingFailures,
+    IOptions<EmbeddingOptions> options,
+    IOptions<VisionOptions> visionOptions,
+    TimeProvider clock,
+    ILogger<EmbeddingJob> logger) : IJob
+{
+    public static readonly JobKey Key = new("embedding");
+
+    // ResNet and VGG read 224 px; decoding JPEGs at the smallest DCT scale above this is several times faster.
+    private const int DecodeMinShortSide = 256;
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        if (!vision.TryGet(out var extractor, out var error))
+        {
+            logger.LogWarning("Photos stay pending: {Reason}", error);
+            return;
+        }
+        var settings = options.Value;
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var due = await embeddings.GetDueAsync(clock.GetUtcNow(), settings.BatchSize);
+            if (due.Count == 0) break;
+            var started = new List<PhotoToEmbed>();
+            foreach (var photo in due)
+                if (await embeddings.StartAttemptAsync(photo.Id, clock.GetUtcNow() + settings.BackoffAfter(photo.Attempts + 1)))
+                    started.Add(photo with { Attempts = photo.Attempts + 1 });
+
+            var embedded = await EmbedAsync(extractor!, started, markEmbedded: true);
+            if (embedded > 0) await matching.WakeAsync();
+        }
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var stale = await embeddings.GetAwaitingReembeddingAsync(extractor!.Model.Id, settings.BatchSize, reembeddingFailures.Snapshot());
+            if (stale.Count == 0) break;
+            logger.LogInformation("Re-embedding {Count} photos with model {ModelId}", stale.Count, extractor.Model.Id);
+            if (await EmbedAsync(extractor, stale, markEmbedded: false) > 0) await matching.WakeAsync();
+        }
+    }
+
+    /// <summary>Decodes each photo on its own (one bad file fails alone), embeds the good ones together. Returns how many were stored.</summary>
+    private async Task<int> EmbedAsync(IFeatureExtractor extractor, IReadOnlyList<PhotoToEmbed> photos, bool markEmbedded)
+    {
+        var decoded = new List<(PhotoToEmbed Photo, DecodedPhoto Pixels)>();
+        try
+        {
+            foreach (var photo in photos)
+            {
+                try
+                {
+                    var bytes = await File.ReadAllBytesAsync(files.PhotoPath(photo.Sha256, photo.ContentType));
+                    decoded.Add((photo, PhotoDecoder.Decode(bytes, new DecodeOptions { MinShortSide = DecodeMinShortSide, MaxPixels = visionOptions.Value.MaxPixels })));
+                }
+                catch (Exception e)
+                {
+                    await FailAsync(photo, e, markEmbedded);
+                }
+            }
+            if (decoded.Count == 0) return 0;
+
+            IReadOnlyList<FeatureVector?> vectors;
+            try
+            {
+                vectors = extractor.ExtractBatch(decoded.Select(d => d.Pixels).ToList());
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "A batch of {Count} photos failed; embedding them one by one", decoded.Count);
+                vectors = await ExtractOneByOneAsync(extractor, decoded, markEmbedded);
+            }
+
+            var stored = 0;
+            for (var i = 0; i < decoded.Count; i++)
+            {
+                if (vectors[i] is not { } vector) continue;
+                var photo = decoded[i].Photo;
+                var changed = await embeddings.SaveAsync(photo.Id, vector, markEmbedded, clock.GetUtcNow());
+                await indexes.UpsertAsync(photo.ProjectId, photo.Id, vector);
+                stored++;
+                if (changed) await notifier.PhotoUpdatedAsync(photo.Id);
+            }
+            return stored;
+        }
+        finally
+        {
+            foreach (var (_, pixels) in decoded) pixels.Dispose();
+        }
+    }
+
+    private async Task<IReadOnlyList<FeatureVector?>> ExtractOneByOneAsync(
+        IFeatureExtractor extractor, List<(PhotoToEmbed Photo, DecodedPhoto Pixels)> decoded, bool markEmbedded)
+    {
+        var vectors = new FeatureVector?[decoded.Count];
+        for (var i = 0; i < decoded.Count; i++)
+        {
+            try
+            {
+                vectors[i] = extractor.Extract(decoded[i].Pixels);
+            }
+            catch (Exception e)
+            {
+                await FailAsync(decoded[i].Photo, e, markEmbedded);
+            }
+        }
+        return vectors;
+    }
+
+    private async Task FailAsync(PhotoToEmbed photo, Exception exception, bool pending)
+    {
+        var reason = exception switch
+        {
+            PhotoDecodeException decode => decode.Message,
+            FileNotFoundException or DirectoryNotFoundException => "The photo's file is missing from the server's storage.",
+            _ => $"The photo could not be analysed: {exception.Message}",
+        };
+        if (!pending)
+        {
+            logger.LogWarning("Re-embedding photo {PhotoId} failed: {Reason}", photo.Id, reason);
+            reembeddingFailures.Add(photo.Id);
+            return;
+        }
+        var settings = options.Value;
+        var lastAttempt = photo.Attempts >= settings.MaxAttempts;
+        logger.LogWarning("Embedding photo {PhotoId} failed (attempt {Attempt} of {MaxAttempts}): {Reason}",
+            photo.Id, photo.Attempts, settings.MaxAttempts, reason);
+        if (await embeddings.RecordFailureAsync(photo.Id, reason, lastAttempt, clock.GetUtcNow() + settings.BackoffAfter(photo.Attempts)))
+            await notifier.PhotoUpdatedAsync(photo.Id);
+    }
+}
+
+/// <summary>Photos whose re-embedding failed; not retried until the next start (they keep their earlier decision).</summary>
+public sealed class ReembeddingFailures
+{
+    private readonly HashSet<long> photoIds = [];
+
+    public void Add(long photoId)
+    {
+        lock (photoIds) photoIds.Add(photoId);
+    }
+
+    public IReadOnlyCollection<long> Snapshot()
+    {
+        lock (photoIds) return [.. photoIds];
+    }
+}

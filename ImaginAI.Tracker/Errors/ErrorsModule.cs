@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace ImaginAI.Tracker.Errors;
+
+/// <summary>Every error leaves as application/problem+json in plain words; stack traces stay in the log.</summary>
+public static class ErrorsModule
+{
+    public static IServiceCollection AddTrackerErrors(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        // Malformed request bodies reach the handler below instead of ending as an empty 400.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return services;
+    }
+
+    public static WebApplication UseTrackerErrors(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    private sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+        {
+            var (status, title, detail) = exception switch
+            {
+                BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                    (StatusCodes.Status413PayloadTooLarge, "Upload too large", "The upload is larger than the server accepts in one request. Send fewer or smaller photos at a time."),
+                BadHttpRequestException bad =>
+                    (bad.StatusCode, "Bad request", $"The request could not be read: {bad.Message}"),
+                _ => (StatusCodes.Status500InternalServerError, "Server error",
+                    "Something went wrong on the server. The problem was logged; please try again in a moment."),
+            };
+            if (status >= 500) logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+            else logger.LogInformation("Refused {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, exception.Message);
+            context.Response.StatusCode = status;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                Exception = null,
+                ProblemDetails = { Status = status, Title = title, Detail = detail },
+            });
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using ImaginAI.Tracker.Scheduling;
+using Microsoft.Extensions.Options;
+
+namespace ImaginAI.Tracker.Matching;
+
+public static class MatchingModule
+{
+    public static IServiceCollection AddMatching(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<MatchingOptions>().Bind(configuration.GetSection(MatchingOptions.Section))
+            .Validate(o => o.DefaultThreshold is > 0 and <= 1, "Matching:DefaultThreshold must be above 0 and at most 1.")
+            .Validate(o => o.IntervalSeconds >= 1, "Matching:IntervalSeconds must be at least 1.")
+            .Validate(o => o.BatchSize >= 1, "Matching:BatchSize must be at least 1.")
+            .ValidateOnStart();
+        services.AddSingleton<MatchingRepository>();
+        services.AddSingleton<VectorIndexRegistry>();
+        services.AddSingleton<MatchingQueue>();
+        services.AddRecurringJob<MatchingJob>(MatchingJob.Key,
+            sp => TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<MatchingOptions>>().Value.IntervalSeconds));
+        return services;
+    }
+}
+
+/// <summary>Wakes the matching job when embeddings land, instead of waiting for its next tick.</summary>
+public sealed class MatchingQueue(JobWaker waker)
+{
+    public Task WakeAsync() => waker.WakeAsync(MatchingJob.Key);
+}

@@ -1,0 +1,86 @@
+using Dapper;
+using ImaginAI.Tracker.Data;
+using ImaginAI.Tracker.Photos;
+
+namespace ImaginAI.Tracker.Matching;
+
+/// <summary>What the matching rule needs to know of a photo (its vector is in the in-memory index).</summary>
+public sealed record PhotoFacts(long Id, long ProjectId, DateTimeOffset TakenAt, long? MilestoneId, string? MilestoneSource)
+{
+    public bool IsEarlierThan(PhotoFacts other) => TakenAt < other.TakenAt || (TakenAt == other.TakenAt && Id < other.Id);
+
+    /// <summary>A person set its milestone: the uploader (reference) or a manager (manual).</summary>
+    public bool HasHumanMilestone => MilestoneSource is Photos.MilestoneSource.Reference or Photos.MilestoneSource.Manual;
+}
+
+public sealed record MatchDecision(
+    long PhotoId, string Status, long? MilestoneId, string? MilestoneSource, double? MilestoneScore,
+    long? MatchedPhotoId, double? MatchScore);
+
+public sealed class MatchingRepository(TrackerDb db)
+{
+    /// <summary>Embedded photos that have a vector of the model, in the order they were taken.</summary>
+    public async Task<IReadOnlyList<PhotoFacts>> GetAwaitingDecisionAsync(string modelId, int limit)
+    {
+        await using var connection = await db.OpenAsync();
+        var photos = await connection.QueryAsync<PhotoFacts>("""
+            SELECT ph.id, ph.project_id, ph.taken_at, ph.milestone_id, ph.milestone_source
+            FROM photos ph
+            WHERE ph.status = 'embedded'
+              AND EXISTS (SELECT 1 FROM embeddings e WHERE e.photo_id = ph.id AND e.model_id = @modelId)
+            ORDER BY ph.taken_at, ph.id
+            LIMIT @limit
+            """, new { modelId, limit });
+        return photos.AsList();
+    }
+
+    /// <summary>The project's photos that have a vector of the model (the ones a photo can be compared with).</summary>
+    public async Task<IReadOnlyDictionary<long, PhotoFacts>> GetComparableByProjectIdAsync(long projectId, string modelId)
+    {
+        await using var connection = await db.OpenAsync();
+        var photos = await connection.QueryAsync<PhotoFacts>("""
+            SELECT ph.id, ph.project_id, ph.taken_at, ph.milestone_id, ph.milestone_source
+            FROM photos ph JOIN embeddings e ON e.photo_id = ph.id AND e.model_id = @modelId
+            WHERE ph.project_id = @projectId AND ph.status <> 'failed'
+            """, new { projectId, modelId });
+        return photos.ToDictionary(p => p.Id);
+    }
+
+    /// <summary>
+    /// Applies a decision exactly once: only while the photo is still embedded and its milestone is still the one
+    /// the decision was made from (a manager may have changed it meanwhile). Returns whether it was applied and
+    /// whether it gave the milestone its first photo.
+    /// </summary>
+    public async Task<(bool Applied, bool MilestoneReached)> ApplyAsync(MatchDecision decision, PhotoFacts decidedFrom, DateTimeOffset now)
+    {
+        await using var connection = await db.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var wasReached = decision.MilestoneId is { } before && await PhotoRepository.MilestoneReachedAsync(connection, transaction, before);
+        var applied = await connection.ExecuteAsync("""
+            UPDATE photos
+            SET status = @Status,
+                milestone_id = @MilestoneId,
+                milestone_source = @MilestoneSource,
+                milestone_score = @MilestoneScore,
+                matched_photo_id = @MatchedPhotoId,
+                match_score = @MatchScore,
+                error = NULL,
+                decision_count = decision_count + 1,
+                decided_at = @now
+            WHERE id = @PhotoId
+              AND status = 'embedded'
+              AND milestone_id IS @expectedMilestoneId
+              AND milestone_source IS @expectedMilestoneSource
+            """, new
+        {
+            decision.PhotoId, decision.Status, decision.MilestoneId, decision.MilestoneSource, decision.MilestoneScore,
+            decision.MatchedPhotoId, decision.MatchScore, now = TrackerDb.Utc(now),
+            expectedMilestoneId = decidedFrom.MilestoneId, expectedMilestoneSource = decidedFrom.MilestoneSource,
+        }, transaction) == 1;
+        if (!applied) return (false, false);
+        var nowReached = decision.Status == PhotoStatus.Matched && decision.MilestoneId is { } after
+            && await PhotoRepository.MilestoneReachedAsync(connection, transaction, after);
+        await transaction.CommitAsync();
+        return (true, !wasReached && nowReached);
+    }
+}

@@ -1,0 +1,121 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using ImaginAI.Tracker.Data;
+using Microsoft.Extensions.Options;
+
+namespace ImaginAI.Tracker.Photos;
+
+/// <summary>An upload written to the temp folder, with its SHA-256 computed while it streamed in.</summary>
+public sealed record StagedFile(string TempPath, string Sha256, long Length);
+
+/// <summary>
+/// Photo files addressed by their SHA-256 (photos/ab/abcdef….jpg) and their cached thumbnails (thumbs/ab/abcdef….jpg).
+/// Files arrive in tmp/ and are moved in atomically, so a crash never leaves half a photo where a reader looks.
+/// </summary>
+public sealed class PhotoFileStore(IOptions<StorageOptions> storage)
+{
+    private readonly StorageOptions options = storage.Value;
+
+    /// <summary>
+    /// Streams <paramref name="source"/> to a temp file, hashing as it goes. Stops reading at
+    /// <paramref name="maxBytes"/> + 1 and returns null (the temp file deleted) when the file is bigger than that.
+    /// </summary>
+    public async Task<StagedFile?> StageAsync(Stream source, long maxBytes, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(options.TempPath);
+        var tempPath = Path.Combine(options.TempPath, Guid.NewGuid().ToString("N"));
+        var buffer = ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            long length = 0;
+            await using (var temp = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            {
+                int read;
+                while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    length += read;
+                    if (length > maxBytes) break;
+                    hash.AppendData(buffer, 0, read);
+                    await temp.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
+            }
+            if (length > maxBytes)
+            {
+                File.Delete(tempPath);
+                return null;
+            }
+            return new StagedFile(tempPath, Convert.ToHexStringLower(hash.GetHashAndReset()), length);
+        }
+        catch
+        {
+            File.Delete(tempPath);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Moves a staged file to its content address; when that file already exists (same bytes) the copy is dropped.</summary>
+    public void Commit(StagedFile staged, string contentType)
+    {
+        var path = PhotoPath(staged.Sha256, contentType);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (File.Exists(path))
+        {
+            File.Delete(staged.TempPath);
+            return;
+        }
+        try
+        {
+            File.Move(staged.TempPath, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another upload of the same bytes got there first.
+            File.Delete(staged.TempPath);
+        }
+    }
+
+    public static void Discard(StagedFile staged) => File.Delete(staged.TempPath);
+
+    public string PhotoPath(string sha256, string contentType) =>
+        Path.Combine(options.PhotosPath, sha256[..2], sha256 + PhotoContentTypes.Extension(contentType));
+
+    public string ThumbnailPath(string sha256) => Path.Combine(options.ThumbnailsPath, sha256[..2], sha256 + ".jpg");
+
+    /// <summary>Writes a file next to its destination, then renames it over, so readers see all of it or nothing.</summary>
+    public static async Task WriteAtomicallyAsync(string path, byte[] bytes, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        await File.WriteAllBytesAsync(temp, bytes, cancellationToken);
+        File.Move(temp, path, overwrite: true);
+    }
+}
+
+/// <summary>Content types of the photo formats the decoder accepts; anything else is served as plain bytes.</summary>
+public static class PhotoContentTypes
+{
+    public static string FromDecoderFormat(string format) => format.ToUpperInvariant() switch
+    {
+        "JPEG" or "JPG" => "image/jpeg",
+        "PNG" => "image/png",
+        "WEBP" => "image/webp",
+        "GIF" => "image/gif",
+        "BMP" => "image/bmp",
+        _ => "application/octet-stream",
+    };
+
+    public static string Extension(string contentType) => contentType switch
+    {
+        "image/jpeg" => ".jpg",
+        "image/png" => ".png",
+        "image/webp" => ".webp",
+        "image/gif" => ".gif",
+        "image/bmp" => ".bmp",
+        _ => ".bin",
+    };
+}

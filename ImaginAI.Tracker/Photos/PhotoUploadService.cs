@@ -1,0 +1,227 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Serialization;
+using ImaginAI.Tracker.Data;
+using ImaginAI.Tracker.Embedding;
+using ImaginAI.Tracker.Errors;
+using ImaginAI.Tracker.Projects;
+using ImaginAI.Tracker.Timeline;
+using ImaginAI.Vision;
+using ImaginAI.Vision.Decoding;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace ImaginAI.Tracker.Photos;
+
+/// <summary>One file's outcome: accepted or duplicate (id, status, duplicateOf) or refused (error in plain words, reason code).</summary>
+public sealed record UploadedFileResult(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Id,
+    string FileName,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? DuplicateOf,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason)
+{
+    public static UploadedFileResult Refused(string fileName, string error, string reason) => new(null, fileName, null, null, error, reason);
+}
+
+/// <summary>
+/// Receives photos without ever holding a whole file in memory or embedding inside the request: each file part
+/// streams to a temp file (hashed on the way, cut off past Storage:MaxUploadBytes), its header is validated by the
+/// vision decoder, and only then is it moved to its content address and recorded as pending.
+/// </summary>
+public sealed class PhotoUploadService(
+    ProjectRepository projects,
+    MilestoneRepository milestones,
+    PhotoRepository photos,
+    PhotoFileStore store,
+    EmbeddingQueue embeddingQueue,
+    TimelineNotifier notifier,
+    IOptions<StorageOptions> storage,
+    IOptions<VisionOptions> vision,
+    TimeProvider clock,
+    ILogger<PhotoUploadService> logger)
+{
+    private const int MaxFieldLength = 4096;
+    private const int MaxNoteLength = 2000;
+    private const int MaxFileNameLength = 255;
+
+    public async Task<IResult> UploadAsync(long projectId, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (!await projects.ExistsAsync(projectId)) return Problems.NoSuchProject(projectId);
+        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var mediaType)
+            || !"multipart/form-data".Equals(mediaType.MediaType.Value, StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(mediaType.Boundary).Length is 0 or > 200)
+            return TypedResults.Problem("Send the photos as multipart/form-data, one \"files\" part per photo.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Not a photo upload");
+
+        var limits = storage.Value;
+        // Kestrel's default body limit (30 MB) is below one allowed photo; this request may carry several.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+            bodySize.MaxRequestBodySize = limits.MaxUploadBytes * limits.MaxFilesPerRequest + 1024 * 1024;
+
+        var incoming = new List<IncomingFile>();
+        try
+        {
+            var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            var reader = new MultipartReader(HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value!, http.Request.Body);
+            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)) continue;
+                if (disposition.IsFileDisposition())
+                {
+                    var fileName = CleanFileName(disposition.FileNameStar.Value ?? disposition.FileName.Value);
+                    if (incoming.Count >= limits.MaxFilesPerRequest)
+                        incoming.Add(new IncomingFile(fileName, null, UploadedFileResult.Refused(fileName,
+                            $"Only {limits.MaxFilesPerRequest} photos can be sent at once; send this one in another upload.", "tooManyFiles")));
+                    else
+                    {
+                        var staged = await store.StageAsync(section.Body, limits.MaxUploadBytes, cancellationToken);
+                        incoming.Add(staged is null
+                            ? new IncomingFile(fileName, null, UploadedFileResult.Refused(fileName,
+                                $"This file is too big: photos up to {FormatSize(limits.MaxUploadBytes)} are accepted.", "tooLarge"))
+                            : new IncomingFile(fileName, staged, null));
+                    }
+                }
+                else if (disposition.IsFormDisposition())
+                {
+                    var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
+                    var value = await ReadFieldAsync(section.Body, cancellationToken);
+                    if (value is null) return Problems.BadRequest("Field too long", $"The form field \"{name}\" is longer than {MaxFieldLength} characters.");
+                    fields[name] = value;
+                }
+            }
+
+            if (incoming.Count == 0)
+                return Problems.BadRequest("No photos", "The upload contained no photo. Choose one or more photos and send them as \"files\".");
+
+            var (details, problem) = await ReadDetailsAsync(projectId, fields);
+            if (problem is not null) return problem;
+
+            var results = new List<UploadedFileResult>();
+            var added = new List<long>();
+            foreach (var file in incoming)
+            {
+                var result = file.Refusal ?? await AcceptAsync(projectId, file.FileName, file.Staged!, details!, cancellationToken);
+                if (result.Id is { } id && result.DuplicateOf is null) added.Add(id);
+                results.Add(result);
+            }
+
+            foreach (var id in added) await notifier.PhotoAddedAsync(id);
+            if (added.Count > 0) await embeddingQueue.WakeAsync();
+            return Answer(results);
+        }
+        finally
+        {
+            foreach (var file in incoming)
+                if (file.Staged is not null) PhotoFileStore.Discard(file.Staged);
+        }
+    }
+
+    private async Task<UploadedFileResult> AcceptAsync(long projectId, string fileName, StagedFile staged, UploadDetails details, CancellationToken cancellationToken)
+    {
+        var bytes = await File.ReadAllBytesAsync(staged.TempPath, cancellationToken);
+        PhotoHeader header;
+        PhotoMetadata metadata;
+        try
+        {
+            header = PhotoDecoder.ReadHeader(bytes, new DecodeOptions { MaxPixels = vision.Value.MaxPixels });
+            metadata = PhotoDecoder.ReadMetadata(bytes);
+        }
+        catch (PhotoDecodeException e)
+        {
+            return UploadedFileResult.Refused(fileName, e.Message, JsonNamingPolicy(e.Reason.ToString()));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Reading the header of {FileName} failed", fileName);
+            return UploadedFileResult.Refused(fileName, "This file could not be read as a photo.", "unreadable");
+        }
+
+        if (await photos.GetBySha256Async(projectId, staged.Sha256) is { } existing)
+            return new UploadedFileResult(existing.Id, fileName, existing.Status, existing.Id, null, null);
+
+        var contentType = PhotoContentTypes.FromDecoderFormat(header.Format);
+        store.Commit(staged, contentType);
+        var uploadedAt = clock.GetUtcNow();
+        var id = await photos.CreateAsync(new NewPhoto(
+            projectId, fileName, staged.Sha256, contentType, staged.Length, header.Width, header.Height,
+            details.TakenAt ?? metadata.TakenAt ?? uploadedAt, uploadedAt, metadata.Latitude, metadata.Longitude,
+            details.Note, details.MilestoneId));
+        if (id is null && await photos.GetBySha256Async(projectId, staged.Sha256) is { } winner)
+            return new UploadedFileResult(winner.Id, fileName, winner.Status, winner.Id, null, null);
+        logger.LogInformation("Photo {PhotoId} ({FileName}, {Width}×{Height}) added to project {ProjectId}", id, fileName, header.Width, header.Height, projectId);
+        return new UploadedFileResult(id, fileName, PhotoStatus.Pending, null, null, null);
+    }
+
+    /// <summary>
+    /// 202 with one result per file when at least one file was accepted (or was already there). When every file was
+    /// refused the request failed as a whole: 413 if they were all too big, else 422, with the per-file results in
+    /// the problem's "files" member.
+    /// </summary>
+    private static IResult Answer(List<UploadedFileResult> results)
+    {
+        if (results.Any(r => r.Error is null)) return TypedResults.Json(results, statusCode: StatusCodes.Status202Accepted);
+        var allTooLarge = results.All(r => r.Reason == "tooLarge");
+        var detail = results.Count == 1
+            ? results[0].Error!
+            : $"None of the {results.Count} files could be accepted: " + string.Join(" ", results.Select(r => $"{r.FileName}: {r.Error}"));
+        return TypedResults.Problem(detail,
+            statusCode: allTooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status422UnprocessableEntity,
+            title: allTooLarge ? "Photo too big" : "Not accepted",
+            extensions: new Dictionary<string, object?> { ["files"] = results });
+    }
+
+    private sealed record UploadDetails(long? MilestoneId, DateTimeOffset? TakenAt, string? Note);
+
+    private async Task<(UploadDetails? Details, IResult? Problem)> ReadDetailsAsync(long projectId, Dictionary<string, string> fields)
+    {
+        long? milestoneId = null;
+        if (fields.TryGetValue("milestoneId", out var milestoneText) && !string.IsNullOrWhiteSpace(milestoneText))
+        {
+            if (!long.TryParse(milestoneText.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
+                || await milestones.GetByIdAsync(parsed) is not { } milestone || milestone.ProjectId != projectId)
+                return (null, Problems.BadRequest("Unknown milestone", $"This project has no milestone \"{milestoneText}\". Pick one of the project's milestones or none."));
+            milestoneId = parsed;
+        }
+
+        DateTimeOffset? takenAt = null;
+        if (fields.TryGetValue("takenAt", out var takenText) && !string.IsNullOrWhiteSpace(takenText))
+        {
+            if (!DateTimeOffset.TryParse(takenText.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+                return (null, Problems.BadRequest("Time not understood", $"Write when the photos were taken as an ISO date and time, for example 2025-03-14T09:30:00Z (got \"{takenText}\")."));
+            takenAt = parsed.ToUniversalTime();
+        }
+
+        var note = fields.GetValueOrDefault("note")?.Trim();
+        if (note is { Length: > MaxNoteLength }) return (null, Problems.BadRequest("Note too long", $"Keep the note under {MaxNoteLength} characters."));
+        return (new UploadDetails(milestoneId, takenAt, string.IsNullOrEmpty(note) ? null : note), null);
+    }
+
+    private static async Task<string?> ReadFieldAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(body, Encoding.UTF8);
+        var buffer = new char[MaxFieldLength + 1];
+        var total = 0;
+        int read;
+        while (total < buffer.Length && (read = await reader.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0) total += read;
+        return total > MaxFieldLength ? null : new string(buffer, 0, total);
+    }
+
+    private static string CleanFileName(string? raw)
+    {
+        var name = Path.GetFileName((HeaderUtilities.RemoveQuotes(raw).Value ?? "").Replace('\\', '/'));
+        name = new string(name.Where(c => !char.IsControl(c)).ToArray()).Trim();
+        if (name.Length == 0) return "photo";
+        return name.Length <= MaxFileNameLength ? name : name[..MaxFileNameLength];
+    }
+
+    private static string FormatSize(long bytes) =>
+        bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024):0.#} MB" : $"{bytes / 1024.0:0.#} KB";
+
+    private static string JsonNamingPolicy(string name) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name);
+
+    private sealed record IncomingFile(string FileName, StagedFile? Staged, UploadedFileResult? Refusal);
+}

@@ -1,0 +1,39 @@
+namespace ImaginAI.Tracker.Projects;
+
+public sealed class Project
+{
+    public long Id { get; init; }
+    public string Name { get; init; } = "";
+    public string Description { get; init; } = "";
+    public DateTimeOffset CreatedAt { get; init; }
+    /// <summary>Null: the configured default threshold applies.</summary>
+    public double? MatchThreshold { get; init; }
+    public int PhotoCount { get; init; }
+    public int MilestoneCount { get; init; }
+    public int MilestonesReached { get; init; }
+}
+
+public sealed class Milestone
+{
+    public long Id { get; init; }
+    public long ProjectId { get; init; }
+    public string Name { get; init; } = "";
+    public int Position { get; init; }
+    public DateOnly? DueDate { get; init; }
+}
+
+/// <summary>The project as the API shows it: the threshold in force, whether set on the project or the default.</summary>
+public sealed record ProjectJson(
+    long Id, string Name, string Description, DateTimeOffset CreatedAt, int PhotoCount, int MilestoneCount,
+    int MilestonesReached, double MatchThreshold, bool MatchThresholdIsDefault)
+{
+    public static ProjectJson From(Project project, double defaultThreshold) => new(
+        project.Id, project.Name, project.Description, project.CreatedAt, project.PhotoCount, project.MilestoneCount,
+        project.MilestonesReached, project.MatchThreshold ?? defaultThreshold, project.MatchThreshold is null);
+}
+
+public sealed record MilestoneJson(long Id, long ProjectId, string Name, int Position, DateOnly? DueDate)
+{
+    public static MilestoneJson From(Milestone milestone) =>
+        new(milestone.Id, milestone.ProjectId, milestone.Name, milestone.Position, milestone.DueDate);
+}

@@ -1,0 +1,72 @@
+using Dapper;
+using ImaginAI.Tracker.Data;
+
+namespace ImaginAI.Tracker.Projects;
+
+public sealed class ProjectRepository(TrackerDb db)
+{
+    // A milestone is reached once it holds a matched photo (set by the uploader, a manager or the job).
+    private const string ProjectColumns = """
+        p.id, p.name, p.description, p.created_at, p.match_threshold,
+        (SELECT COUNT(*) FROM photos ph WHERE ph.project_id = p.id) AS photo_count,
+        (SELECT COUNT(*) FROM milestones m WHERE m.project_id = p.id) AS milestone_count,
+        (SELECT COUNT(*) FROM milestones m WHERE m.project_id = p.id
+            AND EXISTS (SELECT 1 FROM photos ph WHERE ph.milestone_id = m.id AND ph.status = 'matched')) AS milestones_reached
+        """;
+
+    public async Task<IReadOnlyList<Project>> GetAllAsync()
+    {
+        await using var connection = await db.OpenAsync();
+        var projects = await connection.QueryAsync<Project>($"""
+            SELECT {ProjectColumns}
+            FROM projects p
+            ORDER BY p.created_at DESC, p.id DESC
+            """);
+        return projects.AsList();
+    }
+
+    public async Task<Project?> GetByIdAsync(long id)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<Project>($"""
+            SELECT {ProjectColumns}
+            FROM projects p
+            WHERE p.id = @id
+            """, new { id });
+    }
+
+    public async Task<bool> ExistsAsync(long id)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM projects WHERE id = @id)", new { id });
+    }
+
+    public async Task<long> CreateAsync(string name, string description, DateTimeOffset createdAt)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>("""
+            INSERT INTO projects (name, description, created_at)
+            VALUES (@name, @description, @createdAt)
+            RETURNING id
+            """, new { name, description, createdAt = TrackerDb.Utc(createdAt) });
+    }
+
+    /// <summary>Changes the given fields; a null argument leaves its field as it is.</summary>
+    public async Task<bool> UpdateAsync(long id, string? name, string? description, double? matchThreshold)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.ExecuteAsync("""
+            UPDATE projects
+            SET name = COALESCE(@name, name),
+                description = COALESCE(@description, description),
+                match_threshold = COALESCE(@matchThreshold, match_threshold)
+            WHERE id = @id
+            """, new { id, name, description, matchThreshold }) == 1;
+    }
+
+    public async Task<double?> GetMatchThresholdAsync(long id)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.ExecuteScalarAsync<double?>("SELECT match_threshold FROM projects WHERE id = @id", new { id });
+    }
+}

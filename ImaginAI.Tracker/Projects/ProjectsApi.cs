@@ -1,0 +1,106 @@
+using System.Globalization;
+using ImaginAI.Tracker.Errors;
+using ImaginAI.Tracker.Matching;
+using Microsoft.Extensions.Options;
+
+namespace ImaginAI.Tracker.Projects;
+
+public sealed record CreateProjectRequest(string? Name, string? Description);
+public sealed record UpdateProjectRequest(string? Name, string? Description, double? MatchThreshold);
+public sealed record CreateMilestoneRequest(string? Name, int? Position, string? DueDate);
+
+public static class ProjectsApi
+{
+    private const int MaxNameLength = 200;
+    private const int MaxDescriptionLength = 4000;
+
+    public static IServiceCollection AddProjects(this IServiceCollection services)
+    {
+        services.AddSingleton<ProjectRepository>();
+        services.AddSingleton<MilestoneRepository>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapProjectsApi(this IEndpointRouteBuilder app)
+    {
+        var projects = app.MapGroup("/api/projects");
+        projects.MapGet("/", GetProjectsAsync);
+        projects.MapPost("/", CreateProjectAsync);
+        projects.MapGet("/{projectId:long}", GetProjectAsync);
+        projects.MapPatch("/{projectId:long}", UpdateProjectAsync);
+        projects.MapGet("/{projectId:long}/milestones", GetMilestonesAsync);
+        projects.MapPost("/{projectId:long}/milestones", CreateMilestoneAsync);
+        return app;
+    }
+
+    private static async Task<IResult> GetProjectsAsync(ProjectRepository repository, IOptions<MatchingOptions> matching)
+    {
+        var all = await repository.GetAllAsync();
+        return TypedResults.Ok(all.Select(p => ProjectJson.From(p, matching.Value.DefaultThreshold)));
+    }
+
+    private static async Task<IResult> GetProjectAsync(long projectId, ProjectRepository repository, IOptions<MatchingOptions> matching)
+    {
+        var project = await repository.GetByIdAsync(projectId);
+        return project is null ? Problems.NoSuchProject(projectId) : TypedResults.Ok(ProjectJson.From(project, matching.Value.DefaultThreshold));
+    }
+
+    private static async Task<IResult> CreateProjectAsync(
+        CreateProjectRequest request, ProjectRepository repository, IOptions<MatchingOptions> matching, TimeProvider clock)
+    {
+        var name = request.Name?.Trim();
+        if (string.IsNullOrEmpty(name)) return Problems.BadRequest("Name missing", "Give the project a name.");
+        if (name.Length > MaxNameLength) return Problems.BadRequest("Name too long", $"Keep the project name under {MaxNameLength} characters.");
+        var description = request.Description?.Trim() ?? "";
+        if (description.Length > MaxDescriptionLength)
+            return Problems.BadRequest("Description too long", $"Keep the description under {MaxDescriptionLength} characters.");
+
+        var id = await repository.CreateAsync(name, description, clock.GetUtcNow());
+        var project = await repository.GetByIdAsync(id);
+        return TypedResults.Created($"/api/projects/{id}", ProjectJson.From(project!, matching.Value.DefaultThreshold));
+    }
+
+    private static async Task<IResult> UpdateProjectAsync(
+        long projectId, UpdateProjectRequest request, ProjectRepository repository, IOptions<MatchingOptions> matching)
+    {
+        var name = request.Name?.Trim();
+        if (name is { Length: 0 }) return Problems.BadRequest("Name missing", "A project cannot have an empty name.");
+        if (name is { Length: > MaxNameLength }) return Problems.BadRequest("Name too long", $"Keep the project name under {MaxNameLength} characters.");
+        var description = request.Description?.Trim();
+        if (description is { Length: > MaxDescriptionLength })
+            return Problems.BadRequest("Description too long", $"Keep the description under {MaxDescriptionLength} characters.");
+        if (request.MatchThreshold is { } threshold && (double.IsNaN(threshold) || threshold <= 0 || threshold > 1))
+            return Problems.BadRequest("Threshold out of range", "The match threshold is a similarity between 0 (anything matches) and 1 (only identical photos); give a number above 0 and at most 1.");
+
+        if (!await repository.UpdateAsync(projectId, name, description, request.MatchThreshold)) return Problems.NoSuchProject(projectId);
+        var project = await repository.GetByIdAsync(projectId);
+        return TypedResults.Ok(ProjectJson.From(project!, matching.Value.DefaultThreshold));
+    }
+
+    private static async Task<IResult> GetMilestonesAsync(long projectId, ProjectRepository projects, MilestoneRepository milestones)
+    {
+        if (!await projects.ExistsAsync(projectId)) return Problems.NoSuchProject(projectId);
+        var all = await milestones.GetManyByProjectIdAsync(projectId);
+        return TypedResults.Ok(all.Select(MilestoneJson.From));
+    }
+
+    private static async Task<IResult> CreateMilestoneAsync(
+        long projectId, CreateMilestoneRequest request, ProjectRepository projects, MilestoneRepository milestones, TimeProvider clock)
+    {
+        if (!await projects.ExistsAsync(projectId)) return Problems.NoSuchProject(projectId);
+        var name = request.Name?.Trim();
+        if (string.IsNullOrEmpty(name)) return Problems.BadRequest("Name missing", "Give the milestone a name, for example \"Foundations poured\".");
+        if (name.Length > MaxNameLength) return Problems.BadRequest("Name too long", $"Keep the milestone name under {MaxNameLength} characters.");
+        if (request.Position is < 1) return Problems.BadRequest("Position out of range", "The position counts from 1 (the first milestone).");
+        DateOnly? dueDate = null;
+        if (!string.IsNullOrWhiteSpace(request.DueDate))
+        {
+            if (!DateOnly.TryParseExact(request.DueDate.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+                return Problems.BadRequest("Due date not understood", $"Write the due date as year-month-day, for example 2025-06-30 (got \"{request.DueDate}\").");
+            dueDate = parsed;
+        }
+
+        var milestone = await milestones.CreateAsync(projectId, name, request.Position, dueDate, clock.GetUtcNow());
+        return TypedResults.Created($"/api/projects/{projectId}/milestones", MilestoneJson.From(milestone));
+    }
+}

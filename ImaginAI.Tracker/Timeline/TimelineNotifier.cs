@@ -1,0 +1,30 @@
+using ImaginAI.Tracker.Photos;
+using Microsoft.AspNetCore.SignalR;
+
+namespace ImaginAI.Tracker.Timeline;
+
+/// <summary>
+/// Tells a project's watchers what happened to a photo, reading the photo as it is now in the database. A watcher
+/// that misses a message re-reads the timeline on reconnect, so a failed send is logged, never thrown at the caller.
+/// </summary>
+public sealed class TimelineNotifier(IHubContext<TimelineHub, ITimelineClient> hub, PhotoRepository photos, ILogger<TimelineNotifier> logger)
+{
+    public Task PhotoAddedAsync(long photoId) => SendAsync(photoId, (client, photo) => client.PhotoAdded(photo));
+
+    public Task PhotoUpdatedAsync(long photoId) => SendAsync(photoId, (client, photo) => client.PhotoUpdated(photo));
+
+    public Task MilestoneReachedAsync(long photoId) => SendAsync(photoId, (client, photo) => client.MilestoneReached(photo));
+
+    private async Task SendAsync(long photoId, Func<ITimelineClient, PhotoJson, Task> send)
+    {
+        try
+        {
+            if (await photos.GetByIdAsync(photoId) is not { } photo) return;
+            await send(hub.Clients.Group(TimelineHub.GroupName(photo.ProjectId)), PhotoJson.From(photo));
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not tell the timeline about photo {PhotoId}", photoId);
+        }
+    }
+}

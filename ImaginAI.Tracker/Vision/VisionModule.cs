@@ -1,0 +1,14 @@
+using ImaginAI.Vision;
+
+namespace ImaginAI.Tracker.Vision;
+
+public static class VisionModule
+{
+    public static IServiceCollection AddVision(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<VisionOptions>().Bind(configuration.GetSection("Vision"));
+        // The single, lazily loaded IFeatureExtractor of the app (see FeatureExtractorProvider for why lazily).
+        services.AddSingleton<FeatureExtractorProvider>();
+        return services;
+    }
+}
