@@ -8,7 +8,7 @@ namespace ImaginAI.Tracker.Accounts;
 
 public enum SignInOutcome { Succeeded, WrongCredentials, LockedOut }
 
-public sealed record SignInResult(SignInOutcome Outcome, User? User, DateTime? LockedUntil = null);
+public sealed record SignInResult(SignInOutcome Outcome, User? User, DateTimeOffset? LockedUntil = null);
 
 /// <summary>Creating users, checking passwords (with lock-out) and issuing API tokens.</summary>
 public sealed class AccountService(
@@ -57,7 +57,7 @@ public sealed class AccountService(
 
     public async Task<SignInResult> CheckPasswordAsync(string? email, string? password)
     {
-        var now = DateTime.UtcNow;
+        var now = DateTimeOffset.UtcNow;
         var user = string.IsNullOrWhiteSpace(email) ? null : await users.GetByEmailAsync(email);
         if (user is null)
         {
@@ -101,7 +101,7 @@ public sealed class AccountService(
     public async Task<(ApiToken Token, string PlainToken)> CreateTokenAsync(User user, string? name)
     {
         var plain = TokenPrefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
-        var tokenName = string.IsNullOrWhiteSpace(name) ? $"token {DateTime.UtcNow:yyyy-MM-dd HH:mm}" : name.Trim();
+        var tokenName = string.IsNullOrWhiteSpace(name) ? $"token {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm}" : name.Trim();
         if (tokenName.Length > 100) tokenName = tokenName[..100];
         var id = await tokens.CreateAsync(user.Id, tokenName, HashToken(plain), plain[..(TokenPrefix.Length + 6)]);
         await audit.WriteAsync(AuditActions.TokenCreated, subject: tokenName, actorId: user.Id, actorEmail: user.Email);

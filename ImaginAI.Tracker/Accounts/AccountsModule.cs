@@ -7,16 +7,25 @@ public static class AccountsModule
 {
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddAccountStore(configuration);
+        services.AddSingleton<FirstRunState>();
+        services.AddHostedService<ConfiguredAdmin>();
+        services.AddTrackerSecurity();
+        return services;
+    }
+
+    /// <summary>Users, memberships, tokens and the audit trail without the web: what the users CLI verb needs.</summary>
+    internal static IServiceCollection AddAccountStore(this IServiceCollection services, IConfiguration configuration)
+    {
         services.Configure<AccountOptions>(configuration.GetSection("Accounts"));
-        services.AddSingleton<AccountsDatabase>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<AuditLog>();
+        
         services.AddSingleton<UserRepository>();
         services.AddSingleton<MembershipRepository>();
         services.AddSingleton<ApiTokenRepository>();
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
-        services.AddSingleton<FirstRunState>();
         services.AddScoped<AccountService>();
-        services.AddScoped<ConfiguredAdmin>();
-        services.AddTrackerSecurity();
         return services;
     }
 
@@ -24,12 +33,5 @@ public static class AccountsModule
     {
         app.MapTokenApi();
         return app;
-    }
-
-    /// <summary>Creates the configured admin; call once the database schema is up to date.</summary>
-    public static async Task EnsureConfiguredAdminAsync(this IServiceProvider services)
-    {
-        await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<ConfiguredAdmin>().EnsureCreatedAsync();
     }
 }

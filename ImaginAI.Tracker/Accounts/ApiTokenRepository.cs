@@ -1,8 +1,9 @@
 using Dapper;
+using ImaginAI.Tracker.Data;
 
 namespace ImaginAI.Tracker.Accounts;
 
-public sealed class ApiTokenRepository(AccountsDatabase db)
+public sealed class ApiTokenRepository(TrackerDb db)
 {
     private const string TokenColumns = """
         id AS Id, user_id AS UserId, name AS Name, token_prefix AS TokenPrefix, created_at AS CreatedAt,
@@ -16,7 +17,7 @@ public sealed class ApiTokenRepository(AccountsDatabase db)
             INSERT INTO api_tokens (user_id, name, token_hash, token_prefix, created_at)
             VALUES (@userId, @name, @tokenHash, @tokenPrefix, @now)
             RETURNING id
-            """, new { userId, name, tokenHash, tokenPrefix, now = DateTime.UtcNow });
+            """, new { userId, name, tokenHash, tokenPrefix, now = DateTimeOffset.UtcNow });
     }
 
     public async Task<IReadOnlyList<ApiToken>> GetManyByUserIdAsync(long userId)
@@ -37,7 +38,7 @@ public sealed class ApiTokenRepository(AccountsDatabase db)
             """, new { tokenHash });
     }
 
-    public async Task MarkUsedAsync(long id, DateTime at)
+    public async Task MarkUsedAsync(long id, DateTimeOffset at)
     {
         await using var connection = await db.OpenAsync();
         await connection.ExecuteAsync("""
@@ -51,6 +52,6 @@ public sealed class ApiTokenRepository(AccountsDatabase db)
         await using var connection = await db.OpenAsync();
         return await connection.ExecuteAsync("""
             UPDATE api_tokens SET revoked_at = @now WHERE id = @id AND user_id = @userId AND revoked_at IS NULL
-            """, new { id, userId, now = DateTime.UtcNow }) > 0;
+            """, new { id, userId, now = DateTimeOffset.UtcNow }) > 0;
     }
 }

@@ -27,9 +27,9 @@ internal sealed class FirstRunMiddleware(RequestDelegate next, FirstRunState sta
             await next(context);
             return;
         }
-        if (Problems.WantsJson(context))
+        if (SecurityProblems.WantsJson(context))
         {
-            await Problems.WriteAsync(context, StatusCodes.Status401Unauthorized, "No account yet",
+            await SecurityProblems.WriteAsync(context, StatusCodes.Status401Unauthorized, "No account yet",
                 $"Nobody can sign in yet. Open {SetupPath} in a browser to create the first admin, or start the tracker with Admin__Email and Admin__Password set.");
             return;
         }
@@ -37,17 +37,23 @@ internal sealed class FirstRunMiddleware(RequestDelegate next, FirstRunState sta
     }
 }
 
-/// <summary>Creates the admin named by Admin:Email / Admin:Password at start-up, for scripted installs.</summary>
-public sealed class ConfiguredAdmin(IConfiguration configuration, UserRepository users, AccountService accounts,
-    FirstRunState state, ILogger<ConfiguredAdmin> logger)
+/// <summary>
+/// Creates the admin named by Admin:Email / Admin:Password at start-up, for scripted installs. Registered after
+/// the database migrator, so the schema is there, and before the server starts taking requests.
+/// </summary>
+public sealed class ConfiguredAdmin(IConfiguration configuration, IServiceScopeFactory scopes, FirstRunState state,
+    ILogger<ConfiguredAdmin> logger) : IHostedService
 {
-    public async Task EnsureCreatedAsync()
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         var email = configuration["Admin:Email"];
         var password = configuration["Admin:Password"];
         if (string.IsNullOrWhiteSpace(email) && string.IsNullOrEmpty(password)) return;
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
             throw new InvalidOperationException("Set both Admin:Email and Admin:Password (Admin__Email and Admin__Password) to create the first admin, or neither.");
+
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserRepository>();
         if (await users.GetByEmailAsync(email) is not null)
         {
             // The configured password is not re-applied: it would undo a password changed in the web since.
@@ -55,9 +61,10 @@ public sealed class ConfiguredAdmin(IConfiguration configuration, UserRepository
             state.MarkUsersExist();
             return;
         }
+        scope.ServiceProvider.GetRequiredService<AuditLog>().ActorWithoutRequest = "configuration (Admin:Email)";
         try
         {
-            await accounts.CreateUserAsync(email, password, Roles.Admin);
+            await scope.ServiceProvider.GetRequiredService<AccountService>().CreateUserAsync(email, password, Roles.Admin);
         }
         catch (AccountException e)
         {
@@ -66,4 +73,6 @@ public sealed class ConfiguredAdmin(IConfiguration configuration, UserRepository
         state.MarkUsersExist();
         logger.LogInformation("Created the admin {Email} from configuration.", email);
     }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,8 +1,9 @@
 using Dapper;
+using ImaginAI.Tracker.Data;
 
 namespace ImaginAI.Tracker.Accounts;
 
-public sealed class MembershipRepository(AccountsDatabase db)
+public sealed class MembershipRepository(TrackerDb db)
 {
     private const string MemberSelect = """
         SELECT m.project_id AS ProjectId, m.user_id AS UserId, u.email AS Email, u.role AS GlobalRole,
@@ -59,7 +60,7 @@ public sealed class MembershipRepository(AccountsDatabase db)
             INSERT INTO project_members (project_id, user_id, role, added_at)
             VALUES (@projectId, @userId, @role, @now)
             ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role
-            """, new { projectId, userId, role, now = DateTime.UtcNow }, transaction);
+            """, new { projectId, userId, role, now = DateTimeOffset.UtcNow }, transaction);
         await transaction.CommitAsync();
         return previous;
     }

@@ -38,9 +38,9 @@ public static class TokenApi
         }
     }
 
-    internal static string LockedMessage(DateTime? lockedUntil)
+    internal static string LockedMessage(DateTimeOffset? lockedUntil)
     {
-        var minutes = lockedUntil is { } until ? Math.Max(1, (int)Math.Ceiling((until - DateTime.UtcNow).TotalMinutes)) : 15;
+        var minutes = lockedUntil is { } until ? Math.Max(1, (int)Math.Ceiling((until - DateTimeOffset.UtcNow).TotalMinutes)) : 15;
         return $"This account is locked after too many wrong passwords. Try again in {minutes} minute{(minutes == 1 ? "" : "s")}, or ask an admin to reset the password.";
     }
 }

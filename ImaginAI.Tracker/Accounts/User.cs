@@ -8,13 +8,13 @@ public sealed record User
     public string PasswordHash { get; init; } = "";
     public string Role { get; init; } = Roles.Field;
     public int FailedSignIns { get; init; }
-    public DateTime? LockedUntil { get; init; }
+    public DateTimeOffset? LockedUntil { get; init; }
     public string SecurityStamp { get; init; } = "";
-    public DateTime CreatedAt { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
 
     public bool IsAdmin => Role == Roles.Admin;
 
-    public bool IsLockedOut(DateTime utcNow) => LockedUntil is { } until && until > utcNow;
+    public bool IsLockedOut(DateTimeOffset utcNow) => LockedUntil is { } until && until > utcNow;
 }
 
 public sealed record ProjectMember
@@ -24,7 +24,7 @@ public sealed record ProjectMember
     public string Email { get; init; } = "";
     public string GlobalRole { get; init; } = "";
     public string Role { get; init; } = "";
-    public DateTime AddedAt { get; init; }
+    public DateTimeOffset AddedAt { get; init; }
 }
 
 public sealed record ApiToken
@@ -33,9 +33,9 @@ public sealed record ApiToken
     public long UserId { get; init; }
     public string Name { get; init; } = "";
     public string TokenPrefix { get; init; } = "";
-    public DateTime CreatedAt { get; init; }
-    public DateTime? LastUsedAt { get; init; }
-    public DateTime? RevokedAt { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? LastUsedAt { get; init; }
+    public DateTimeOffset? RevokedAt { get; init; }
 
     public bool IsActive => RevokedAt is null;
 }

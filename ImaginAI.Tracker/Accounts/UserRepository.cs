@@ -1,8 +1,9 @@
 using Dapper;
+using ImaginAI.Tracker.Data;
 
 namespace ImaginAI.Tracker.Accounts;
 
-public sealed class UserRepository(AccountsDatabase db)
+public sealed class UserRepository(TrackerDb db)
 {
     private const string UserColumns = """
         id AS Id, email AS Email, password_hash AS PasswordHash, role AS Role, failed_sign_ins AS FailedSignIns,
@@ -48,7 +49,7 @@ public sealed class UserRepository(AccountsDatabase db)
             VALUES (@email, @passwordHash, @role, @stamp, @now)
             ON CONFLICT (email) DO NOTHING
             RETURNING id
-            """, new { email = email.Trim(), passwordHash, role, stamp = NewStamp(), now = DateTime.UtcNow });
+            """, new { email = email.Trim(), passwordHash, role, stamp = NewStamp(), now = DateTimeOffset.UtcNow });
     }
 
     /// <summary>Creates the first user, only while there is none: two racing set-up forms cannot both win.</summary>
@@ -60,10 +61,10 @@ public sealed class UserRepository(AccountsDatabase db)
             SELECT @email, @passwordHash, @role, @stamp, @now
             WHERE NOT EXISTS (SELECT 1 FROM users)
             RETURNING id
-            """, new { email = email.Trim(), passwordHash, role, stamp = NewStamp(), now = DateTime.UtcNow });
+            """, new { email = email.Trim(), passwordHash, role, stamp = NewStamp(), now = DateTimeOffset.UtcNow });
     }
 
-    public async Task RecordFailedSignInAsync(long id, int maxFailures, DateTime lockUntil)
+    public async Task RecordFailedSignInAsync(long id, int maxFailures, DateTimeOffset lockUntil)
     {
         await using var connection = await db.OpenAsync();
         await connection.ExecuteAsync("""

@@ -27,7 +27,7 @@ public sealed class ApiTokenAuthenticationHandler(
         var user = token is null ? null : await users.GetByIdAsync(token.UserId);
         if (token is null || user is null) return AuthenticateResult.Fail("The API token is unknown or has been revoked.");
 
-        var now = DateTime.UtcNow;
+        var now = DateTimeOffset.UtcNow;
         if (token.LastUsedAt is not { } lastUsed || now - lastUsed > TouchEvery)
             await tokens.MarkUsedAsync(token.Id, now);
         if (token.LastUsedAt is not { } used || now - used > AuditEvery)
@@ -41,12 +41,12 @@ public sealed class ApiTokenAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.Headers.WWWAuthenticate = "Bearer";
-        await Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Sign-in required",
+        await SecurityProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Sign-in required",
             "The API token is unknown or has been revoked. Create a new one on your account page or with POST /api/auth/token.");
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        Problems.WriteForbiddenAsync(Context);
+        SecurityProblems.WriteForbiddenAsync(Context);
 
     public static bool HasToken(HttpContext context) => ReadToken(context) is not null;
 

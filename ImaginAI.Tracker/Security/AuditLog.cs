@@ -1,13 +1,13 @@
 using System.Security.Claims;
 using Dapper;
-using ImaginAI.Tracker.Accounts;
+using ImaginAI.Tracker.Data;
 
 namespace ImaginAI.Tracker.Security;
 
 public sealed record AuditEntry
 {
     public long Id { get; init; }
-    public DateTime At { get; init; }
+    public DateTimeOffset At { get; init; }
     public string Action { get; init; } = "";
     public long? UserId { get; init; }
     public string? UserEmail { get; init; }
@@ -37,8 +37,11 @@ public static class AuditActions
     public const string Deleted = "deleted";
 }
 
-public sealed class AuditLog(AccountsDatabase db, IHttpContextAccessor httpContextAccessor)
+public sealed class AuditLog(TrackerDb db, IHttpContextAccessor httpContextAccessor)
 {
+    /// <summary>Who acts when there is no web request: the command line or the start-up configuration.</summary>
+    public string? ActorWithoutRequest { get; set; }
+
     /// <summary>Records an action by the current request's user (or by <paramref name="actorEmail"/> when given).</summary>
     public async Task WriteAsync(string action, long? projectId = null, string? subject = null, string? detail = null,
         long? actorId = null, string? actorEmail = null)
@@ -50,13 +53,14 @@ public sealed class AuditLog(AccountsDatabase db, IHttpContextAccessor httpConte
             actorId = user.TryGetUserId();
             actorEmail ??= user.FindFirstValue(ClaimTypes.Email);
         }
+        if (context is null && actorId is null) actorEmail ??= ActorWithoutRequest;
         await using var connection = await db.OpenAsync();
         await connection.ExecuteAsync("""
             INSERT INTO audit_log (at, action, user_id, user_email, project_id, subject, detail, remote_ip)
             VALUES (@at, @action, @actorId, @actorEmail, @projectId, @subject, @detail, @remoteIp)
             """, new
         {
-            at = DateTime.UtcNow, action, actorId, actorEmail, projectId, subject, detail,
+            at = DateTimeOffset.UtcNow, action, actorId, actorEmail, projectId, subject, detail,
             remoteIp = context?.Connection.RemoteIpAddress?.ToString(),
         });
     }

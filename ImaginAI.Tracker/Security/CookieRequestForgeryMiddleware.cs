@@ -18,7 +18,7 @@ internal sealed class CookieRequestForgeryMiddleware(RequestDelegate next, IAnti
         var cookieAuthenticated = context.User.Identity?.IsAuthenticated == true && !ApiTokenAuthenticationHandler.HasToken(context);
         if (cookieAuthenticated && request.Path.StartsWithSegments("/hubs") && !IsSameOrigin(request))
         {
-            await Problems.WriteForbiddenAsync(context, "Live updates only work from the tracker's own pages.");
+            await SecurityProblems.WriteForbiddenAsync(context, "Live updates only work from the tracker's own pages.");
             return;
         }
         if (cookieAuthenticated && request.Path.StartsWithSegments("/api") && !HttpMethods.IsGet(request.Method)
@@ -33,7 +33,7 @@ internal sealed class CookieRequestForgeryMiddleware(RequestDelegate next, IAnti
             }
             if (!valid)
             {
-                await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "Page out of date",
+                await SecurityProblems.WriteAsync(context, StatusCodes.Status400BadRequest, "Page out of date",
                     "This request lacks the page's security token. Reload the page and try again.");
                 return;
             }

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Authorization;
 
 namespace ImaginAI.Tracker.Security;
 
@@ -18,18 +18,18 @@ public sealed class NotFoundForOutsidersResultHandler : IAuthorizationMiddleware
             var reasons = authorizeResult.AuthorizationFailure?.FailureReasons ?? [];
             if (reasons.Any(r => r.Message == ProjectAccessHandler.NotFoundReason))
             {
-                if (Problems.WantsJson(context)) await Problems.WriteNotFoundAsync(context);
-                else await Problems.WritePageAsync(context, StatusCodes.Status404NotFound, "Not found",
+                if (SecurityProblems.WantsJson(context)) await SecurityProblems.WriteNotFoundAsync(context);
+                else await SecurityProblems.WritePageAsync(context, StatusCodes.Status404NotFound, "Not found",
                     "There is no such project or photo, or you are not a member of its project.");
                 return;
             }
             var detail = reasons.Select(r => r.Message).FirstOrDefault(m => !string.IsNullOrEmpty(m));
-            if (Problems.WantsJson(context))
+            if (SecurityProblems.WantsJson(context))
             {
-                await Problems.WriteForbiddenAsync(context, detail);
+                await SecurityProblems.WriteForbiddenAsync(context, detail);
                 return;
             }
-            await Problems.WritePageAsync(context, StatusCodes.Status403Forbidden, "Not allowed",
+            await SecurityProblems.WritePageAsync(context, StatusCodes.Status403Forbidden, "Not allowed",
                 detail ?? "Your role does not allow this. Ask a manager of the project or an admin.");
             return;
         }

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using ImaginAI.Tracker.Accounts;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
@@ -24,7 +24,6 @@ public static class SecurityModule
     {
         services.AddHttpContextAccessor();
         services.AddTransient<IStartupFilter, SecurityHeadersStartupFilter>();
-        services.AddScoped<AuditLog>();
         services.AddScoped<ProjectAccess>();
 
         services.AddAuthentication(AuthSchemes.CookieOrBearer)
@@ -42,12 +41,12 @@ public static class SecurityModule
                 options.ExpireTimeSpan = TimeSpan.FromHours(12);
                 options.Events = new CookieAuthenticationEvents
                 {
-                    OnRedirectToLogin = context => Problems.WantsJson(context.HttpContext)
-                        ? Problems.WriteSignInRequiredAsync(context.HttpContext)
+                    OnRedirectToLogin = context => SecurityProblems.WantsJson(context.HttpContext)
+                        ? SecurityProblems.WriteSignInRequiredAsync(context.HttpContext)
                         : RedirectAsync(context),
-                    OnRedirectToAccessDenied = context => Problems.WantsJson(context.HttpContext)
-                        ? Problems.WriteForbiddenAsync(context.HttpContext)
-                        : Problems.WritePageAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Not allowed",
+                    OnRedirectToAccessDenied = context => SecurityProblems.WantsJson(context.HttpContext)
+                        ? SecurityProblems.WriteForbiddenAsync(context.HttpContext)
+                        : SecurityProblems.WritePageAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Not allowed",
                             "Your role does not allow this. Ask a manager of the project or an admin."),
                     OnValidatePrincipal = RejectStaleCookieAsync,
                 };

@@ -32,9 +32,9 @@ public static class SignInRateLimit
             context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             const string message = "Too many sign-in attempts from your network. Wait a minute, then try again.";
             if (context.Request.Path.StartsWithSegments("/api"))
-                await Problems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many attempts", message);
+                await SecurityProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many attempts", message);
             else
-                await Problems.WritePageAsync(context, StatusCodes.Status429TooManyRequests, "Too many attempts", message);
+                await SecurityProblems.WritePageAsync(context, StatusCodes.Status429TooManyRequests, "Too many attempts", message);
         };
     }
 }

@@ -1,3 +1,5 @@
+using ImaginAI.Tracker.Security;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ImaginAI.Tracker.Timeline;
@@ -6,6 +8,6 @@ public sealed record TimelinePageModel(long ProjectId, string ProjectName);
 
 public sealed class TimelinePagesController : Controller
 {
-    [HttpGet("/projects/{id:long}")]
+    [HttpGet("/projects/{id:long}"), Authorize(Policy = Policies.ProjectMember)]
     public IActionResult Timeline(long id) => View("Timeline", new TimelinePageModel(id, "Project"));
 }

@@ -1,7 +1,7 @@
 namespace ImaginAI.Tracker.Security;
 
 /// <summary>Writes the plain-words application/problem+json answers of the security layer.</summary>
-internal static class Problems
+internal static class SecurityProblems
 {
     /// <summary>API and hub requests get JSON problems; everything else is a page for a browser.</summary>
     public static bool WantsJson(HttpContext context) =>
