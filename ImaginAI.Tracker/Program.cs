@@ -37,6 +37,7 @@ app.MapProjectsApi();
 app.MapPhotosApi();
 app.MapTimeline();
 app.MapHealth();
+app.MapTrackerPages();
 await app.RunAsync();
 return 0;
 

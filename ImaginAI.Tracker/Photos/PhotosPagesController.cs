@@ -1,19 +1,29 @@
+using ImaginAI.Tracker.Data;
+using ImaginAI.Tracker.Projects;
 using ImaginAI.Tracker.Security;
+using ImaginAI.Tracker.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace ImaginAI.Tracker.Photos;
 
 public sealed record UploadPageModel(long ProjectId, string ProjectName, long MaxUploadBytes);
 
-public sealed record PhotoPageModel(long PhotoId);
+public sealed record PhotoPageModel(long PhotoId, string FileName, long ProjectId, string ProjectName);
 
-public sealed class PhotosPagesController(IConfiguration configuration) : Controller
+public sealed class PhotosPagesController(ProjectRepository projects, PhotoRepository photos, IOptions<StorageOptions> storage)
+    : Controller
 {
     [HttpGet("/projects/{id:long}/upload"), Authorize(Policy = Policies.ProjectMember)]
-    public IActionResult Upload(long id) => View("Upload", new UploadPageModel(id, "Project",
-        configuration.GetValue("Storage:MaxUploadBytes", 52_428_800L)));
+    public async Task<IActionResult> Upload(long id) => await projects.GetByIdAsync(id) is { } project
+        ? View("Upload", new UploadPageModel(project.Id, project.Name, storage.Value.MaxUploadBytes))
+        : this.ProjectNotFound();
 
     [HttpGet("/photos/{id:long}"), Authorize(Policy = Policies.PhotoMember)]
-    public IActionResult Photo(long id) => View("Photo", new PhotoPageModel(id));
+    public async Task<IActionResult> Photo(long id) =>
+        await photos.GetByIdAsync(id) is { } photo && await projects.GetByIdAsync(photo.ProjectId) is { } project
+            ? View("Photo", new PhotoPageModel(photo.Id, photo.FileName, project.Id, project.Name))
+            : this.NotFoundPage("This photo does not exist",
+                "It may have been removed, or the link is incomplete. Its project's timeline lists every photo.");
 }

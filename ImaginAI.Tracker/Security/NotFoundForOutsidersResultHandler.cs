@@ -19,6 +19,8 @@ public sealed class NotFoundForOutsidersResultHandler : IAuthorizationMiddleware
             if (reasons.Any(r => r.Message == ProjectAccessHandler.NotFoundReason))
             {
                 if (SecurityProblems.WantsJson(context)) await SecurityProblems.WriteNotFoundAsync(context);
+                else if (HttpMethods.IsGet(context.Request.Method))
+                    context.Response.StatusCode = StatusCodes.Status404NotFound; // the pages' own not-found page follows
                 else await SecurityProblems.WritePageAsync(context, StatusCodes.Status404NotFound, "Not found",
                     "There is no such project or photo, or you are not a member of its project.");
                 return;

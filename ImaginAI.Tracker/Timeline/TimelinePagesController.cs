@@ -1,4 +1,6 @@
+using ImaginAI.Tracker.Projects;
 using ImaginAI.Tracker.Security;
+using ImaginAI.Tracker.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -6,8 +8,10 @@ namespace ImaginAI.Tracker.Timeline;
 
 public sealed record TimelinePageModel(long ProjectId, string ProjectName);
 
-public sealed class TimelinePagesController : Controller
+public sealed class TimelinePagesController(ProjectRepository projects) : Controller
 {
     [HttpGet("/projects/{id:long}"), Authorize(Policy = Policies.ProjectMember)]
-    public IActionResult Timeline(long id) => View("Timeline", new TimelinePageModel(id, "Project"));
+    public async Task<IActionResult> Timeline(long id) => await projects.GetByIdAsync(id) is { } project
+        ? View("Timeline", new TimelinePageModel(project.Id, project.Name))
+        : this.ProjectNotFound();
 }

@@ -13,4 +13,7 @@ public static class NotFoundPageResults
         view.StatusCode = StatusCodes.Status404NotFound;
         return view;
     }
+
+    public static IActionResult ProjectNotFound(this Controller controller) => controller.NotFoundPage(
+        "This project does not exist", "It may have been removed, or the link is incomplete. All projects are listed on the start page.");
 }

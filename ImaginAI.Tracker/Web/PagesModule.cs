@@ -18,7 +18,7 @@ public static class PagesModule
 
     public static WebApplication MapTrackerPages(this WebApplication app)
     {
-        // A person who follows a stale link gets a page that says so; API and hub clients keep their plain 404.
+        // A person who follows a stale link gets a page that says so; API and hub clients keep their problem+json.
         app.UseStatusCodePagesWithReExecute(NotFoundPath);
         app.Use((context, next) =>
         {
@@ -26,7 +26,6 @@ public static class PagesModule
                 statusCodePages.Enabled = false;
             return next(context);
         });
-        app.UseStaticFiles();
         app.MapControllers();
         return app;
     }

@@ -51,9 +51,6 @@ function milestoneName(id) {
 function render() {
   document.title = `${photo.fileName} · ImaginAI Tracker`;
   setText(root.querySelector('[data-file-name]'), photo.fileName);
-  const projectLink = root.querySelector('[data-project-link]');
-  projectLink.href = `/projects/${photo.projectId}`;
-  projectLink.textContent = 'Timeline';
 
   const image = root.querySelector('[data-photo-image]');
   if (image.dataset.photoId !== String(photo.id)) {

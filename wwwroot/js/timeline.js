@@ -111,8 +111,12 @@ function renderLane(name, photos) {
   lane.querySelector('[data-photos]').replaceChildren(...items);
   lane.querySelector('[data-count]').textContent = sorted.length ? String(sorted.length) : '';
   const empty = lane.querySelector('[data-empty]');
-  if (empty) show(empty, sorted.length === 0);
-  else show(lane, sorted.length > 0);
+  if (empty) {
+    show(empty, sorted.length === 0);
+    show(lane.querySelector('[data-hint]'), sorted.length > 0);
+  } else {
+    show(lane, sorted.length > 0);
+  }
 }
 
 function renderFailed(photo) {
@@ -135,7 +139,7 @@ function renderMilestone(milestone, index) {
         h('h3', null, milestone.name),
         h('span', { class: `badge ${milestone.reached ? 'badge-success' : 'badge-muted'}`, dataset: { milestoneStatus: '' } }, status)),
       h('p', { class: 'milestone-meta muted' },
-        [plural(photos.length, 'photo'),
+        [photos.length ? plural(photos.length, 'photo') : null,
           processing ? `${processing} ${statusLabel('pending').toLowerCase()}` : null,
           milestone.dueDate ? `due ${formatDay(milestone.dueDate)}` : null].filter(Boolean).join(' · ')),
       photos.length
