@@ -11,6 +11,8 @@ using ImaginAI.Tracker.Timeline;
 using ImaginAI.Tracker.Vision;
 using ImaginAI.Tracker.Web;
 
+if (CliVerbs.IsVerb(args)) return await CliVerbs.RunAsync(args);
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = args,
@@ -30,14 +32,14 @@ builder.Services.AddTrackerPages();
 var app = builder.Build();
 app.UseTrackerErrors();
 app.UseStaticFiles();
-app.MapTrackerPages();
-app.UseTrackerSecurity();
-app.MapAccounts();
 app.MapProjectsApi();
 app.MapPhotosApi();
 app.MapTimeline();
 app.MapHealth();
 app.MapTrackerPages();
+// After the pages' status-code handling, so an outsider's 404 gets the same not-found page as a missing id.
+app.UseTrackerSecurity();
+app.MapAccounts();
 await app.RunAsync();
 return 0;
 

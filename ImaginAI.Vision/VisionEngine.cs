@@ -15,10 +15,10 @@ public static class VisionEngine
     {
         ArgumentNullException.ThrowIfNull(options);
         var definition = ModelCatalog.Resolve(options);
-        var profile = PreprocessProfiles.Get(definition.Profile);
         var backend = CreateBackend(definition, options.Backend, options.Threads);
         try
         {
+            var profile = PreprocessProfiles.Get(definition.ProfileByLayer.GetValueOrDefault(backend.Layer, definition.Profile));
             return new FeatureExtractor(definition, profile, backend, options);
         }
         catch

@@ -10,6 +10,9 @@ namespace ImaginAI.Tracker.Accounts;
 public static class UsersCliVerb
 {
     public const string Name = "users";
+    private const string PasswordStdin = "--password-stdin";
+
+    private sealed record Command(string Name, string? Email, Dictionary<string, string> Options);
 
     private const string Usage = """
         Usage: dotnet run --project ImaginAI.Tracker -- users <command>
@@ -23,14 +26,16 @@ public static class UsersCliVerb
         (Storage__DataDirectory, default ./data).
         """;
 
+    /// <summary>Runs the verb; <paramref name="args"/> are what follows "users" on the command line.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        var rest = args.SkipWhile(a => a != Name).Skip(1).ToArray();
-        if (rest.Length == 0 || rest[0] is "-h" or "--help" or "help")
+        var (options, operands) = CliVerbs.Parse(args, PasswordStdin);
+        if (operands.Count == 0 || operands[0] is "-h" or "--help" or "help" || args.Contains("--help"))
         {
             Console.WriteLine(Usage);
-            return rest.Length == 0 ? 2 : 0;
+            return operands.Count == 0 && !args.Contains("--help") ? 2 : 0;
         }
+        var command = new Command(operands[0], operands.Skip(1).FirstOrDefault(), options);
         await using var services = await BuildServicesAsync();
         await using var scope = services.CreateAsyncScope();
         var provider = scope.ServiceProvider;
@@ -39,13 +44,13 @@ public static class UsersCliVerb
         var accounts = provider.GetRequiredService<AccountService>();
         try
         {
-            return rest[0] switch
+            return command.Name switch
             {
                 "list" => await ListAsync(users),
-                "add" => await AddAsync(accounts, rest),
-                "reset-password" => await ResetPasswordAsync(users, accounts, rest),
-                "token" => await TokenAsync(users, accounts, rest),
-                _ => Fail($"Unknown command \"{rest[0]}\".\n{Usage}"),
+                "add" => await AddAsync(accounts, command),
+                "reset-password" => await ResetPasswordAsync(users, accounts, command),
+                "token" => await TokenAsync(users, accounts, command),
+                _ => Fail($"Unknown command \"{command.Name}\".\n{Usage}"),
             };
         }
         catch (AccountException e)
@@ -64,43 +69,43 @@ public static class UsersCliVerb
         return 0;
     }
 
-    private static async Task<int> AddAsync(AccountService accounts, string[] rest)
+    private static async Task<int> AddAsync(AccountService accounts, Command command)
     {
-        var email = Positional(rest) ?? throw new AccountException("Name the account's email: users add <email> --role admin");
-        var role = Option(rest, "--role") ?? Roles.Field;
-        var user = await accounts.CreateUserAsync(email, ReadPassword(rest, accounts.Options.MinPasswordLength), role);
+        var email = command.Email ?? throw new AccountException("Name the account's email: users add <email> --role admin");
+        var role = command.Options.GetValueOrDefault("--role") ?? Roles.Field;
+        var user = await accounts.CreateUserAsync(email, ReadPassword(command, accounts.Options.MinPasswordLength), role);
         Console.WriteLine($"Added {user.Email} ({user.Role}).");
         return 0;
     }
 
-    private static async Task<int> ResetPasswordAsync(UserRepository users, AccountService accounts, string[] rest)
+    private static async Task<int> ResetPasswordAsync(UserRepository users, AccountService accounts, Command command)
     {
-        var user = await FindAsync(users, rest);
-        await accounts.ResetPasswordAsync(user, ReadPassword(rest, accounts.Options.MinPasswordLength));
+        var user = await FindAsync(users, command);
+        await accounts.ResetPasswordAsync(user, ReadPassword(command, accounts.Options.MinPasswordLength));
         Console.WriteLine($"New password set for {user.Email}; the account is unlocked and its browsers are signed out.");
         return 0;
     }
 
-    private static async Task<int> TokenAsync(UserRepository users, AccountService accounts, string[] rest)
+    private static async Task<int> TokenAsync(UserRepository users, AccountService accounts, Command command)
     {
-        var user = await FindAsync(users, rest);
-        var (_, plain) = await accounts.CreateTokenAsync(user, Option(rest, "--name") ?? "command line token");
+        var user = await FindAsync(users, command);
+        var (_, plain) = await accounts.CreateTokenAsync(user, command.Options.GetValueOrDefault("--name") ?? "command line token");
         // The token alone on stdout, so scripts can capture it: TOKEN=$(... users token me@example.com)
         Console.WriteLine(plain);
         Console.Error.WriteLine($"A new API token for {user.Email}. It is shown only this once; revoke it on the account page.");
         return 0;
     }
 
-    private static async Task<User> FindAsync(UserRepository users, string[] rest)
+    private static async Task<User> FindAsync(UserRepository users, Command command)
     {
-        var email = Positional(rest) ?? throw new AccountException("Name the account's email.");
+        var email = command.Email ?? throw new AccountException("Name the account's email.");
         return await users.GetByEmailAsync(email)
             ?? throw new AccountException($"There is no account with the email {email}. See them with: users list");
     }
 
-    private static string ReadPassword(string[] rest, int minLength)
+    private static string ReadPassword(Command command, int minLength)
     {
-        if (rest.Contains("--password-stdin") || Console.IsInputRedirected)
+        if (command.Options.ContainsKey(PasswordStdin) || Console.IsInputRedirected)
             return Console.In.ReadLine()?.TrimEnd('\r', '\n') ?? "";
         var first = Prompt($"Password (at least {minLength} characters): ");
         if (Prompt("Password again: ") != first) throw new AccountException("The two passwords differ.");
@@ -118,22 +123,6 @@ public static class UsersCliVerb
         }
         Console.WriteLine();
         return password.ToString();
-    }
-
-    private static string? Positional(string[] rest)
-    {
-        for (var i = 1; i < rest.Length; i++)
-        {
-            if (rest[i] is "--role" or "--name") { i++; continue; }
-            if (!rest[i].StartsWith("--", StringComparison.Ordinal)) return rest[i];
-        }
-        return null;
-    }
-
-    private static string? Option(string[] rest, string name)
-    {
-        var index = Array.IndexOf(rest, name);
-        return index >= 0 && index + 1 < rest.Length ? rest[index + 1] : null;
     }
 
     private static int Fail(string message)

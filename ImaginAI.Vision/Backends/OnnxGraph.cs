@@ -6,6 +6,22 @@ namespace ImaginAI.Vision.Backends;
 /// <summary>Edits of an ONNX graph made at load time, on the protobuf classes of OnnxSharp.</summary>
 internal static class OnnxGraph
 {
+    /// <summary>Parses an ONNX file's bytes; anything that is not a model with a graph is refused with a plain message.</summary>
+    public static ModelProto Parse(byte[] bytes, string modelPath)
+    {
+        ModelProto? model = null;
+        try
+        {
+            model = ModelProto.Parser.ParseFrom(bytes);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+        }
+        if (model?.Graph is not { Node.Count: > 0 })
+            throw new ModelUnavailableException($"{modelPath} is not an ONNX model (or it is damaged): download it again or fix the configured file.");
+        return model;
+    }
+
     /// <summary>The name of the image input: the first graph input that is not an initializer (IR 3 lists weights as inputs).</summary>
     public static ValueInfoProto ImageInput(GraphProto graph)
     {

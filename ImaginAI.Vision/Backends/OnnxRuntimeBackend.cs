@@ -1,5 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using Onnx;
 
 namespace ImaginAI.Vision.Backends;
 
@@ -18,20 +17,11 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
     /// <param name="symbolicBatch">False keeps the file's batch size and runs a batch as a loop of single images.</param>
     public OnnxRuntimeBackend(string modelPath, IReadOnlyList<string> layerCandidates, int threads, bool symbolicBatch = true)
     {
-        ModelProto model;
-        try
-        {
-            model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(modelPath));
-        }
-        catch (Google.Protobuf.InvalidProtocolBufferException e)
-        {
-            throw new ModelUnavailableException($"{modelPath} is not a readable ONNX model: {e.Message}", e);
-        }
+        var model = OnnxGraph.Parse(File.ReadAllBytes(modelPath), modelPath);
         Layer = OnnxGraph.ResolveLayer(model.Graph, layerCandidates, modelPath);
         inputName = OnnxGraph.ImageInput(model.Graph).Name;
         batchesUnsupported = !symbolicBatch;
         var bytes = OnnxGraph.ExposeLayer(model, Layer, symbolicBatch);
-        model = null!; // the parsed copy of the weights can go before ONNX Runtime makes its own
 
         using var options = CreateSessionOptions(threads);
         try

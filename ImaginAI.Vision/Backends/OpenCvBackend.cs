@@ -24,6 +24,8 @@ public sealed class OpenCvBackend : IInferenceBackend
     {
         EnsureNativeLibrary();
         byte[]? onnx = format == ModelFormat.Onnx ? File.ReadAllBytes(modelPath) : null;
+        // Parsed here too, to name layers the way ONNX Runtime does and to refuse a damaged file in plain words.
+        var graph = onnx is null ? null : OnnxGraph.Parse(onnx, modelPath).Graph;
         try
         {
             net = (onnx is null
@@ -40,9 +42,9 @@ public sealed class OpenCvBackend : IInferenceBackend
         Cv2.SetNumThreads(threads > 0 ? threads : Environment.ProcessorCount);
 
         var names = net.GetLayerNames().Where(n => n is not null).Select(n => n!).ToHashSet(StringComparer.Ordinal);
-        (Layer, netLayerName) = onnx is null
+        (Layer, netLayerName) = graph is null
             ? ResolveCaffeLayer(layerCandidates, names, modelPath)
-            : ResolveOnnxLayer(layerCandidates, names, onnx, modelPath);
+            : ResolveOnnxLayer(layerCandidates, names, graph, modelPath);
     }
 
     private static (string Layer, string NetName) ResolveCaffeLayer(IReadOnlyList<string> candidates, HashSet<string> names, string modelPath)
@@ -56,9 +58,8 @@ public sealed class OpenCvBackend : IInferenceBackend
     /// Candidates are ONNX tensor names (as ONNX Runtime reads them). OpenCV names a layer after the node that makes
     /// the tensor ("onnx_node!&lt;node&gt;"), or after the tensor itself when it is a graph output.
     /// </summary>
-    private static (string Layer, string NetName) ResolveOnnxLayer(IReadOnlyList<string> candidates, HashSet<string> names, byte[] onnx, string modelPath)
+    private static (string Layer, string NetName) ResolveOnnxLayer(IReadOnlyList<string> candidates, HashSet<string> names, Onnx.GraphProto graph, string modelPath)
     {
-        var graph = Onnx.ModelProto.Parser.ParseFrom(onnx).Graph;
         var tensor = OnnxGraph.ResolveLayer(graph, candidates, modelPath);
         var producer = graph.Node.First(n => n.Output.Contains(tensor));
         foreach (var name in new[] { tensor, "onnx_node!" + producer.Name, producer.Name })

@@ -22,6 +22,16 @@ public static class ModelCatalog
         ["caffe"] = "fc7",
     };
 
+    /// <summary>
+    /// The Zoo's VGG16 (from MXNet Gluon) and torchvision's were trained on RGB scaled to 0-1 and standardised, not on
+    /// Keras' BGR minus means; feeding them the wrong one still runs but gives poorer vectors.
+    /// </summary>
+    private static readonly Dictionary<string, string> Vgg16ProfileByLayer = new(StringComparer.Ordinal)
+    {
+        ["vgg0_dense1_relu_fwd"] = "imagenet",
+        ["/classifier/classifier.4/Relu_output_0"] = "imagenet",
+    };
+
     /// <summary>The ONNX file names looked for in the model directory for vgg16-fc2, in order.</summary>
     public static IReadOnlyList<string> Vgg16OnnxFileNames { get; } = ["vgg16-fc2.onnx", "vgg16-12.onnx", "vgg16-7.onnx", "vgg16.onnx"];
 
@@ -64,7 +74,8 @@ public static class ModelCatalog
         foreach (var fileName in Vgg16OnnxFileNames)
         {
             var path = Path.Combine(directory, fileName);
-            if (File.Exists(path)) return new ModelDefinition(Vgg16Fc2, ModelFormat.Onnx, path, null, "vgg16", layers, 4096);
+            if (File.Exists(path))
+                return new ModelDefinition(Vgg16Fc2, ModelFormat.Onnx, path, null, "vgg16", layers, 4096) { ProfileByLayer = Vgg16ProfileByLayer };
         }
         var (prototxt, weights) = Vgg16CaffeFileNames;
         if (File.Exists(Path.Combine(directory, prototxt)) && File.Exists(Path.Combine(directory, weights)))

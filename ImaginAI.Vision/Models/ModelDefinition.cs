@@ -9,7 +9,9 @@ public enum ModelFormat
 
 /// <summary>
 /// A model before it is loaded: name, file(s), preprocessing profile, the layer to read (or the candidate names to
-/// look for, first found wins) and the expected dimension (0 when only the file knows).
+/// look for, first found wins) and the expected dimension (0 when only the file knows). <see cref="ProfileByLayer"/>
+/// overrides the profile when the layer found tells which export the file is (the ONNX Model Zoo's VGG16 wants
+/// torchvision's normalisation, Keras' and Caffe's the "caffe" mode).
 /// </summary>
 public sealed record ModelDefinition(
     string Name,
@@ -18,4 +20,7 @@ public sealed record ModelDefinition(
     string? ConfigPath,
     string Profile,
     IReadOnlyList<string> LayerCandidates,
-    int Dims);
+    int Dims)
+{
+    public IReadOnlyDictionary<string, string> ProfileByLayer { get; init; } = new Dictionary<string, string>();
+}

@@ -38,19 +38,22 @@ public class FeatureExtractorTests(ResNet18Fixture resNet18) : IClassFixture<Res
         }
     }
 
-    [Fact]
-    public void Extract_ExifRotatedPhoto_MatchesTheUprightPhoto()
+    [Theory]
+    [InlineData(3)]
+    [InlineData(6)]
+    [InlineData(8)]
+    public void Extract_ExifRotatedPhoto_MatchesTheUprightPhoto(int orientation)
     {
         var uprightJpeg = File.ReadAllBytes(RealPhotos.Scenes[2]);
         using var upright = PhotoDecoder.Decode(uprightJpeg, new DecodeOptions { MinShortSide = 448 });
-        // Orientation 6: the sensor's pixels are the upright picture turned 90° anticlockwise.
-        var sideways = WithExifOrientation(Encode(RotateAnticlockwise(upright.Bitmap), 95), 6);
+        using var stored = TestImages.StoredForOrientation(upright.Bitmap, orientation);
+        var storedJpeg = TestImages.Encode(stored, SKEncodedImageFormat.Jpeg, 95);
 
-        var cosine = VectorMath.Cosine(Embed(uprightJpeg), Embed(sideways));
-        var withoutTag = VectorMath.Cosine(Embed(uprightJpeg), Embed(Encode(RotateAnticlockwise(upright.Bitmap), 95)));
+        var cosine = VectorMath.Cosine(Embed(uprightJpeg), Embed(TestImages.WithExif(storedJpeg, new TestImages.Exif(Orientation: orientation))));
+        var ignoringTheTag = VectorMath.Cosine(Embed(uprightJpeg), Embed(storedJpeg));
 
         Assert.True(cosine > 0.97f, $"cosine {cosine}");
-        Assert.True(withoutTag < cosine, "the test photo must look different when not turned upright");
+        Assert.True(ignoringTheTag < cosine - 0.02f, $"the turned photo must look different when not turned upright ({ignoringTheTag} vs {cosine})");
     }
 
     [Fact]
@@ -81,38 +84,5 @@ public class FeatureExtractorTests(ResNet18Fixture resNet18) : IClassFixture<Res
         yield return ("5%-cropped", Encode(cropped, 85));
     }
 
-    private static byte[] Encode(SKBitmap bitmap, int quality)
-    {
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Jpeg, quality);
-        return data.ToArray();
-    }
-
-    private static SKBitmap RotateAnticlockwise(SKBitmap upright)
-    {
-        var rotated = new SKBitmap(new SKImageInfo(upright.Height, upright.Width, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        using var canvas = new SKCanvas(rotated);
-        canvas.Translate(0, upright.Width);
-        canvas.RotateDegrees(-90);
-        using var image = SKImage.FromBitmap(upright);
-        canvas.DrawImage(image, 0, 0);
-        return rotated;
-    }
-
-    /// <summary>Inserts a minimal EXIF APP1 segment holding only the orientation tag after the JPEG's SOI marker.</summary>
-    private static byte[] WithExifOrientation(byte[] jpeg, ushort orientation)
-    {
-        byte[] tiff =
-        [
-            (byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0, // little-endian TIFF header, first IFD at offset 8
-            1, 0,                                     // one entry
-            0x12, 0x01, 3, 0, 1, 0, 0, 0,             // tag 0x0112 Orientation, SHORT, count 1
-            (byte)orientation, 0, 0, 0,
-            0, 0, 0, 0,                               // no next IFD
-        ];
-        var payload = "Exif\0\0"u8.ToArray().Concat(tiff).ToArray();
-        var length = payload.Length + 2;
-        var segment = new byte[] { 0xFF, 0xE1, (byte)(length >> 8), (byte)length }.Concat(payload);
-        return jpeg.Take(2).Concat(segment).Concat(jpeg.Skip(2)).ToArray();
-    }
+    private static byte[] Encode(SKBitmap bitmap, int quality) => TestImages.Encode(bitmap, SKEncodedImageFormat.Jpeg, quality);
 }

@@ -115,6 +115,40 @@ public class Vgg16Fc2PathTests(NarrowVgg16Fixture model) : IClassFixture<NarrowV
         }
     }
 
+    [Theory]
+    [InlineData(BackendNames.OnnxRuntime)]
+    [InlineData(BackendNames.OpenCv)]
+    public void Create_LayerNotInModel_ThrowsListingTheLastLayers(string backendName)
+    {
+        var options = new VisionOptions
+        {
+            Model = "wrong-layer", ModelDirectory = model.Directory, Backend = backendName,
+            Models = { ["wrong-layer"] = new CustomModelOptions { File = "vgg16-narrow.onnx", Profile = "vgg16", Layer = "fc7" } },
+        };
+
+        var error = Assert.Throws<ModelUnavailableException>(() => VisionEngine.Create(options));
+
+        Assert.Contains("no layer named 'fc7'", error.Message);
+        Assert.Contains("fc2", error.Message);
+    }
+
+    [Theory]
+    [InlineData(BackendNames.OnnxRuntime)]
+    [InlineData(BackendNames.OpenCv)]
+    public void Create_FileIsNotAnOnnxModel_ThrowsModelUnavailable(string backendName)
+    {
+        File.WriteAllText(Path.Combine(model.Directory, "broken.onnx"), "<html>404 Not Found</html>");
+        var options = new VisionOptions
+        {
+            Model = "broken", ModelDirectory = model.Directory, Backend = backendName,
+            Models = { ["broken"] = new CustomModelOptions { File = "broken.onnx", Profile = "vgg16", Layer = "fc2" } },
+        };
+
+        var error = Assert.Throws<ModelUnavailableException>(() => VisionEngine.Create(options));
+
+        Assert.Contains("is not an ONNX model", error.Message);
+    }
+
     private float[] Classifier(float[] fc2)
     {
         var graph = ModelProto.Parser.ParseFrom(File.ReadAllBytes(model.ModelPath)).Graph;

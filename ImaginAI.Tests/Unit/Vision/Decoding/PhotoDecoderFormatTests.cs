@@ -100,6 +100,21 @@ public class PhotoDecoderFormatTests
     }
 
     [Fact]
+    public void Decode_JpegWithStrayBytesBetweenSegments_StillDecodes()
+    {
+        // Some cameras pad between segments; libjpeg skips the stray bytes, so the end-of-file check must not trip.
+        var jpeg = TestImages.QuadrantsJpeg(Width, Height);
+        var quantTables = jpeg.AsSpan().IndexOf([(byte)0xFF, (byte)0xDB]);
+        byte[] padded = [.. jpeg[..quantTables], 0x00, 0x00, 0x00, .. jpeg[quantTables..]];
+
+        var header = PhotoDecoder.ReadHeader(padded);
+        using var photo = PhotoDecoder.Decode(padded);
+
+        Assert.Equal((Width, Height), (header.Width, header.Height));
+        AssertQuadrants(photo.Bitmap);
+    }
+
+    [Fact]
     public void Decode_ManyThreadsAtOnce_AllGetTheSamePixels()
     {
         var jpeg = TestImages.QuadrantsJpeg(Width, Height);

@@ -47,7 +47,7 @@ public class PhotoDecoderOrientationTests
     }
 
     [Fact]
-    public void Decode_RealPhotoStoredSidewaysWithoutOrientation_DiffersFromUpright()
+    public void Decode_MirroredPhotoWithoutOrientationTag_DiffersFromUpright()
     {
         // The control for the test above: the comparison does catch an image left sideways or mirrored.
         using var full = PhotoDecoder.Decode(RealPhotos.Read("LadyBird.jpg"));

@@ -1,0 +1,387 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Google.Protobuf;
+using ImaginAI.Vision;
+using ImaginAI.Vision.Backends;
+using ImaginAI.Vision.Decoding;
+using ImaginAI.Vision.Models;
+using ImaginAI.Vision.Preprocessing;
+using Microsoft.ML.OnnxRuntime;
+using Onnx;
+using SkiaSharp;
+
+namespace ImaginAI.Tracker.Cli;
+
+/// <summary>
+/// <c>bench vision [--photos DIR] [--skip-vgg16] [--threads N]</c>: measures decoding, preprocessing, forward passes
+/// per backend and model, end-to-end photos/s and this CPU's matrix-multiply peak; prints a table and writes
+/// bench-results/vision-&lt;date&gt;.json. A measurement, not a test: it asserts nothing.
+/// </summary>
+internal static class BenchVerb
+{
+    public static int Run(string[] args, VisionOptions options)
+    {
+        if (args.Length == 0 || args[0] != "vision")
+        {
+            Console.Error.WriteLine("usage: bench vision [--photos DIR] [--skip-vgg16] [--threads N]");
+            return 2;
+        }
+        var (flags, _) = CliVerbs.Parse(args[1..], "--skip-vgg16");
+        var threads = flags.TryGetValue("--threads", out var t) ? int.Parse(t, CultureInfo.InvariantCulture)
+            : options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        var bench = new VisionBenchmark(threads, flags.GetValueOrDefault("--photos"), flags.ContainsKey("--skip-vgg16"));
+        return bench.Run();
+    }
+}
+
+internal sealed record BenchRow(string Stage, string Backend, string Model, int Batch, double MsPerImage, string Note)
+{
+    public double PerSecond => MsPerImage > 0 ? 1000 / MsPerImage : 0;
+}
+
+internal sealed class VisionBenchmark(int threads, string? photosDirectory, bool skipVgg16)
+{
+    private const string LargePhotoName = "Elephants_5640x3172.jpg";
+    private readonly List<BenchRow> rows = [];
+
+    public int Run()
+    {
+        var started = DateTimeOffset.UtcNow;
+        var loadBefore = LoadAverage();
+        Console.WriteLine($"bench vision: {Environment.ProcessorCount} cores ({CpuModel()}), {threads} inference threads, load average {loadBefore}");
+
+        var (jpeg, source) = TwelveMegapixelJpeg();
+        Console.WriteLine($"12-MP JPEG: {source}, {jpeg.Length / 1024} KB");
+
+        MeasureDecodeAndPreprocess(jpeg);
+        var resNet18 = ModelCatalog.Resolve(new VisionOptions { Model = ModelCatalog.ResNet18 });
+        MeasureForward("resnet18", resNet18, batches: [1, 8], minRuns: 20, minSeconds: 3);
+        MeasureOnnxRuntimeBatchLoop(resNet18);
+
+        var peak = MeasurePeakGflops();
+        double? vggOrtMs = null, vggCvMs = null;
+        var floorMs = 1000 * Vgg16TopologyModel.Fc2Flops() / (peak * 1e9);
+        if (!skipVgg16)
+        {
+            var path = Path.Combine(Path.GetTempPath(), $"imaginai-bench-vgg16-{Environment.ProcessId}.onnx");
+            try
+            {
+                File.WriteAllBytes(path, Vgg16TopologyModel.Generate(widthDivisor: 1));
+                var vgg16 = new ModelDefinition("vgg16-fc2", ModelFormat.Onnx, path, null, "vgg16", ["fc2"], 4096);
+                var measured = MeasureForward("vgg16-fc2 (full size, random weights)", vgg16, batches: [1], minRuns: 3, minSeconds: 5,
+                    noteFor: ms => $"{Vgg16TopologyModel.Fc2Flops() / 1e6 / ms:F1} GFLOP/s, {ms / floorMs:F2}× the {floorMs:F0} ms floor");
+                vggOrtMs = measured.GetValueOrDefault(BackendNames.OnnxRuntime);
+                vggCvMs = measured.GetValueOrDefault(BackendNames.OpenCv);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+
+        MeasureEndToEnd(jpeg);
+        var endToEnd = rows.Where(r => r.Stage.StartsWith("end-to-end", StringComparison.Ordinal) && r.Backend == BackendNames.OnnxRuntime)
+            .Max(r => r.PerSecond);
+
+        PrintTable();
+        var verdicts = new List<string>
+        {
+            $"target end-to-end ResNet18 >= 20 photos/s (12-MP JPEG): best {endToEnd:F1} photos/s -> {(endToEnd >= 20 ? "MET" : "NOT MET")}",
+            $"CPU peak (ORT MatMul, {threads} threads): {peak:F1} GFLOP/s; VGG16 fc2 floor {Vgg16TopologyModel.Fc2Flops() / 1e9:F1} GFLOP -> {floorMs:F0} ms",
+        };
+        if (vggOrtMs is { } ort)
+            verdicts.Add($"target VGG16 fc2 forward within 1.3x floor: onnxruntime {ort:F0} ms = {ort / floorMs:F2}x -> {(ort <= 1.3 * floorMs ? "MET" : "NOT MET")}"
+                         + (vggCvMs is { } cv ? $"; opencv {cv:F0} ms = {cv / floorMs:F2}x" : ""));
+        verdicts.ForEach(Console.WriteLine);
+        var loadAfter = LoadAverage();
+        Console.WriteLine($"load average after: {loadAfter}");
+
+        var file = WriteJson(started, source, peak, floorMs, verdicts, loadBefore, loadAfter);
+        Console.WriteLine($"written: {file}");
+        return 0;
+    }
+
+    private void MeasureDecodeAndPreprocess(byte[] jpeg)
+    {
+        Add(new BenchRow("decode 12-MP JPEG, full size", "skia", "-", 1, Measure(() => PhotoDecoder.Decode(jpeg).Dispose(), 5, 3), ""));
+        var reduced = new DecodeOptions { MinShortSide = 224 };
+        using var photo = PhotoDecoder.Decode(jpeg, reduced);
+        Add(new BenchRow("decode 12-MP JPEG, reduced (short side >= 224)", "skia", "-", 1,
+            Measure(() => PhotoDecoder.Decode(jpeg, reduced).Dispose(), 20, 3), $"decoded at {photo.Bitmap.Width}x{photo.Bitmap.Height}"));
+        foreach (var profile in new[] { PreprocessProfiles.ResNet18, PreprocessProfiles.Vgg16 })
+        {
+            var tensor = new float[profile.TensorLength];
+            Add(new BenchRow($"preprocess {photo.Bitmap.Width}x{photo.Bitmap.Height} -> 224x224 NCHW", "skia", profile.Name, 1,
+                Measure(() => profile.Fill(photo.Bitmap, tensor), 50, 2), "resize + channel order + mean"));
+        }
+    }
+
+    private Dictionary<string, double> MeasureForward(string label, ModelDefinition definition, int[] batches, int minRuns, double minSeconds,
+        Func<double, string>? noteFor = null)
+    {
+        var perBackend = new Dictionary<string, double>();
+        foreach (var backendName in new[] { BackendNames.OnnxRuntime, BackendNames.OpenCv })
+        {
+            IInferenceBackend backend;
+            try
+            {
+                backend = VisionEngine.CreateBackend(definition, backendName, threads);
+            }
+            catch (ModelUnavailableException e)
+            {
+                Add(new BenchRow($"forward {label}", backendName, definition.Name, 1, 0, "unavailable: " + e.Message));
+                continue;
+            }
+            using (backend)
+            {
+                foreach (var batch in batches)
+                {
+                    var input = RandomInput(batch);
+                    var ms = Measure(() => backend.Forward(input, batch, 224), minRuns, minSeconds) / batch;
+                    if (batch == 1) perBackend[backendName] = ms;
+                    Add(new BenchRow($"forward {label}", backendName, definition.Name, batch, ms, noteFor?.Invoke(ms) ?? ""));
+                }
+            }
+        }
+        return perBackend;
+    }
+
+    /// <summary>The file's fixed batch of 1 made symbolic (one run for 8 photos) against 8 single runs.</summary>
+    private void MeasureOnnxRuntimeBatchLoop(ModelDefinition resNet18)
+    {
+        using var looping = new OnnxRuntimeBackend(resNet18.ModelPath, resNet18.LayerCandidates, threads, symbolicBatch: false);
+        var input = RandomInput(8);
+        Add(new BenchRow("forward resnet18, batch as a loop of 8 single runs", BackendNames.OnnxRuntime, "resnet18", 8,
+            Measure(() => looping.Forward(input, 8, 224), 5, 3) / 8, "compare with the batch-8 row above (symbolic batch)"));
+    }
+
+    private void MeasureEndToEnd(byte[] jpeg)
+    {
+        foreach (var backendName in new[] { BackendNames.OnnxRuntime, BackendNames.OpenCv })
+        {
+            using var extractor = VisionEngine.Create(new VisionOptions { Model = ModelCatalog.ResNet18, Backend = backendName, Threads = threads, MaxBatch = 8 });
+            var decode = new DecodeOptions { MinShortSide = 224 };
+            Add(new BenchRow("end-to-end 12-MP JPEG -> vector", backendName, "resnet18", 1,
+                Measure(() => extractor.Extract(jpeg), 16, 4), "decode, preprocess, forward, normalise; one photo at a time"));
+            Add(new BenchRow("end-to-end 12-MP JPEG -> vector", backendName, "resnet18", 8, Measure(() =>
+            {
+                var photos = new DecodedPhoto[8];
+                for (var i = 0; i < photos.Length; i++) photos[i] = PhotoDecoder.Decode(jpeg, decode);
+                extractor.ExtractBatch(photos);
+                foreach (var p in photos) p.Dispose();
+            }, 3, 4) / 8, "8 decodes then one ExtractBatch"));
+            Add(new BenchRow("end-to-end 12-MP JPEG -> vector, decodes in parallel", backendName, "resnet18", 8, Measure(() =>
+            {
+                var photos = new DecodedPhoto[8];
+                Parallel.For(0, photos.Length, i => photos[i] = PhotoDecoder.Decode(jpeg, decode));
+                extractor.ExtractBatch(photos);
+                foreach (var p in photos) p.Dispose();
+            }, 3, 4) / 8, "the 8 decodes spread over the cores, then one ExtractBatch"));
+            Add(new BenchRow("end-to-end 12-MP JPEG -> vector, pipelined", backendName, "resnet18", 8,
+                Measure(() => Pipelined(extractor, jpeg, decode, batches: 3), 2, 4) / 24,
+                "the next 8 photos decode while the current 8 run through the model"));
+        }
+    }
+
+    /// <summary>Decoding overlaps inference: while one batch runs through the model the next batch is decoded.</summary>
+    private static void Pipelined(IFeatureExtractor extractor, byte[] jpeg, DecodeOptions decode, int batches)
+    {
+        DecodedPhoto[] DecodeBatch() => Enumerable.Range(0, 8).Select(_ => PhotoDecoder.Decode(jpeg, decode)).ToArray();
+        var next = Task.Run(DecodeBatch);
+        for (var b = 0; b < batches; b++)
+        {
+            var current = next.GetAwaiter().GetResult();
+            next = b + 1 < batches ? Task.Run(DecodeBatch) : Task.FromResult(Array.Empty<DecodedPhoto>());
+            extractor.ExtractBatch(current);
+            foreach (var p in current) p.Dispose();
+        }
+    }
+
+    /// <summary>Best GFLOP/s of ONNX Runtime MatMuls (the kernel convolutions and dense layers lower to) on these threads.</summary>
+    private double MeasurePeakGflops()
+    {
+        var best = 0.0;
+        foreach (var n in new[] { 1024, 2048 })
+        {
+            using var options = OnnxRuntimeBackend.CreateSessionOptions(threads);
+            using var session = new InferenceSession(MatMulModel(n), options);
+            var a = new float[n * n];
+            for (var i = 0; i < a.Length; i++) a[i] = (i % 17) * 0.01f;
+            using var tensor = OrtValue.CreateTensorValueFromMemory(a, [n, n]);
+            using var runOptions = new RunOptions();
+            var ms = Measure(() =>
+            {
+                using var result = session.Run(runOptions, ["a"], [tensor], ["c"]);
+            }, 5, 3);
+            var gflops = 2.0 * n * n * n / (ms * 1e6);
+            Add(new BenchRow($"peak: MatMul {n}x{n}x{n}", BackendNames.OnnxRuntime, "-", 1, ms, $"{gflops:F1} GFLOP/s"));
+            best = Math.Max(best, gflops);
+        }
+        return best;
+    }
+
+    private static byte[] MatMulModel(int n)
+    {
+        var b = new float[n * n];
+        for (var i = 0; i < b.Length; i++) b[i] = (i % 13) * 0.01f;
+        var weights = new TensorProto { Name = "b", DataType = (int)TensorProto.Types.DataType.Float };
+        weights.Dims.AddRange([n, n]);
+        weights.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(b.AsSpan()));
+        var graph = new GraphProto { Name = "matmul" };
+        graph.Initializer.Add(weights);
+        graph.Input.Add(Value("a", n));
+        graph.Output.Add(Value("c", n));
+        var node = new NodeProto { OpType = "MatMul", Name = "matmul" };
+        node.Input.AddRange(["a", "b"]);
+        node.Output.Add("c");
+        graph.Node.Add(node);
+        var model = new ModelProto { IrVersion = 7, Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Version = 13 });
+        return model.ToByteArray();
+
+        static ValueInfoProto Value(string name, int n)
+        {
+            var shape = new TensorShapeProto();
+            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = n });
+            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = n });
+            return new ValueInfoProto
+            {
+                Name = name,
+                Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+            };
+        }
+    }
+
+    /// <summary>Median milliseconds of one call, after a warm-up, over at least minRuns runs and minSeconds seconds.</summary>
+    private static double Measure(Action action, int minRuns, double minSeconds)
+    {
+        action();
+        var times = new List<double>();
+        var total = Stopwatch.StartNew();
+        while (times.Count < minRuns || total.Elapsed.TotalSeconds < minSeconds)
+        {
+            var one = Stopwatch.StartNew();
+            action();
+            times.Add(one.Elapsed.TotalMilliseconds);
+            if (times.Count >= 1000) break;
+        }
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    private static float[] RandomInput(int batch)
+    {
+        var random = new Random(batch);
+        var input = new float[batch * 3 * 224 * 224];
+        for (var i = 0; i < input.Length; i++) input[i] = random.NextSingle() * 255 - 128;
+        return input;
+    }
+
+    /// <summary>A 4000×3000 phone-sized JPEG made from a real photo when one is found, else a synthetic one.</summary>
+    private (byte[] Jpeg, string Source) TwelveMegapixelJpeg()
+    {
+        var original = FindLargePhoto();
+        using var canvasBitmap = new SKBitmap(new SKImageInfo(4000, 3000, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        string source;
+        if (original is not null)
+        {
+            using var photo = PhotoDecoder.Decode(File.ReadAllBytes(original));
+            using var image = SKImage.FromBitmap(photo.Bitmap);
+            using var canvas = new SKCanvas(canvasBitmap);
+            // Crop the 16:9 original to 4:3 around its centre, as a phone's 4:3 sensor would frame it.
+            var width = photo.Bitmap.Height * 4f / 3;
+            var left = (photo.Bitmap.Width - width) / 2;
+            canvas.DrawImage(image, new SKRect(left, 0, left + width, photo.Bitmap.Height), new SKRect(0, 0, 4000, 3000),
+                new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None));
+            source = $"{original} cropped to 4:3 and resized to 4000x3000, quality 90";
+        }
+        else
+        {
+            var random = new Random(12);
+            var pixels = new byte[4000 * 3000 * 4];
+            for (var y = 0; y < 3000; y++)
+            for (var x = 0; x < 4000; x++)
+            {
+                var i = (y * 4000 + x) * 4;
+                pixels[i] = (byte)(x * 255 / 4000 + random.Next(30));
+                pixels[i + 1] = (byte)(y * 255 / 3000 + random.Next(30));
+                pixels[i + 2] = (byte)((x + y) % 256);
+                pixels[i + 3] = 255;
+            }
+            System.Runtime.InteropServices.Marshal.Copy(pixels, 0, canvasBitmap.GetPixels(), pixels.Length);
+            source = $"synthetic gradient + noise 4000x3000, quality 90 ({LargePhotoName} not found: pass --photos DIR or set IMAGINAI_PHOTOS)";
+        }
+        using var encoded = SKImage.FromBitmap(canvasBitmap).Encode(SKEncodedImageFormat.Jpeg, 90);
+        return (encoded.ToArray(), source);
+    }
+
+    private string? FindLargePhoto()
+    {
+        var directories = new List<string?> { photosDirectory, Environment.GetEnvironmentVariable("IMAGINAI_PHOTOS") };
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+            directories.Add(Path.Combine(dir.FullName, ".cache", "photos"));
+        return directories.Where(d => !string.IsNullOrEmpty(d)).Select(d => Path.Combine(d!, LargePhotoName)).FirstOrDefault(File.Exists);
+    }
+
+    private void Add(BenchRow row)
+    {
+        rows.Add(row);
+        Console.WriteLine($"  {row.Stage} [{row.Backend}, {row.Model}, batch {row.Batch}]: {row.MsPerImage:F1} ms/image {row.Note}");
+    }
+
+    private void PrintTable()
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{"stage",-58} {"backend",-12} {"model",-10} {"batch",5} {"ms/image",9} {"per s",7}  note");
+        foreach (var r in rows)
+            Console.WriteLine($"{r.Stage,-58} {r.Backend,-12} {Truncate(r.Model, 10),-10} {r.Batch,5} {r.MsPerImage,9:F1} {r.PerSecond,7:F1}  {r.Note}");
+        Console.WriteLine();
+    }
+
+    private static string Truncate(string s, int length) => s.Length <= length ? s : s[..length];
+
+    private string WriteJson(DateTimeOffset started, string source, double peak, double floorMs, List<string> verdicts, string loadBefore, string loadAfter)
+    {
+        Directory.CreateDirectory("bench-results");
+        var path = Path.GetFullPath(Path.Combine("bench-results", $"vision-{started:yyyy-MM-dd}.json"));
+        var report = new
+        {
+            date = started,
+            command = "dotnet run -c Release --project ImaginAI.Tracker -- bench vision",
+            machine = new { cores = Environment.ProcessorCount, cpu = CpuModel(), os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, loadBefore, loadAfter },
+            threads,
+            photo = source,
+            peakGflops = peak,
+            vgg16Fc2FloorMs = floorMs,
+            rows = rows.Select(r => new { r.Stage, r.Backend, r.Model, r.Batch, r.MsPerImage, r.PerSecond, r.Note }),
+            verdicts,
+        };
+        File.WriteAllText(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        return path;
+    }
+
+    private static string CpuModel()
+    {
+        try
+        {
+            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+        }
+        catch (IOException)
+        {
+            return "unknown CPU";
+        }
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+}
