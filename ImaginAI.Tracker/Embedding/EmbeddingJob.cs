@@ -27,6 +27,7 @@ public sealed class EmbeddingJob(
     IOptions<EmbeddingOptions> options,
     IOptions<VisionOptions> visionOptions,
     TimeProvider clock,
+    IHostApplicationLifetime lifetime,
     ILogger<EmbeddingJob> logger) : IJob
 {
     public static readonly JobKey Key = new("embedding");
@@ -42,11 +43,15 @@ public sealed class EmbeddingJob(
             return;
         }
         var settings = options.Value;
+        // On shutdown the batch in hand is finished and committed; the rest stays pending for the next start.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        cancellationToken = stopping.Token;
 
         while (!cancellationToken.IsCancellationRequested)
         {
             var due = await embeddings.GetDueAsync(clock.GetUtcNow(), settings.BatchSize);
             if (due.Count == 0) break;
+            logger.LogDebug("Embedding {Count} photos with model {ModelId}", due.Count, extractor!.Model.Id);
             var started = new List<PhotoToEmbed>();
             foreach (var photo in due)
                 if (await embeddings.StartAttemptAsync(photo.Id, clock.GetUtcNow() + settings.BackoffAfter(photo.Attempts + 1)))

@@ -4,7 +4,14 @@ using ImaginAI.Vision.Vectors;
 
 namespace ImaginAI.Tracker.Embedding;
 
-public sealed record PhotoToEmbed(long Id, long ProjectId, string Sha256, string ContentType, int Attempts);
+public sealed record PhotoToEmbed
+{
+    public long Id { get; init; }
+    public long ProjectId { get; init; }
+    public string Sha256 { get; init; } = "";
+    public string ContentType { get; init; } = "";
+    public int Attempts { get; init; }
+}
 
 public sealed class EmbeddingRepository(TrackerDb db)
 {

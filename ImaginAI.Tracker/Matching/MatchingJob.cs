@@ -20,6 +20,7 @@ public sealed class MatchingJob(
     TimelineNotifier notifier,
     IOptions<MatchingOptions> options,
     TimeProvider clock,
+    IHostApplicationLifetime lifetime,
     ILogger<MatchingJob> logger) : IJob
 {
     public static readonly JobKey Key = new("matching");
@@ -30,6 +31,8 @@ public sealed class MatchingJob(
         var model = extractor!.Model;
         await indexes.EnsureLoadedAsync(model.Id, model.Dims);
         var settings = options.Value;
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        cancellationToken = stopping.Token;
 
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -40,6 +43,7 @@ public sealed class MatchingJob(
             var thresholds = new Dictionary<long, double>();
             foreach (var photo in waiting)
             {
+                if (cancellationToken.IsCancellationRequested) return;
                 if (!projectPhotos.TryGetValue(photo.ProjectId, out var comparable))
                 {
                     comparable = projectPhotos[photo.ProjectId] = await repository.GetComparableByProjectIdAsync(photo.ProjectId, model.Id);

@@ -12,7 +12,7 @@ public sealed class MatchingOptions
     /// The cosine similarity to a milestone's reference photos at or above which a photo is matched to it, for
     /// projects that set none. Chosen by measurement: see docs/BENCHMARKS.md (tracker section).
     /// </summary>
-    public double DefaultThreshold { get; set; } = 0.8;
+    public double DefaultThreshold { get; set; } = 0.85;
 
     /// <summary>Photos decided per database round.</summary>
     public int BatchSize { get; set; } = 100;

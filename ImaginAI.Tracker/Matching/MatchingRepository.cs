@@ -5,8 +5,14 @@ using ImaginAI.Tracker.Photos;
 namespace ImaginAI.Tracker.Matching;
 
 /// <summary>What the matching rule needs to know of a photo (its vector is in the in-memory index).</summary>
-public sealed record PhotoFacts(long Id, long ProjectId, DateTimeOffset TakenAt, long? MilestoneId, string? MilestoneSource)
+public sealed record PhotoFacts
 {
+    public long Id { get; init; }
+    public long ProjectId { get; init; }
+    public DateTimeOffset TakenAt { get; init; }
+    public long? MilestoneId { get; init; }
+    public string? MilestoneSource { get; init; }
+
     public bool IsEarlierThan(PhotoFacts other) => TakenAt < other.TakenAt || (TakenAt == other.TakenAt && Id < other.Id);
 
     /// <summary>A person set its milestone: the uploader (reference) or a manager (manual).</summary>

@@ -8,7 +8,11 @@ public sealed record NewPhoto(
     DateTimeOffset TakenAt, DateTimeOffset UploadedAt, double? Latitude, double? Longitude, string? Note,
     long? MilestoneId);
 
-public sealed record ExistingPhoto(long Id, string Status);
+public sealed record ExistingPhoto
+{
+    public long Id { get; init; }
+    public string Status { get; init; } = "";
+}
 
 public sealed class PhotoRepository(TrackerDb db)
 {

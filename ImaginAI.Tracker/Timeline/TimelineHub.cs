@@ -4,14 +4,20 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace ImaginAI.Tracker.Timeline;
 
-/// <summary>What the server pushes to a project's watchers; each payload is the photo as GET /api/photos/{id} shows it.</summary>
+/// <summary>
+/// What the server pushes to a project's watchers; each payload is the photo as GET /api/photos/{id} shows it.
+/// The method names are the message names on the wire, camelCase as the contract spells them: the .NET SignalR
+/// client matches handler names case-sensitively.
+/// </summary>
 public interface ITimelineClient
 {
-    Task PhotoAdded(PhotoJson photo);
+#pragma warning disable IDE1006 // wire names
+    Task photoAdded(PhotoJson photo);
     /// <summary>Any change of status or milestone.</summary>
-    Task PhotoUpdated(PhotoJson photo);
+    Task photoUpdated(PhotoJson photo);
     /// <summary>The photo that gave its milestone its first photo.</summary>
-    Task MilestoneReached(PhotoJson photo);
+    Task milestoneReached(PhotoJson photo);
+#pragma warning restore IDE1006
 }
 
 public sealed class TimelineHub(ProjectRepository projects) : Hub<ITimelineClient>

@@ -9,11 +9,11 @@ namespace ImaginAI.Tracker.Timeline;
 /// </summary>
 public sealed class TimelineNotifier(IHubContext<TimelineHub, ITimelineClient> hub, PhotoRepository photos, ILogger<TimelineNotifier> logger)
 {
-    public Task PhotoAddedAsync(long photoId) => SendAsync(photoId, (client, photo) => client.PhotoAdded(photo));
+    public Task PhotoAddedAsync(long photoId) => SendAsync(photoId, (client, photo) => client.photoAdded(photo));
 
-    public Task PhotoUpdatedAsync(long photoId) => SendAsync(photoId, (client, photo) => client.PhotoUpdated(photo));
+    public Task PhotoUpdatedAsync(long photoId) => SendAsync(photoId, (client, photo) => client.photoUpdated(photo));
 
-    public Task MilestoneReachedAsync(long photoId) => SendAsync(photoId, (client, photo) => client.MilestoneReached(photo));
+    public Task MilestoneReachedAsync(long photoId) => SendAsync(photoId, (client, photo) => client.milestoneReached(photo));
 
     private async Task SendAsync(long photoId, Func<ITimelineClient, PhotoJson, Task> send)
     {

@@ -40,10 +40,11 @@ public static class Vgg16TopologyModel
     }
 
     /// <summary>
-    /// Builds the model. <paramref name="widthDivisor"/> divides every width (1 = real VGG16, 138 M parameters).
+    /// Builds the model. <paramref name="widthDivisor"/> divides every width (1 = real VGG16, 138 M parameters);
+    /// <paramref name="fullyConnectedWidth"/> overrides the width of fc1 and fc2 (e.g. 4096 on narrow convolutions).
     /// Weights are He-uniform from <paramref name="seed"/>, so the same arguments give the same file.
     /// </summary>
-    public static byte[] Generate(int widthDivisor = 1, int seed = 16, int inputSize = 224)
+    public static byte[] Generate(int widthDivisor = 1, int seed = 16, int inputSize = 224, int? fullyConnectedWidth = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(widthDivisor, 1);
         if (inputSize % 32 != 0) throw new ArgumentException("The input size must be a multiple of 32 (five 2× poolings).", nameof(inputSize));
@@ -75,7 +76,7 @@ public static class Vgg16TopologyModel
         graph.Node.Add(Node("Flatten", "flatten", [x], "flatten", Int("axis", 1)));
         x = "flatten";
         var fcIn = channels * size * size;
-        var fcWidth = FullyConnectedWidth(widthDivisor);
+        var fcWidth = fullyConnectedWidth ?? FullyConnectedWidth(widthDivisor);
         foreach (var (name, width, relu) in new[] { ("fc1", fcWidth, true), ("fc2", fcWidth, true), ("predictions", 1000, false) })
         {
             graph.Initializer.Add(Weights(name + "/kernel", [width, fcIn], fcIn, random));

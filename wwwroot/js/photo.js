@@ -95,9 +95,9 @@ async function renderMatch() {
   root.querySelector('[data-compare-link]').href = photoPageUrl(photo.matchedPhotoId);
   const score = typeof photo.matchScore === 'number' ? formatPercent(photo.matchScore) : '–';
   root.querySelector('[data-compare-score]').replaceChildren(h('strong', null, score), h('span', null, 'similar'));
-  const caption = [that?.fileName ?? `Photo ${photo.matchedPhotoId}`, that ? formatWhen(that.takenAt) : null,
-    that?.milestoneId != null ? milestoneName(that.milestoneId) : null].filter(Boolean).join(' · ');
-  root.querySelector('[data-compare-caption]').textContent = caption;
+  const details = [that ? formatWhen(that.takenAt) : null, that?.milestoneId != null ? milestoneName(that.milestoneId) : null];
+  root.querySelector('[data-compare-caption]').replaceChildren(
+    h('strong', null, that?.fileName ?? `Photo ${photo.matchedPhotoId}`), h('br'), details.filter(Boolean).join(' · '));
   show(section, true);
 }
 

@@ -49,12 +49,53 @@ public class EmbedVerbTests
         Assert.Contains("vgg16-12.onnx", line.GetProperty("error").GetString());
     }
 
-    private static (int ExitCode, List<JsonDocument> Lines) RunTracker(params string[] args)
+    [Fact]
+    public void Embed_OpenCvBackendWithoutGtk_SaysToInstallLibgtk()
+    {
+        var (exitCode, lines) = RunTrackerWithoutGtk("embed", "--backend", "opencv", RealPhotos.Scenes[0]);
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(lines).RootElement;
+        Assert.Equal("ModelUnavailable", line.GetProperty("reason").GetString());
+        Assert.Contains("apt-get install libgtk-3-0", line.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public void Embed_DefaultBackendWithoutGtk_StillEmbedsBecauseItNeverLoadsOpenCv()
+    {
+        var (exitCode, lines) = RunTrackerWithoutGtk("embed", RealPhotos.Scenes[0]);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(512, Assert.Single(lines).RootElement.GetProperty("dims").GetInt32());
+    }
+
+    /// <summary>
+    /// A machine without GTK, simulated: the dynamic loader finds an unusable libgtk-3.so.0 first, so OpenCV's
+    /// native library fails to load exactly as it does where libgtk-3-0 is not installed.
+    /// </summary>
+    private static (int ExitCode, List<JsonDocument> Lines) RunTrackerWithoutGtk(params string[] args)
+    {
+        var fakeLibraries = Directory.CreateTempSubdirectory("imaginai-no-gtk-").FullName;
+        try
+        {
+            File.WriteAllBytes(Path.Combine(fakeLibraries, "libgtk-3.so.0"), []);
+            return RunTracker(args, ("LD_LIBRARY_PATH", fakeLibraries));
+        }
+        finally
+        {
+            Directory.Delete(fakeLibraries, recursive: true);
+        }
+    }
+
+    private static (int ExitCode, List<JsonDocument> Lines) RunTracker(params string[] args) => RunTracker(args, []);
+
+    private static (int ExitCode, List<JsonDocument> Lines) RunTracker(string[] args, params (string Name, string Value)[] environment)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ImaginAI.Tracker.dll"));
         foreach (var arg in args) psi.ArgumentList.Add(arg);
         psi.Environment["Vision__ModelDirectory"] = Path.Combine(Path.GetTempPath(), "imaginai-no-models-" + Guid.NewGuid().ToString("N"));
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
         using var process = Process.Start(psi)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();

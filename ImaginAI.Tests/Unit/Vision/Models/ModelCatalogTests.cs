@@ -73,3 +73,32 @@ public class ModelCatalogTests(ResNet18Fixture resNet18) : IClassFixture<ResNet1
         Assert.Equal("onnxruntime", ImaginAI.Vision.Backends.BackendNames.ResolveAuto(ModelFormat.Onnx));
     }
 }
+
+public class Vgg16Fc2BuiltInTests
+{
+    [Fact]
+    public void Create_Vgg16FileInModelDirectory_ReadsFc2FoundByPresetWith4096Values()
+    {
+        var directory = Directory.CreateTempSubdirectory("imaginai-vgg16-builtin-").FullName;
+        try
+        {
+            // Narrow convolutions keep the file small; fc1 and fc2 keep VGG16's 4096 width.
+            File.WriteAllBytes(Path.Combine(directory, "vgg16.onnx"), Vgg16TopologyModel.Generate(widthDivisor: 16, fullyConnectedWidth: 4096));
+
+            using var extractor = VisionEngine.Create(new VisionOptions { Model = "vgg16-fc2", ModelDirectory = directory, Backend = "auto" });
+
+            Assert.Equal("fc2", extractor.Model.Layer);
+            Assert.Equal(4096, extractor.Model.Dims);
+            Assert.Equal("vgg16", extractor.Model.Profile);
+            Assert.Equal("onnxruntime", extractor.Model.Backend);
+            Assert.StartsWith("vgg16-fc2/fc2/", extractor.Model.Id);
+            var vector = extractor.Extract(File.ReadAllBytes(ImaginAI.Tests.Support.RealPhotos.Scenes[0]));
+            Assert.Equal(4096, vector.Dims);
+            Assert.Equal(1f, MathF.Sqrt(vector.Values.Sum(v => v * v)), 4);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}

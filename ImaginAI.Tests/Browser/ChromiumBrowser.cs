@@ -1,0 +1,38 @@
+using Microsoft.Playwright;
+
+namespace ImaginAI.Tests.Browser;
+
+/// <summary>Debian's chromium, headless, driven by Playwright; one browser per test class.</summary>
+public sealed class ChromiumBrowser : IAsyncLifetime
+{
+    private IPlaywright? playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        playwright?.Dispose();
+    }
+
+    /// <summary>A fresh context (cookies, storage) that collects the uncaught script errors of its pages.</summary>
+    public async Task<(IBrowserContext Context, List<string> Errors)> NewContextAsync(BrowserNewContextOptions? options = null)
+    {
+        var context = await Browser.NewContextAsync(options);
+        var errors = new List<string>();
+        context.Page += (_, page) => page.PageError += (_, error) => errors.Add(error);
+        return (context, errors);
+    }
+}

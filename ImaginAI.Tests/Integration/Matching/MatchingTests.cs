@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ImaginAI.Tests.Support;
+
+namespace ImaginAI.Tests.Integration.Matching;
+
+public sealed class MatchingTests(MatchingScenario scenario) : IClassFixture<MatchingScenario>
+{
+    private readonly HttpClient client = scenario.CreateClient();
+
+    private static long? MilestoneOf(JsonElement photo) =>
+        photo.GetProperty("milestoneId").ValueKind == JsonValueKind.Null ? null : photo.GetProperty("milestoneId").GetInt64();
+
+    [Fact]
+    public async Task ReferencePhoto_UploadedWithMilestone_IsMatchedAsReference()
+    {
+        var reference = await scenario.GetPhotoAsync(scenario.FoundationsReferenceId, client);
+
+        Assert.Equal("matched", reference.GetProperty("status").GetString());
+        Assert.Equal(scenario.FoundationsId, MilestoneOf(reference));
+        Assert.Equal("reference", reference.GetProperty("milestoneSource").GetString());
+        Assert.Equal("Foundations", reference.GetProperty("milestone").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public void LaterPhotoOfReferenceScene_ReachesMatchedWithThatMilestone()
+    {
+        Assert.Equal("matched", scenario.FoundationsLater.GetProperty("status").GetString());
+        Assert.Equal(scenario.FoundationsId, MilestoneOf(scenario.FoundationsLater));
+        Assert.Equal("auto", scenario.FoundationsLater.GetProperty("milestoneSource").GetString());
+        Assert.Equal("matched", scenario.WallsLater.GetProperty("status").GetString());
+        Assert.Equal(scenario.WallsId, MilestoneOf(scenario.WallsLater));
+    }
+
+    [Fact]
+    public void MatchedPhotoId_PointsToTheEarlierTwinWithItsScore()
+    {
+        Assert.Equal(scenario.FoundationsReferenceId, scenario.FoundationsLater.GetProperty("matchedPhotoId").GetInt64());
+        Assert.Equal(scenario.WallsReferenceId, scenario.WallsLater.GetProperty("matchedPhotoId").GetInt64());
+        Assert.InRange(scenario.WallsLater.GetProperty("matchScore").GetDouble(), 0.85, 1.0);
+    }
+
+    [Fact]
+    public void PhotoOfUnrelatedScene_EndsUnmatchedWithoutMilestone()
+    {
+        Assert.Equal("unmatched", scenario.UnrelatedScene.GetProperty("status").GetString());
+        Assert.Null(MilestoneOf(scenario.UnrelatedScene));
+        Assert.InRange(scenario.UnrelatedScene.GetProperty("milestoneScore").GetDouble(), -1, 0.85);
+    }
+
+    [Fact]
+    public async Task Timeline_ShowsEachMilestoneReachedWithItsPhotosAndTheUnmatchedLane()
+    {
+        var timeline = await client.GetFromJsonAsync<JsonElement>($"/api/projects/{scenario.ProjectId}/timeline");
+
+        var milestones = timeline.GetProperty("milestones").EnumerateArray().ToList();
+        Assert.Equal(["Foundations", "Walls"], milestones.Select(m => m.GetProperty("name").GetString()));
+        Assert.All(milestones, m => Assert.True(m.GetProperty("reached").GetBoolean()));
+        Assert.Equal(
+            [scenario.FoundationsReferenceId, scenario.FoundationsLater.GetProperty("id").GetInt64()],
+            milestones[0].GetProperty("photos").EnumerateArray().Select(p => p.GetProperty("id").GetInt64()));
+        Assert.Contains(timeline.GetProperty("unmatched").EnumerateArray(), p => p.GetProperty("id").GetInt64() == scenario.UnrelatedScene.GetProperty("id").GetInt64());
+        Assert.Equal(100, timeline.GetProperty("progress").GetProperty("percent").GetInt32());
+        Assert.Equal(0, timeline.GetProperty("reembedding").GetProperty("remaining").GetInt32());
+    }
+
+    [Fact]
+    public async Task EachPhoto_IsEmbeddedOnceAndDecidedOnce()
+    {
+        var rows = await TrackerDatabase.QueryAsync<(long Id, long Attempts, long Decisions, long Embeddings)>(scenario.DatabasePath, """
+            SELECT id, attempts, decision_count, (SELECT COUNT(*) FROM embeddings e WHERE e.photo_id = photos.id)
+            FROM photos WHERE project_id = @ProjectId AND status IN ('matched', 'unmatched')
+            """, new { scenario.ProjectId });
+
+        Assert.True(rows.Count >= 5);
+        Assert.All(rows, row => Assert.Equal((1L, 1L, 1L), (row.Attempts, row.Decisions, row.Embeddings)));
+    }
+
+    [Fact]
+    public async Task SetMilestone_ByManager_MatchesThePhotoAsManualAndClearingMakesItUnmatched()
+    {
+        var photoId = await scenario.UploadOneAsync(scenario.ProjectId, "to-review.jpg", RealPhotos.Read("Blinds.jpg"), client: client);
+        await scenario.WaitUntilDecidedAsync(photoId, client: client);
+
+        var set = await client.PutAsJsonAsync($"/api/photos/{photoId}/milestone", new { milestoneId = scenario.WallsId });
+        var afterSet = await set.Content.ReadFromJsonAsync<JsonElement>();
+        var cleared = await client.PutAsJsonAsync($"/api/photos/{photoId}/milestone", new { milestoneId = (long?)null });
+        var afterClear = await cleared.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        Assert.Equal(("matched", "manual", (long?)scenario.WallsId),
+            (afterSet.GetProperty("status").GetString(), afterSet.GetProperty("milestoneSource").GetString(), MilestoneOf(afterSet)));
+        Assert.Equal(("unmatched", (long?)null), (afterClear.GetProperty("status").GetString(), MilestoneOf(afterClear)));
+    }
+
+    [Fact]
+    public async Task SetMilestone_OfAnotherProject_Returns400()
+    {
+        var otherProject = (await scenario.CreateProjectAsync("Elsewhere", client)).GetProperty("id").GetInt64();
+        var foreignMilestone = await scenario.AddMilestoneAsync(otherProject, "Roof", client);
+
+        var response = await client.PutAsJsonAsync($"/api/photos/{scenario.UnrelatedScene.GetProperty("id").GetInt64()}/milestone", new { milestoneId = foreignMilestone });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+}

@@ -1,0 +1,60 @@
+using ImaginAI.Vision.Decoding;
+using SkiaSharp;
+
+namespace ImaginAI.Tests.Integration;
+
+/// <summary>
+/// What happens to a site photo between two visits or two phones: a different framing (crop), size, JPEG quality
+/// and exposure. Made with SkiaSharp from a real photo at test time; every result is a JPEG.
+/// </summary>
+public static class PhotoVariants
+{
+    /// <summary>Keeps <paramref name="keep"/> of each side, the window placed at (<paramref name="x"/>, <paramref name="y"/>) in 0..1.</summary>
+    public static byte[] Crop(byte[] photo, float keep, float x = 0.5f, float y = 0.5f) => Transform(photo, bitmap =>
+    {
+        var (w, h) = ((int)(bitmap.Width * keep), (int)(bitmap.Height * keep));
+        var left = (int)((bitmap.Width - w) * x);
+        var top = (int)((bitmap.Height - h) * y);
+        return Draw(bitmap, SKRectI.Create(left, top, w, h), w, h);
+    });
+
+    public static byte[] Resize(byte[] photo, float scale) => Transform(photo, bitmap =>
+        Draw(bitmap, SKRectI.Create(0, 0, bitmap.Width, bitmap.Height), (int)(bitmap.Width * scale), (int)(bitmap.Height * scale)));
+
+    public static byte[] ReEncode(byte[] photo, int quality) => Transform(photo, bitmap => bitmap.Copy(), quality);
+
+    /// <summary>Multiplies every channel by <paramref name="gain"/> (1.3 = brighter, 0.7 = darker), clipping at white.</summary>
+    public static byte[] Exposure(byte[] photo, float gain) => Transform(photo, bitmap =>
+    {
+        var result = new SKBitmap(bitmap.Info);
+        using var canvas = new SKCanvas(result);
+        using var paint = new SKPaint
+        {
+            ColorFilter = SKColorFilter.CreateColorMatrix([gain, 0, 0, 0, 0, 0, gain, 0, 0, 0, 0, 0, gain, 0, 0, 0, 0, 0, 1, 0]),
+        };
+        using var image = SKImage.FromBitmap(bitmap);
+        canvas.DrawImage(image, 0, 0, SKSamplingOptions.Default, paint);
+        return result;
+    });
+
+    /// <summary>A second visit: reframed, smaller, a little brighter, re-saved at a phone's quality.</summary>
+    public static byte[] SecondVisit(byte[] photo) => ReEncode(Exposure(Resize(Crop(photo, 0.85f, 0.3f, 0.6f), 0.5f), 1.15f), 75);
+
+    private static byte[] Transform(byte[] photo, Func<SKBitmap, SKBitmap> change, int quality = 90)
+    {
+        using var decoded = PhotoDecoder.Decode(photo);
+        using var changed = change(decoded.Bitmap);
+        using var image = SKImage.FromBitmap(changed);
+        using var data = image.Encode(SKEncodedImageFormat.Jpeg, quality);
+        return data.ToArray();
+    }
+
+    private static SKBitmap Draw(SKBitmap source, SKRectI from, int width, int height)
+    {
+        var result = new SKBitmap(new SKImageInfo(Math.Max(1, width), Math.Max(1, height), SKColorType.Rgba8888, SKAlphaType.Opaque));
+        using var canvas = new SKCanvas(result);
+        using var image = SKImage.FromBitmap(source);
+        canvas.DrawImage(image, from, SKRect.Create(0, 0, result.Width, result.Height), new SKSamplingOptions(SKCubicResampler.Mitchell));
+        return result;
+    }
+}
