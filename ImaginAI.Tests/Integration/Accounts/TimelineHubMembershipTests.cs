@@ -34,11 +34,11 @@ public sealed class TimelineHubMembershipTests(TrackerApp app) : IClassFixture<T
         var photoId = await app.UploadOneAsync(projectId, "site.jpg", TestImages.QuadrantsJpeg(640, 480), client: managerClient);
         (await managerClient.PutAsJsonAsync($"/api/photos/{photoId}/milestone", new { milestoneId })).EnsureSuccessStatusCode();
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(memberEvents.Contains($"PhotoAdded {photoId}") && memberEvents.Contains($"PhotoUpdated {photoId}")) && DateTime.UtcNow < deadline)
+        while (!(memberEvents.Contains($"photoAdded {photoId}") && memberEvents.Contains($"photoUpdated {photoId}")) && DateTime.UtcNow < deadline)
             await Task.Delay(100);
 
-        Assert.Contains($"PhotoAdded {photoId}", memberEvents);
-        Assert.Contains($"PhotoUpdated {photoId}", memberEvents);
+        Assert.Contains($"photoAdded {photoId}", memberEvents);
+        Assert.Contains($"photoUpdated {photoId}", memberEvents);
         // Every event the member got had been sent by then; the outsider, still connected, got none of them.
         Assert.True(stranger.State == HubConnectionState.Connected);
         Assert.Empty(outsiderEvents);
@@ -56,8 +56,7 @@ public sealed class TimelineHubMembershipTests(TrackerApp app) : IClassFixture<T
 
     private static HubConnection Listen(HubConnection connection, ConcurrentQueue<string> events)
     {
-        // The strongly typed hub sends the interface's method names.
-        foreach (var name in new[] { nameof(ITimelineClient.PhotoAdded), nameof(ITimelineClient.PhotoUpdated), nameof(ITimelineClient.MilestoneReached) })
+        foreach (var name in new[] { nameof(ITimelineClient.photoAdded), nameof(ITimelineClient.photoUpdated), nameof(ITimelineClient.milestoneReached) })
             connection.On<JsonElement>(name, photo => events.Enqueue($"{name} {photo.GetProperty("id").GetInt64()}"));
         return connection;
     }
