@@ -11,13 +11,22 @@ namespace ImaginAI.Tests.Browser.Accounts;
 public sealed class AccountsBrowserTests(KestrelTrackerApp app, ChromiumBrowser chromium)
     : IClassFixture<KestrelTrackerApp>, IClassFixture<ChromiumBrowser>
 {
+    // The whole suite shares 2 cores with the embedding jobs; this bounds a hang, not a speed.
+    private const float SlowMachineTimeoutMs = 60_000;
+
     [Fact]
     public async Task SignIn_FromARedirectedProjectLink_LandsOnTheLiveTimelineWhichShowsNewPhotos()
     {
         var manager = await app.CreateUserAsync(Roles.Manager);
         var projectId = await app.CreateProjectAsAsync(manager, "Harbour wall");
         var (context, errors) = await chromium.NewContextAsync();
+        context.SetDefaultTimeout(SlowMachineTimeoutMs);
         var page = await context.NewPageAsync();
+        var blockedByPolicy = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal)) blockedByPolicy.Add(message.Text);
+        };
 
         await page.GotoAsync(new Uri(app.BaseAddress, $"projects/{projectId}").ToString());
         Assert.Contains("/account/login", page.Url);
@@ -26,10 +35,15 @@ public sealed class AccountsBrowserTests(KestrelTrackerApp app, ChromiumBrowser 
         await page.ClickAsync("button[type=submit]");
 
         await page.WaitForURLAsync($"**/projects/{projectId}");
-        await Expect(page.Locator("[data-connection]")).ToHaveAttributeAsync("data-state", "live");
+        await Expect(page.Locator("[data-connection]")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = SlowMachineTimeoutMs });
         using var api = app.CreateClientWithToken(manager.Token);
         var photoId = await app.UploadOneAsync(projectId, "wall.jpg", TestImages.QuadrantsJpeg(640, 480), client: api);
         await Expect(page.Locator($"[data-photo-id='{photoId}']").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        // The pages run under the strict policy (no inline script or style) without anything being blocked.
+        await page.GotoAsync(new Uri(app.BaseAddress, $"photos/{photoId}").ToString());
+        await page.GotoAsync(new Uri(app.BaseAddress, $"projects/{projectId}/upload").ToString());
+        await page.GotoAsync(new Uri(app.BaseAddress, "account").ToString());
+        Assert.Empty(blockedByPolicy);
         Assert.Empty(errors);
         await context.DisposeAsync();
     }
@@ -42,10 +56,11 @@ public sealed class AccountsBrowserTests(KestrelTrackerApp app, ChromiumBrowser 
         var projectId = await app.CreateProjectAsAsync(manager, "Quay");
         await app.AddMemberAsync(projectId, field.Id, ProjectRoles.Field);
         var (context, errors) = await chromium.NewContextAsync();
+        context.SetDefaultTimeout(SlowMachineTimeoutMs);
         await context.SignInAsync(app, field.Email, field.Password);
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(app.BaseAddress, $"projects/{projectId}").ToString());
-        await Expect(page.Locator("h1")).ToContainTextAsync("Quay");
+        await Expect(page.Locator("h1")).ToContainTextAsync("Quay", new() { Timeout = SlowMachineTimeoutMs });
 
         await page.ClickAsync("nav.account-nav button[type=submit]");
         await page.WaitForURLAsync("**/account/login");
@@ -68,6 +83,7 @@ public sealed class AccountsBrowserTests(KestrelTrackerApp app, ChromiumBrowser 
         var photo = Path.Combine(Directory.CreateTempSubdirectory("imaginai-upload-").FullName, "slipway.jpg");
         await File.WriteAllBytesAsync(photo, TestImages.QuadrantsJpeg(1024, 768));
         var (context, errors) = await chromium.NewContextAsync();
+        context.SetDefaultTimeout(SlowMachineTimeoutMs);
         await context.SignInAsync(app, field.Email, field.Password);
 
         // The first send reaches the server and is stored, but its answer is lost (a slow success on a bad network);
