@@ -59,6 +59,11 @@ public sealed class AccountsBrowserTests(KestrelTrackerApp app, ChromiumBrowser 
         context.SetDefaultTimeout(SlowMachineTimeoutMs);
         await context.SignInAsync(app, field.Email, field.Password);
         var page = await context.NewPageAsync();
+        await page.GotoAsync(app.BaseAddress.ToString());
+        // Field staff see their projects only, and no form to create one.
+        await Expect(page.Locator($"[data-project-id='{projectId}']")).ToBeVisibleAsync();
+        Assert.Equal(1, await page.Locator("[data-project-id]").CountAsync());
+        await Expect(page.Locator("[data-create-project]")).ToHaveCountAsync(0);
         await page.GotoAsync(new Uri(app.BaseAddress, $"projects/{projectId}").ToString());
         await Expect(page.Locator("h1")).ToContainTextAsync("Quay", new() { Timeout = SlowMachineTimeoutMs });
 

@@ -43,6 +43,39 @@ public sealed class PasswordsAndTokensTests(TrackerApp app) : IClassFixture<Trac
     }
 
     [Fact]
+    public async Task SignIn_WithRememberMe_KeepsTheCookieForDaysAndWithoutOnlyForTheSession()
+    {
+        var user = await app.CreateUserAsync(Roles.Field);
+
+        var remembered = await app.CreateBrowserClient().PostLoginAsync(user.Email, user.Password, rememberMe: true);
+        var session = await app.CreateBrowserClient().PostLoginAsync(user.Email, user.Password, rememberMe: false);
+
+        var rememberedCookie = Assert.Single(remembered.Headers.GetValues("Set-Cookie"), c => c.StartsWith("imaginai.auth=", StringComparison.Ordinal));
+        var expires = DateTimeOffset.Parse(System.Text.RegularExpressions.Regex.Match(rememberedCookie, "expires=([^;]+)").Groups[1].Value,
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(expires, DateTimeOffset.UtcNow.AddDays(29), DateTimeOffset.UtcNow.AddDays(31));
+        Assert.Contains("httponly", rememberedCookie);
+        var sessionCookie = Assert.Single(session.Headers.GetValues("Set-Cookie"), c => c.StartsWith("imaginai.auth=", StringComparison.Ordinal));
+        Assert.DoesNotContain("expires=", sessionCookie);
+    }
+
+    [Fact]
+    public async Task PasswordReset_SignsOutTheUsersOtherBrowsers()
+    {
+        var user = await app.CreateUserAsync(Roles.Field);
+        using var phone = await app.SignInWithCookieAsync(user.Email, user.Password);
+        Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync("/account")).StatusCode);
+        using var admin = await app.SignInWithCookieAsync(TrackerApp.AdminEmail, TrackerApp.AdminPassword);
+
+        await admin.PostAsync($"/admin/users/{user.Id}/password",
+            AccountsTestSupport.Form(await admin.GetFormTokenAsync("/admin/users"), ("password", "the replacement password")));
+
+        var afterReset = await phone.GetAsync("/account");
+        Assert.Equal(HttpStatusCode.Redirect, afterReset.StatusCode);
+        Assert.Contains("/account/login", afterReset.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
     public async Task ApiToken_FromTokenEndpoint_WorksUntilRevoked()
     {
         var user = await app.CreateUserAsync(Roles.Manager);
