@@ -20,8 +20,9 @@ namespace ImaginAI.Tests.Support;
 /// where. Without Kestrel it runs on the in-memory test server; <c>CreateClient()</c> and
 /// <see cref="CreateHubConnection"/> work in both.
 /// Extra configuration: <c>TrackerApp.Create(settings: new() { ["Matching:DefaultThreshold"] = "0.7" })</c>.
-/// To restart on the same data (a crash/restart test), dispose the app and create
-/// <c>TrackerApp.Create(dataDirectory: first.DataDirectory)</c>; a directory passed in is not deleted on dispose.
+/// To restart on the same data (a crash/restart test), give each app the same directory of your own:
+/// <c>TrackerApp.Create(dataDirectory: dir)</c>; a directory passed in is not deleted on dispose (one the app made
+/// itself is).
 /// </para>
 /// <para>
 /// Every endpoint needs a signed-in user: the app starts with an admin (<see cref="AdminEmail"/>, created from

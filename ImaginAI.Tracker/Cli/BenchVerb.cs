@@ -97,6 +97,7 @@ internal sealed class VisionBenchmark(int threads, string? photosDirectory, bool
         }
 
         MeasureEndToEnd(jpeg);
+        MeasureConcurrentWorkers(jpeg);
         var endToEndRows = rows.Where(r => r.Stage.StartsWith("end-to-end", StringComparison.Ordinal) && r.Backend == BackendNames.OnnxRuntime).ToList();
         var endToEnd = endToEndRows.Max(r => r.PerSecond);
         var cpuBound = endToEndRows.Max(r => r.CpuBoundPerSecond);
@@ -202,6 +203,25 @@ internal sealed class VisionBenchmark(int threads, string? photosDirectory, bool
                 Measure(() => Pipelined(extractor, jpeg, decode, batches: 3), 2, 4) / 24,
                 "the next 8 photos decode while the current 8 run through the model"));
         }
+    }
+
+    /// <summary>
+    /// Throughput without intra-op threading: one single-threaded session shared by as many workers as cores, each
+    /// taking whole photos (decode and forward), so no core waits for another inside an operator.
+    /// </summary>
+    private void MeasureConcurrentWorkers(byte[] jpeg)
+    {
+        var workers = Environment.ProcessorCount;
+        using var extractor = VisionEngine.Create(new VisionOptions { Model = ModelCatalog.ResNet18, Backend = BackendNames.OnnxRuntime, Threads = 1 });
+        const int photos = 16;
+        Add(new BenchRow($"end-to-end 12-MP JPEG -> vector, {workers} workers x 1 thread", BackendNames.OnnxRuntime, "resnet18", 1,
+            Measure(() => Parallel.For(0, photos, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ => extractor.Extract(jpeg)), 2, 4) / photos,
+            $"{workers} photos at a time, each decoded and embedded on its own core (Vision:Threads=1)"));
+        using var backend = VisionEngine.CreateBackend(ModelCatalog.Resolve(new VisionOptions()), BackendNames.OnnxRuntime, threads: 1);
+        var input = RandomInput(1);
+        Add(new BenchRow($"forward resnet18, {workers} callers x 1 thread", BackendNames.OnnxRuntime, "resnet18", 1,
+            Measure(() => Parallel.For(0, photos, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ => backend.Forward(input, 1, 224)), 2, 3) / photos,
+            "compare with the 2-thread batch-1 forward"));
     }
 
     /// <summary>Decoding overlaps inference: while one batch runs through the model the next batch is decoded.</summary>

@@ -29,6 +29,9 @@ public static class ErrorsModule
             {
                 BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                     (StatusCodes.Status413PayloadTooLarge, "Upload too large", "The upload is larger than the server accepts in one request. Send fewer or smaller photos at a time."),
+                // MultipartReader's answer to a body that is not a complete multipart form (cut off, bad boundary).
+                InvalidDataException =>
+                    (StatusCodes.Status400BadRequest, "Upload incomplete", "The upload could not be read to its end: it is not a complete multipart form. Please send it again."),
                 BadHttpRequestException bad =>
                     (bad.StatusCode, "Bad request", $"The request could not be read: {bad.Message}"),
                 _ => (StatusCodes.Status500InternalServerError, "Server error",

@@ -32,7 +32,7 @@ public sealed class PhotoFileStore(IOptions<StorageOptions> storage)
             await using (var temp = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
             {
                 int read;
-                while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+                while ((read = await ReadFromUploadAsync(source, buffer, cancellationToken)) > 0)
                 {
                     length += read;
                     if (length > maxBytes) break;
@@ -55,6 +55,19 @@ public sealed class PhotoFileStore(IOptions<StorageOptions> storage)
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>A request body that ends inside a file is the client's problem (400), not a disk error (500).</summary>
+    private static async Task<int> ReadFromUploadAsync(Stream source, byte[] buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await source.ReadAsync(buffer, cancellationToken);
+        }
+        catch (IOException e)
+        {
+            throw new InvalidDataException("The upload ended before the file did.", e);
         }
     }
 

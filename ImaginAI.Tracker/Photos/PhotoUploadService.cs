@@ -67,7 +67,7 @@ public sealed class PhotoUploadService(
         {
             var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             var reader = new MultipartReader(HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value!, http.Request.Body);
-            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            while (await ReadNextSectionAsync(reader, cancellationToken) is { } section)
             {
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)) continue;
                 if (disposition.IsFileDisposition())
@@ -198,6 +198,19 @@ public sealed class PhotoUploadService(
         var note = fields.GetValueOrDefault("note")?.Trim();
         if (note is { Length: > MaxNoteLength }) return (null, Problems.BadRequest("Note too long", $"Keep the note under {MaxNoteLength} characters."));
         return (new UploadDetails(milestoneId, takenAt, string.IsNullOrEmpty(note) ? null : note), null);
+    }
+
+    private static async Task<MultipartSection?> ReadNextSectionAsync(MultipartReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadNextSectionAsync(cancellationToken);
+        }
+        catch (IOException e)
+        {
+            // Handled as 400 by the error handler: the body ended or broke before the form did.
+            throw new InvalidDataException("The upload ended before the form did.", e);
+        }
     }
 
     private static async Task<string?> ReadFieldAsync(Stream body, CancellationToken cancellationToken)

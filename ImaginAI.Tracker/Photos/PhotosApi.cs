@@ -1,8 +1,11 @@
+using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Projects;
 using ImaginAI.Tracker.Security;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Vision.Decoding;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace ImaginAI.Tracker.Photos;
@@ -17,6 +20,9 @@ public static class PhotosApi
         services.AddSingleton<PhotoFileStore>();
         services.AddSingleton<ThumbnailService>();
         services.AddScoped<PhotoUploadService>();
+        // The upload API streams its multipart body itself; form binding elsewhere gets the same per-request cap.
+        services.AddOptions<FormOptions>().Configure<IOptions<StorageOptions>>((form, storage) =>
+            form.MultipartBodyLengthLimit = storage.Value.MaxUploadBytes * storage.Value.MaxFilesPerRequest);
         return services;
     }
 

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using ImaginAI.Tests.Support;
 
 namespace ImaginAI.Tests.Integration.Embedding;
@@ -23,6 +25,9 @@ public sealed class RestartTests : IDisposable
             await first.UploadOneAsync(projectId, "reference.jpg", RealPhotos.Read(SceneFiles[0]), milestoneId, client);
             var response = await first.UploadAsync(projectId, SceneFiles.Skip(1).Select(f => (f, RealPhotos.Read(f))), client: client);
             Assert.Equal(202, (int)response.StatusCode);
+            var health = await client.GetFromJsonAsync<JsonElement>("/health");
+            Assert.Equal("degraded", health.GetProperty("status").GetString());
+            Assert.Contains("no-such-model", health.GetProperty("model").GetProperty("error").GetString());
             await Task.Delay(1500);
         }
         Assert.Equal(SceneFiles.Length, await CountAsync(projectId, "'pending'"));

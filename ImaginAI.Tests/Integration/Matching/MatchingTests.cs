@@ -95,6 +95,22 @@ public sealed class MatchingTests(MatchingScenario scenario) : IClassFixture<Mat
     }
 
     [Fact]
+    public async Task SetMilestone_ByManager_MakesThePhotoAReferenceForLaterPhotos()
+    {
+        var projectId = (await scenario.CreateProjectAsync("Reviewed by a manager", client)).GetProperty("id").GetInt64();
+        var milestoneId = await scenario.AddMilestoneAsync(projectId, "Excavation", client);
+        var reviewed = await scenario.UploadOneAsync(projectId, "unsure.jpg", RealPhotos.Read("Dune.jpg"), client: client);
+        Assert.Equal("unmatched", (await scenario.WaitUntilDecidedAsync(reviewed, client: client)).GetProperty("status").GetString());
+        (await client.PutAsJsonAsync($"/api/photos/{reviewed}/milestone", new { milestoneId })).EnsureSuccessStatusCode();
+
+        var later = await scenario.UploadOneAsync(projectId, "unsure-later.jpg", PhotoVariants.SecondVisit(RealPhotos.Read("Dune.jpg")), client: client);
+        var decided = await scenario.WaitUntilDecidedAsync(later, client: client);
+
+        Assert.Equal(("matched", "auto", (long?)milestoneId),
+            (decided.GetProperty("status").GetString(), decided.GetProperty("milestoneSource").GetString(), MilestoneOf(decided)));
+    }
+
+    [Fact]
     public async Task SetMilestone_OfAnotherProject_Returns400()
     {
         var otherProject = (await scenario.CreateProjectAsync("Elsewhere", client)).GetProperty("id").GetInt64();

@@ -54,6 +54,22 @@ public sealed class PhotoUploadTests(UploadApp app) : IClassFixture<UploadApp>
     }
 
     [Fact]
+    public async Task Upload_SameFileInConcurrentRequests_StoresOneRowAndReportsTheOtherAsDuplicate()
+    {
+        var projectId = await NewProjectAsync("Concurrent duplicates");
+        var bytes = RealPhotos.Read("RainDrops.jpg");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => app.UploadAsync(projectId, [($"rain-{i}.jpg", bytes)], client: app.CreateClient())));
+
+        var results = await Task.WhenAll(responses.Select(async r => (await r.Content.ReadFromJsonAsync<JsonElement>())[0]));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        var id = Assert.Single(results.Select(r => r.GetProperty("id").GetInt64()).Distinct());
+        Assert.Single(results, r => !r.TryGetProperty("duplicateOf", out _));
+        Assert.All(results.Where(r => r.TryGetProperty("duplicateOf", out _)), r => Assert.Equal(id, r.GetProperty("duplicateOf").GetInt64()));
+        Assert.Equal(1, await PhotoRowsAsync(projectId));
+    }
+
+    [Fact]
     public async Task Upload_TextRenamedJpg_Returns422WithTheReasonAndStoresNothing()
     {
         var projectId = await NewProjectAsync("Not a photo");
@@ -108,6 +124,22 @@ public sealed class PhotoUploadTests(UploadApp app) : IClassFixture<UploadApp>
         Assert.Equal("tooLarge", problem.GetProperty("files")[0].GetProperty("reason").GetString());
         Assert.Equal(0, await PhotoRowsAsync(projectId));
         Assert.Equal(filesBefore, TrackerDatabase.StoredFiles(app.PhotosDirectory).Count);
+    }
+
+    [Fact]
+    public async Task Upload_BodyCutOffInsideTheFile_Returns400ProblemAndStoresNothing()
+    {
+        var projectId = await NewProjectAsync("Cut-off upload");
+        var head = Encoding.ASCII.GetBytes("--cut\r\nContent-Disposition: form-data; name=\"files\"; filename=\"aqua.jpg\"\r\n\r\n");
+        var content = new ByteArrayContent([.. head, .. RealPhotos.Read("Aqua.jpg")[..50_000]]);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=cut");
+
+        var response = await client.PostAsync($"/api/projects/{projectId}/photos", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(0, await PhotoRowsAsync(projectId));
+        Assert.Empty(Directory.GetFiles(Path.Combine(app.DataDirectory, "tmp")));
     }
 
     [Fact]
