@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using ImaginAI.Tests.Browser.Accounts;
+using ImaginAI.Tests.Integration;
 using ImaginAI.Tests.Support;
 using Microsoft.Playwright;
-using SkiaSharp;
 using static Microsoft.Playwright.Assertions;
 
 namespace ImaginAI.Tests.Browser;
@@ -13,8 +13,10 @@ namespace ImaginAI.Tests.Browser;
 /// (real SQLite, the real model, the real hub) listening on a Kestrel port.
 /// </summary>
 public sealed class TimelinePageTests(KestrelTrackerApp app, ChromiumBrowser chromium)
-    : IClassFixture<KestrelTrackerApp>, IClassFixture<ChromiumBrowser>
+    : IClassFixture<KestrelTrackerApp>, IClassFixture<ChromiumBrowser>, IDisposable
 {
+    private readonly DirectoryInfo scratch = Directory.CreateTempSubdirectory("imaginai-browser-");
+
     // Embedding and matching run in the background on a shared 2-core machine; this bounds a hang, not a speed.
     private const float ProcessingTimeoutMs = 120_000;
     private static readonly TimeSpan ProcessingTimeout = TimeSpan.FromMilliseconds(ProcessingTimeoutMs);
@@ -127,20 +129,13 @@ public sealed class TimelinePageTests(KestrelTrackerApp app, ChromiumBrowser chr
     private async Task<long> UploadAsync(HttpClient api, long projectId, string path, long? milestoneId) =>
         await app.UploadOneAsync(projectId, System.IO.Path.GetFileName(path), await File.ReadAllBytesAsync(path), milestoneId, api);
 
-    /// <summary>The same scene taken again: cropped, smaller and re-encoded, so it is a new file of the same place.</summary>
-    private static string WriteVariant(string source, string fileName)
+    /// <summary>The same scene on a second visit (reframed, smaller, brighter, re-saved), as a file to pick.</summary>
+    private string WriteVariant(string source, string fileName)
     {
-        using var original = SKBitmap.Decode(source);
-        var crop = new SKRectI(original.Width / 10, original.Height / 12, original.Width * 9 / 10, original.Height * 11 / 12);
-        var width = 1600;
-        var height = width * crop.Height / crop.Width;
-        using var surface = SKSurface.Create(new SKImageInfo(width, height));
-        using (var image = SKImage.FromBitmap(original))
-            surface.Canvas.DrawImage(image, crop, new SKRect(0, 0, width, height), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
-        var folder = Directory.CreateTempSubdirectory("imaginai-browser-").FullName;
-        var path = System.IO.Path.Combine(folder, fileName);
-        using var data = surface.Snapshot().Encode(SKEncodedImageFormat.Jpeg, 82);
-        using (var file = File.Create(path)) data.SaveTo(file);
+        var path = System.IO.Path.Combine(scratch.FullName, fileName);
+        File.WriteAllBytes(path, PhotoVariants.SecondVisit(File.ReadAllBytes(source)));
         return path;
     }
+
+    public void Dispose() => scratch.Delete(recursive: true);
 }
