@@ -28,8 +28,12 @@ internal static class BenchVerb
             return 2;
         }
         var (flags, _) = CliVerbs.Parse(args[1..], "--skip-vgg16");
-        var threads = flags.TryGetValue("--threads", out var t) ? int.Parse(t, CultureInfo.InvariantCulture)
-            : options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        if (flags.TryGetValue("--threads", out var t) && (!int.TryParse(t, CultureInfo.InvariantCulture, out threads) || threads < 1))
+        {
+            Console.Error.WriteLine($"--threads wants a positive whole number, not '{t}'.");
+            return 2;
+        }
         var bench = new VisionBenchmark(threads, flags.GetValueOrDefault("--photos"), flags.ContainsKey("--skip-vgg16"));
         return bench.Run();
     }

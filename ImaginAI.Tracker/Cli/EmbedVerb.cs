@@ -26,7 +26,15 @@ internal static class EmbedVerb
         }
         if (flags.TryGetValue("--model", out var model)) options.Model = model;
         if (flags.TryGetValue("--backend", out var backend)) options.Backend = backend;
-        if (flags.TryGetValue("--threads", out var threads)) options.Threads = int.Parse(threads, System.Globalization.CultureInfo.InvariantCulture);
+        if (flags.TryGetValue("--threads", out var threads))
+        {
+            if (!int.TryParse(threads, System.Globalization.CultureInfo.InvariantCulture, out var count) || count < 0)
+            {
+                Console.Error.WriteLine($"--threads wants a whole number of threads (0 = one per core), not '{threads}'.");
+                return 2;
+            }
+            options.Threads = count;
+        }
 
         IFeatureExtractor extractor;
         try

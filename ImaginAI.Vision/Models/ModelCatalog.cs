@@ -115,7 +115,7 @@ public static class ModelCatalog
         if (!Preprocessing.PreprocessProfiles.Names.Contains(custom.Profile, StringComparer.OrdinalIgnoreCase))
             throw new ModelUnavailableException(
                 $"Model '{name}' names an unknown preprocessing profile '{custom.Profile}'. Known profiles: {string.Join(", ", Preprocessing.PreprocessProfiles.Names)}.");
-        var layers = Vgg16Fc2Presets.TryGetValue(custom.Layer, out var preset) ? preset : custom.Layer;
-        return new ModelDefinition(name, isCaffe ? ModelFormat.Caffe : ModelFormat.Onnx, path, config, custom.Profile, [layers], custom.Dims);
+        var layer = Vgg16Fc2Presets.TryGetValue(custom.Layer, out var preset) ? preset : custom.Layer;
+        return new ModelDefinition(name, isCaffe ? ModelFormat.Caffe : ModelFormat.Onnx, path, config, custom.Profile, [layer], custom.Dims);
     }
 }
