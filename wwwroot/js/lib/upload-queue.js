@@ -5,6 +5,9 @@ const STORE = 'queue';
 
 let opening = null;
 
+// A phone shared on site keeps one queue per person: photos are sent only by the account that queued them.
+const accountId = document.querySelector('meta[name="account-id"]')?.content ?? '';
+
 function open() {
   opening ??= new Promise((resolve, reject) => {
     const request = indexedDB.open(DB_NAME, 1);
@@ -33,7 +36,7 @@ async function run(mode, work) {
 export async function enqueue(projectId, file, milestoneId) {
   try {
     return await run('readwrite', store => store.add({
-      projectId, milestoneId: milestoneId || null, file, name: file.name, addedAt: Date.now(),
+      projectId, accountId, milestoneId: milestoneId || null, file, name: file.name, addedAt: Date.now(),
     }));
   } catch {
     // Private browsing or a full disk: the upload still runs, it just cannot survive a reload.
@@ -50,11 +53,11 @@ export async function dequeue(key) {
   }
 }
 
-/** The project's queued photos, oldest first: [{key, file, milestoneId, addedAt}]. */
+/** The project's photos this account queued, oldest first: [{key, file, milestoneId, addedAt}]. */
 export async function pending(projectId) {
   try {
     const items = await run('readonly', store => store.index('projectId').getAll(projectId));
-    return (items ?? []).sort((a, b) => a.addedAt - b.addedAt);
+    return (items ?? []).filter(item => item.accountId === accountId).sort((a, b) => a.addedAt - b.addedAt);
   } catch {
     return [];
   }
