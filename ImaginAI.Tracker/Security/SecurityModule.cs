@@ -1,11 +1,10 @@
 using System.Security.Claims;
 using ImaginAI.Tracker.Accounts;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
 
 namespace ImaginAI.Tracker.Security;
 
@@ -22,7 +21,6 @@ public static class SecurityModule
 {
     public static IServiceCollection AddTrackerSecurity(this IServiceCollection services)
     {
-        services.AddHttpContextAccessor();
         services.AddTransient<IStartupFilter, SecurityHeadersStartupFilter>();
         services.AddScoped<ProjectAccess>();
 
@@ -51,11 +49,11 @@ public static class SecurityModule
                     OnValidatePrincipal = RejectStaleCookieAsync,
                 };
             })
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(AuthSchemes.Bearer, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(AuthSchemes.Bearer, null);
 
         services.AddAuthorization(Policies.Add);
         services.AddScoped<IAuthorizationHandler, ProjectAccessHandler>();
-        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, NotFoundForOutsidersResultHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, NotFoundForOutsidersResultHandler>();
         services.AddRateLimiter(SignInRateLimit.Add);
         services.AddAntiforgery(options =>
         {
@@ -97,7 +95,4 @@ public static class SecurityModule
             await context.HttpContext.SignOutAsync(AuthSchemes.Cookie);
         }
     }
-
-    internal static AccountOptions AccountOptions(this HttpContext context) =>
-        context.RequestServices.GetRequiredService<IOptions<AccountOptions>>().Value;
 }
