@@ -66,6 +66,7 @@ public sealed class AccountsBrowserTests(KestrelTrackerApp app, ChromiumBrowser 
         await Expect(page.Locator("[data-create-project]")).ToHaveCountAsync(0);
         await page.GotoAsync(new Uri(app.BaseAddress, $"projects/{projectId}").ToString());
         await Expect(page.Locator("h1")).ToContainTextAsync("Quay", new() { Timeout = SlowMachineTimeoutMs });
+        await Expect(page.Locator("[data-add-milestone]")).ToBeHiddenAsync(); // milestones are the managers' to add
 
         await page.ClickAsync("nav.account-nav button[type=submit]");
         await page.WaitForURLAsync("**/account/login");

@@ -13,8 +13,12 @@ public static class BrowserSignIn
         await page.GotoAsync(new Uri(app.BaseAddress, "account/login").ToString());
         await page.FillAsync("input[name=Email]", email);
         await page.FillAsync("input[name=Password]", password);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        await page.RunAndWaitForNavigationAsync(() => page.ClickAsync("button[type=submit]"));
+        if (page.Url.Contains("/account/login", StringComparison.Ordinal))
+        {
+            var refusal = await page.Locator(".form-error").AllTextContentsAsync();
+            throw new InvalidOperationException($"Signing in {email} in the browser failed: {string.Join(" ", refusal)} ({page.Url})");
+        }
         await page.CloseAsync();
     }
 }
