@@ -52,10 +52,7 @@ public sealed class ProjectMembershipTests(TrackerApp app) : IClassFixture<Track
     [Fact]
     public async Task RemovingAMember_ClosesTheProjectToThemAtOnce()
     {
-        var manager = await app.CreateUserAsync(Roles.Manager);
-        var worker = await app.CreateUserAsync(Roles.Field);
-        var projectId = await app.CreateProjectAsAsync(manager, "Pier");
-        await app.AddMemberAsync(projectId, worker.Id, ProjectRoles.Field);
+        var (projectId, manager, worker) = await app.CreateTeamAsync("Pier");
         using var workerApi = app.CreateClientWithToken(worker.Token);
         Assert.Equal(HttpStatusCode.OK, (await workerApi.GetAsync($"/api/projects/{projectId}/timeline")).StatusCode);
 
