@@ -1,3 +1,4 @@
+using ImaginAI.Tracker.Accounts;
 using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Embedding;
 using ImaginAI.Tracker.Errors;
@@ -5,6 +6,7 @@ using ImaginAI.Tracker.Health;
 using ImaginAI.Tracker.Matching;
 using ImaginAI.Tracker.Photos;
 using ImaginAI.Tracker.Projects;
+using ImaginAI.Tracker.Security;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Tracker.Vision;
 using ImaginAI.Tracker.Web;
@@ -18,6 +20,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 });
 builder.Services.AddTrackerErrors();
 builder.Services.AddTrackerData(builder.Configuration);
+builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddVision(builder.Configuration);
 builder.Services.AddProjects();
 builder.Services.AddPhotos();
@@ -34,6 +37,9 @@ app.MapPhotosApi();
 app.MapTimeline();
 app.MapHealth();
 app.MapTrackerPages();
+// After the pages' status-code handling, so an outsider's 404 gets the same not-found page as a missing id.
+app.UseTrackerSecurity();
+app.MapAccounts();
 await app.RunAsync();
 return 0;
 

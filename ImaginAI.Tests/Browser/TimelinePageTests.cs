@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using ImaginAI.Tests.Browser.Accounts;
 using ImaginAI.Tests.Integration;
 using ImaginAI.Tests.Support;
 using Microsoft.Playwright;
@@ -40,6 +41,7 @@ public sealed class TimelinePageTests(KestrelTrackerApp app, ChromiumBrowser chr
         var variant = WriteVariant(Scene("GreenMeadow.jpg"), "meadow-north-bank.jpg");
 
         var (managerContext, managerErrors) = await chromium.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await managerContext.SignInAsync(app);
         var timeline = await managerContext.NewPageAsync();
         await timeline.GotoAsync(new Uri(app.BaseAddress, $"projects/{projectId}").ToString());
         await Expect(timeline.Locator("[data-connection]")).ToHaveAttributeAsync("data-state", "live");
@@ -47,6 +49,7 @@ public sealed class TimelinePageTests(KestrelTrackerApp app, ChromiumBrowser chr
         await timeline.EvaluateAsync("() => { window.sameDocument = 'loaded once'; }");
 
         var (workerContext, workerErrors) = await chromium.NewContextAsync();
+        await workerContext.SignInAsync(app);
         var upload = await workerContext.NewPageAsync();
         await upload.GotoAsync(new Uri(app.BaseAddress, $"projects/{projectId}/upload").ToString());
         await upload.Locator("[data-picker]").SetInputFilesAsync(variant);
@@ -94,6 +97,7 @@ public sealed class TimelinePageTests(KestrelTrackerApp app, ChromiumBrowser chr
             IsMobile = true,
             HasTouch = true,
         });
+        await phone.SignInAsync(app);
         var page = await phone.NewPageAsync();
 
         await page.GotoAsync(new Uri(app.BaseAddress, $"projects/{projectId}").ToString());

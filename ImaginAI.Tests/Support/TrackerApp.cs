@@ -24,10 +24,18 @@ namespace ImaginAI.Tests.Support;
 /// <c>TrackerApp.Create(dataDirectory: dir)</c>; a directory passed in is not deleted on dispose (one the app made
 /// itself is).
 /// </para>
+/// <para>
+/// Every endpoint needs a signed-in user: the app starts with an admin (<see cref="AdminEmail"/>, created from
+/// Admin:Email/Admin:Password), and <c>CreateClient()</c> and <see cref="CreateHubConnection"/> act as that admin
+/// through a bearer token. <see cref="CreateAnonymousClient"/> and <see cref="CreateClientWithToken"/> act as
+/// nobody or as someone else.
+/// </para>
 /// </summary>
 public class TrackerApp : WebApplicationFactory<Program>
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public const string AdminEmail = "admin@tracker.test";
+    public const string AdminPassword = "admin-password-for-tests";
 
     private readonly bool kestrel;
     private readonly bool ownsDataDirectory;
@@ -52,9 +60,53 @@ public class TrackerApp : WebApplicationFactory<Program>
             ["Embedding:RetryBackoffSeconds"] = "0.2",
             ["Matching:IntervalSeconds"] = "1",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Admin:Email"] = AdminEmail,
+            ["Admin:Password"] = AdminPassword,
+            // Tests sign in far more often than people do; the rate-limit test sets its own limit.
+            ["Accounts:SignInAttemptsPerMinute"] = "10000",
         };
         foreach (var (key, value) in settings ?? []) this.settings[key] = value;
         if (kestrel) UseKestrel(0);
+        adminToken = new Lazy<string>(() => Task.Run(() => CreateTokenAsync(AdminEmail)).GetAwaiter().GetResult());
+    }
+
+    private readonly Lazy<string> adminToken;
+
+    /// <summary>A bearer token of the seeded admin.</summary>
+    public string AdminToken => adminToken.Value;
+
+    /// <summary>Issues a new API token for an existing user, as the account page would.</summary>
+    public async Task<string> CreateTokenAsync(string email)
+    {
+        Start();
+        await using var scope = Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<ImaginAI.Tracker.Accounts.UserRepository>().GetByEmailAsync(email)
+            ?? throw new InvalidOperationException($"No user {email}.");
+        var (_, token) = await scope.ServiceProvider.GetRequiredService<ImaginAI.Tracker.Accounts.AccountService>().CreateTokenAsync(user, "tests");
+        return token;
+    }
+
+    /// <summary>CreateClient() signs in as the admin; this client is not signed in.</summary>
+    public HttpClient CreateAnonymousClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = null;
+        return client;
+    }
+
+    public HttpClient CreateClientWithToken(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        // An app started without an admin (a first-run test) has nobody to act as.
+        if (!string.IsNullOrEmpty(settings["Admin:Email"]))
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
     }
 
     public string DataDirectory { get; }
@@ -86,13 +138,15 @@ public class TrackerApp : WebApplicationFactory<Program>
         if (kestrel) builder.UseUrls("http://127.0.0.1:0");
     }
 
-    /// <summary>A real SignalR client for /hubs/timeline (not started).</summary>
-    public HubConnection CreateHubConnection()
+    /// <summary>A real SignalR client for /hubs/timeline (not started), as the admin unless given another token.</summary>
+    public HubConnection CreateHubConnection(string? bearerToken = null, bool anonymous = false)
     {
         var url = new Uri(BaseAddress, "hubs/timeline");
+        var token = anonymous ? null : bearerToken ?? AdminToken;
         return new HubConnectionBuilder()
             .WithUrl(url, options =>
             {
+                if (token is not null) options.AccessTokenProvider = () => Task.FromResult<string?>(token);
                 if (kestrel) return;
                 options.HttpMessageHandlerFactory = _ => Server.CreateHandler();
                 options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.LongPolling;

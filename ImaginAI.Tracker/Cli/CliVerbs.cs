@@ -13,6 +13,7 @@ public static class CliVerbs
         ["bench"] = args => Task.FromResult(BenchVerb.Run(args, LoadVisionOptions())),
         ["eval"] = args => Evaluation.EvalVerb.RunAsync(args, LoadVisionOptions(), Console.Out, Console.Error),
         ["make-eval-set"] = args => Evaluation.EvalVerb.MakeEvalSetAsync(args, Console.Out, Console.Error),
+        [Accounts.UsersCliVerb.Name] = Accounts.UsersCliVerb.RunAsync,
     };
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);

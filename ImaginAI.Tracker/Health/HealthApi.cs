@@ -40,7 +40,7 @@ public static class HealthApi
                 model,
                 photos = counts,
             }, statusCode: databaseError is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        });
+        }).AllowAnonymous(); // uptime probes carry no credentials; it shows counts, never a photo
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Projects;
+using ImaginAI.Tracker.Security;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Vision.Decoding;
 using Microsoft.AspNetCore.Http.Features;
@@ -29,12 +30,13 @@ public static class PhotosApi
     {
         app.MapPost("/api/projects/{projectId:long}/photos",
             (long projectId, HttpContext http, PhotoUploadService uploads, CancellationToken cancellationToken) =>
-                uploads.UploadAsync(projectId, http, cancellationToken));
-        var photos = app.MapGroup("/api/photos");
+                uploads.UploadAsync(projectId, http, cancellationToken))
+            .RequireAuthorization(Policies.ProjectMember);
+        var photos = app.MapGroup("/api/photos").RequireAuthorization(Policies.PhotoMember);
         photos.MapGet("/{photoId:long}", GetPhotoAsync);
         photos.MapGet("/{photoId:long}/thumbnail", GetThumbnailAsync);
         photos.MapGet("/{photoId:long}/file", GetFileAsync);
-        photos.MapPut("/{photoId:long}/milestone", SetMilestoneAsync);
+        photos.MapPut("/{photoId:long}/milestone", SetMilestoneAsync).RequireAuthorization(Policies.PhotoManager);
         return app;
     }
 

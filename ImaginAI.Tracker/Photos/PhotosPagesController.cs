@@ -1,6 +1,8 @@
 using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Projects;
+using ImaginAI.Tracker.Security;
 using ImaginAI.Tracker.Web;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -13,12 +15,12 @@ public sealed record PhotoPageModel(long PhotoId, string FileName, long ProjectI
 public sealed class PhotosPagesController(ProjectRepository projects, PhotoRepository photos, IOptions<StorageOptions> storage)
     : Controller
 {
-    [HttpGet("/projects/{id:long}/upload")]
+    [HttpGet("/projects/{id:long}/upload"), Authorize(Policy = Policies.ProjectMember)]
     public async Task<IActionResult> Upload(long id) => await projects.GetByIdAsync(id) is { } project
         ? View("Upload", new UploadPageModel(project.Id, project.Name, storage.Value.MaxUploadBytes))
         : this.ProjectNotFound();
 
-    [HttpGet("/photos/{id:long}")]
+    [HttpGet("/photos/{id:long}"), Authorize(Policy = Policies.PhotoMember)]
     public async Task<IActionResult> Photo(long id) =>
         await photos.GetByIdAsync(id) is { } photo && await projects.GetByIdAsync(photo.ProjectId) is { } project
             ? View("Photo", new PhotoPageModel(photo.Id, photo.FileName, project.Id, project.Name))

@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Security.Claims;
 using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Matching;
+using ImaginAI.Tracker.Security;
 using Microsoft.Extensions.Options;
 
 namespace ImaginAI.Tracker.Projects;
@@ -25,18 +27,20 @@ public static class ProjectsApi
     {
         var projects = app.MapGroup("/api/projects");
         projects.MapGet("/", GetProjectsAsync);
-        projects.MapPost("/", CreateProjectAsync);
-        projects.MapGet("/{projectId:long}", GetProjectAsync);
-        projects.MapPatch("/{projectId:long}", UpdateProjectAsync);
-        projects.MapGet("/{projectId:long}/milestones", GetMilestonesAsync);
-        projects.MapPost("/{projectId:long}/milestones", CreateMilestoneAsync);
+        projects.MapPost("/", CreateProjectAsync).RequireAuthorization(Policies.ProjectCreator);
+        projects.MapGet("/{projectId:long}", GetProjectAsync).RequireAuthorization(Policies.ProjectMember);
+        projects.MapPatch("/{projectId:long}", UpdateProjectAsync).RequireAuthorization(Policies.ProjectManager);
+        projects.MapGet("/{projectId:long}/milestones", GetMilestonesAsync).RequireAuthorization(Policies.ProjectMember);
+        projects.MapPost("/{projectId:long}/milestones", CreateMilestoneAsync).RequireAuthorization(Policies.ProjectManager);
         return app;
     }
 
-    private static async Task<IResult> GetProjectsAsync(ProjectRepository repository, IOptions<MatchingOptions> matching)
+    private static async Task<IResult> GetProjectsAsync(
+        ProjectRepository repository, IOptions<MatchingOptions> matching, ClaimsPrincipal user, ProjectAccess access)
     {
         var all = await repository.GetAllAsync();
-        return TypedResults.Ok(all.Select(p => ProjectJson.From(p, matching.Value.DefaultThreshold)));
+        var visible = await access.GetVisibleProjectIdsAsync(user);
+        return TypedResults.Ok(all.Where(p => visible is null || visible.Contains(p.Id)).Select(p => ProjectJson.From(p, matching.Value.DefaultThreshold)));
     }
 
     private static async Task<IResult> GetProjectAsync(long projectId, ProjectRepository repository, IOptions<MatchingOptions> matching)
@@ -46,7 +50,8 @@ public static class ProjectsApi
     }
 
     private static async Task<IResult> CreateProjectAsync(
-        CreateProjectRequest request, ProjectRepository repository, IOptions<MatchingOptions> matching, TimeProvider clock)
+        CreateProjectRequest request, ProjectRepository repository, IOptions<MatchingOptions> matching, TimeProvider clock,
+        ClaimsPrincipal user, ProjectAccess access)
     {
         var name = request.Name?.Trim();
         if (string.IsNullOrEmpty(name)) return Problems.BadRequest("Name missing", "Give the project a name.");
@@ -56,6 +61,7 @@ public static class ProjectsApi
             return Problems.BadRequest("Description too long", $"Keep the description under {MaxDescriptionLength} characters.");
 
         var id = await repository.CreateAsync(name, description, clock.GetUtcNow());
+        await access.AddCreatorAsync(id, user);
         var project = await repository.GetByIdAsync(id);
         return TypedResults.Created($"/api/projects/{id}", ProjectJson.From(project!, matching.Value.DefaultThreshold));
     }

@@ -3,6 +3,7 @@ using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Matching;
 using ImaginAI.Tracker.Photos;
 using ImaginAI.Tracker.Projects;
+using ImaginAI.Tracker.Security;
 using ImaginAI.Tracker.Vision;
 using Microsoft.Extensions.Options;
 
@@ -28,8 +29,9 @@ public static class TimelineApi
 
     public static IEndpointRouteBuilder MapTimeline(this IEndpointRouteBuilder app)
     {
+        // Hub connections need a signed-in user (the fallback policy); JoinProject needs membership (ProjectMembershipHubFilter).
         app.MapHub<TimelineHub>("/hubs/timeline");
-        app.MapGet("/api/projects/{projectId:long}/timeline", GetTimelineAsync);
+        app.MapGet("/api/projects/{projectId:long}/timeline", GetTimelineAsync).RequireAuthorization(Policies.ProjectMember);
         return app;
     }
 

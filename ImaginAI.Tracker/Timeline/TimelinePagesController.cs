@@ -1,5 +1,7 @@
 using ImaginAI.Tracker.Projects;
+using ImaginAI.Tracker.Security;
 using ImaginAI.Tracker.Web;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ImaginAI.Tracker.Timeline;
@@ -8,7 +10,7 @@ public sealed record TimelinePageModel(long ProjectId, string ProjectName);
 
 public sealed class TimelinePagesController(ProjectRepository projects) : Controller
 {
-    [HttpGet("/projects/{id:long}")]
+    [HttpGet("/projects/{id:long}"), Authorize(Policy = Policies.ProjectMember)]
     public async Task<IActionResult> Timeline(long id) => await projects.GetByIdAsync(id) is { } project
         ? View("Timeline", new TimelinePageModel(project.Id, project.Name))
         : this.ProjectNotFound();

@@ -5,14 +5,15 @@ import { h, plural, setText } from './lib/dom.js';
 const list = document.querySelector('[data-project-list]');
 const status = document.querySelector('[data-projects-status]');
 const form = document.querySelector('[data-create-project]');
-const formError = form.querySelector('[data-form-error]');
+// Only managers and admins get the form: field staff cannot create projects.
+const formError = form?.querySelector('[data-form-error]');
 
 async function loadProjects() {
   try {
     const projects = await getJson('/api/projects');
     projects.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
     list.replaceChildren(...projects.map(renderProject));
-    setText(status, projects.length ? '' : 'No projects yet. Create the first one with the form.');
+    setText(status, projects.length ? '' : form ? 'No projects yet. Create the first one with the form.' : 'You are not a member of any project yet. Ask a manager to add you.');
   } catch (error) {
     setText(status, `The projects could not be loaded. ${error.message}`);
   }
@@ -33,7 +34,7 @@ function renderProject(project) {
     h('progress', { class: 'progress', max: Math.max(total, 1), value: reached, 'aria-label': `Progress of ${project.name}` }));
 }
 
-form.addEventListener('submit', async event => {
+form?.addEventListener('submit', async event => {
   event.preventDefault();
   const name = form.elements.name.value.trim();
   if (!name) {

@@ -1,10 +1,17 @@
 // Uploads photos one request per file, a few at a time, each with its own progress bar, result and retry.
-import { describeProblem, getJson, OFFLINE_MESSAGE, parseJson } from './lib/api.js';
+// Photos wait in an IndexedDB queue until the server has answered for them, so a reload or a dropped connection
+// loses none; failed sends are retried with backoff. A photo sent twice (a retry racing a slow success) is
+// recognised by the server by its hash and reported as already there, which counts as done.
+import { csrfHeaders, describeProblem, getJson, OFFLINE_MESSAGE, parseJson } from './lib/api.js';
 import { formatBytes, h, plural, setText } from './lib/dom.js';
 import { photoPageUrl } from './lib/photos.js';
+import { dequeue, enqueue, pending } from './lib/upload-queue.js';
 
 // Two at a time keeps a weak phone connection busy without starving every file of bandwidth.
 const CONCURRENT_UPLOADS = 2;
+// Waits between automatic retries: 2 s, 4 s, 8 s ... at most a minute, with jitter so phones do not retry in step.
+const RETRY_BASE_MS = 2000;
+const RETRY_MAX_MS = 60000;
 
 const root = document.querySelector('[data-upload]');
 const projectId = Number(root.dataset.projectId);
@@ -27,18 +34,38 @@ async function loadMilestones() {
   }
 }
 
-function addFiles(files) {
+async function addFiles(files) {
   const milestoneId = picker.value;
   for (const file of files) {
-    const upload = { file, milestoneId, state: 'queued', row: null, progress: null, message: null };
-    upload.row = renderRow(upload);
-    list.prepend(upload.row);
-    uploads.push(upload);
+    const upload = track(file, milestoneId, null);
     if (file.size > maxBytes) finish(upload, 'error', `This file is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes)} per photo.`);
     else if (file.size === 0) finish(upload, 'error', 'This file is empty.');
+    else upload.queueKey = await enqueue(projectId, file, milestoneId);
   }
   pump();
   updateSummary();
+}
+
+function track(file, milestoneId, queueKey) {
+  const upload = { file, milestoneId, queueKey, attempts: 0, retryTimer: null, state: 'queued', row: null, progress: null, message: null };
+  upload.row = renderRow(upload);
+  list.prepend(upload.row);
+  uploads.push(upload);
+  return upload;
+}
+
+/** Photos queued before a reload or a crash of the page: shown at once, then sent. */
+async function resumeQueue() {
+  const waiting = await pending(projectId);
+  for (const item of waiting) {
+    const upload = track(item.file, item.milestoneId ?? '', item.key);
+    upload.resumed = true;
+    upload.message.replaceChildren('Waiting from your last visit…');
+  }
+  if (waiting.length) {
+    pump();
+    updateSummary();
+  }
 }
 
 function renderRow(upload) {
@@ -74,10 +101,12 @@ function send(upload) {
   form.append('files', upload.file, upload.file.name);
   if (upload.milestoneId) form.append('milestoneId', upload.milestoneId);
 
+  upload.attempts++;
   return new Promise(resolve => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', uploadUrl);
     xhr.setRequestHeader('Accept', 'application/json');
+    for (const [name, value] of Object.entries(csrfHeaders())) xhr.setRequestHeader(name, value);
     xhr.upload.addEventListener('progress', event => {
       if (!event.lengthComputable) return;
       upload.progress.value = Math.round((event.loaded / event.total) * 100);
@@ -88,6 +117,7 @@ function send(upload) {
     xhr.addEventListener('load', () => {
       const body = parseJson(xhr.responseText);
       if (xhr.status >= 200 && xhr.status < 300) showResult(upload, Array.isArray(body) ? body[0] : body);
+      else if (xhr.status === 401) finish(upload, 'error', 'You were signed out. Sign in again: this photo waits here and is sent when you come back.', false, true);
       else finish(upload, 'error', describeProblem(xhr.status, body), xhr.status >= 500 || xhr.status === 408 || xhr.status === 429);
       resolve();
     });
@@ -102,34 +132,54 @@ function showResult(upload, result) {
   if (!result) return finish(upload, 'error', 'The server did not say what happened to this photo. Check the timeline before sending it again.');
   if (result.error) return finish(upload, 'error', result.error);
   if (result.duplicateOf != null) {
+    // After a retry or a reload this is usually our own earlier attempt that did arrive: the photo is safely there.
+    if (upload.attempts > 1 || upload.resumed) {
+      upload.row.dataset.photoId = result.duplicateOf;
+      return finish(upload, 'accepted', ['Uploaded. ', h('a', { href: photoPageUrl(result.duplicateOf) }, 'View photo'), '.']);
+    }
     return finish(upload, 'duplicate', ['Already uploaded: ', h('a', { href: photoPageUrl(result.duplicateOf) }, 'see the first copy'), '.']);
   }
   upload.row.dataset.photoId = result.id;
   return finish(upload, 'accepted', ['Uploaded. ', h('a', { href: photoPageUrl(result.id) }, 'View photo'), '.']);
 }
 
-function finish(upload, state, message, canRetry = false) {
+/**
+ * Settles one photo. A photo the server answered for leaves the queue; one that failed for a passing reason
+ * (no connection, server busy) stays queued and is retried automatically after a growing wait, or at once with
+ * "Try now" or when the phone comes back online. keepQueued: not sent, but not to be forgotten either (signed out).
+ */
+function finish(upload, state, message, canRetry = false, keepQueued = false) {
   upload.state = state;
   upload.row.dataset.state = state;
   upload.progress.value = state === 'error' ? 0 : 100;
   upload.message.replaceChildren(...[message].flat());
   if (canRetry) {
-    upload.message.append(' ', h('button', {
-      class: 'button button-small', type: 'button',
-      onclick: () => {
-        upload.state = 'queued';
-        upload.row.dataset.state = 'queued';
-        upload.message.replaceChildren('Waiting…');
-        pump();
-        updateSummary();
-      },
-    }, 'Try again'));
+    const wait = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (upload.attempts - 1)) * (0.75 + Math.random() * 0.5);
+    upload.state = 'retrying';
+    upload.row.dataset.state = 'retrying';
+    upload.message.append(` Trying again in ${Math.round(wait / 1000)} s. `, h('button', {
+      class: 'button button-small', type: 'button', onclick: () => retry(upload),
+    }, 'Try now'));
+    upload.retryTimer = setTimeout(() => retry(upload), wait);
+  } else if (!keepQueued) {
+    dequeue(upload.queueKey);
+    upload.queueKey = null;
   }
+}
+
+function retry(upload) {
+  if (upload.state !== 'retrying') return;
+  clearTimeout(upload.retryTimer);
+  upload.state = 'queued';
+  upload.row.dataset.state = 'queued';
+  upload.message.replaceChildren('Waiting…');
+  pump();
+  updateSummary();
 }
 
 function updateSummary() {
   const count = state => uploads.filter(u => u.state === state).length;
-  const left = count('queued') + count('sending');
+  const left = count('queued') + count('sending') + count('retrying');
   const parts = [`${count('accepted')} of ${plural(uploads.length, 'photo')} uploaded`];
   if (count('duplicate')) parts.push(`${count('duplicate')} already there`);
   if (count('error')) parts.push(`${count('error')} failed`);
@@ -169,10 +219,13 @@ function wireInputs() {
   window.addEventListener('dragover', event => event.preventDefault());
   window.addEventListener('drop', event => event.preventDefault());
   window.addEventListener('beforeunload', event => {
-    if (uploads.some(u => u.state === 'queued' || u.state === 'sending')) event.preventDefault();
+    // Queued photos survive a reload; only a photo that is not in the queue (storage unavailable) would be lost.
+    if (uploads.some(u => (u.state === 'queued' || u.state === 'sending' || u.state === 'retrying') && u.queueKey == null)) event.preventDefault();
   });
+  window.addEventListener('online', () => uploads.filter(u => u.state === 'retrying').forEach(retry));
 }
 
 root.querySelector('[data-max-size]').textContent = formatBytes(maxBytes);
 wireInputs();
 loadMilestones();
+resumeQueue();

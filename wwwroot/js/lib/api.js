@@ -20,9 +20,17 @@ export async function sendJson(method, url, body) {
   }));
 }
 
+/** The page's antiforgery token: the server refuses cookie-authenticated changes without it. */
+export function csrfHeaders() {
+  const token = document.querySelector('meta[name="csrf-token"]')?.content;
+  return token ? { 'X-CSRF-TOKEN': token } : {};
+}
+
 async function request(url, init) {
   try {
-    return await fetch(url, init);
+    const method = (init.method ?? 'GET').toUpperCase();
+    const headers = method === 'GET' || method === 'HEAD' ? init.headers : { ...init.headers, ...csrfHeaders() };
+    return await fetch(url, { ...init, headers });
   } catch {
     throw new ApiError(OFFLINE_MESSAGE, 0);
   }

@@ -1,0 +1,286 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Text;
+using ImaginAI.Tests.Support;
+using ImaginAI.Tracker.Accounts;
+using ImaginAI.Tracker.Timeline;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Mvc.Controllers;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ImaginAI.Tests.Integration.Accounts;
+
+public enum Who { Anonymous, FieldMember, FieldOutsider, ManagerMember, Admin }
+
+/// <summary>
+/// Every endpoint the app maps (read from its EndpointDataSource) and every hub method, against every kind of
+/// caller. An endpoint or hub method without a row here fails the test: a new endpoint must state who may use it.
+/// </summary>
+public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<TrackerApp>
+{
+    // Expected statuses in the order of Who: anonymous, field member, field outsider, manager member, admin.
+    // API callers use bearer tokens; pages are requested like a browser, with the sign-in cookie (302 = to login).
+    private static readonly Dictionary<string, (int[] Expected, Func<Cell, Task<HttpResponseMessage>> Send)> Endpoints = new()
+    {
+        // Projects and milestones
+        ["GET /api/projects"] = ([401, 200, 200, 200, 200], c => c.Api.GetAsync("/api/projects")),
+        ["POST /api/projects"] = ([401, 403, 403, 201, 201], c => c.Api.PostAsJsonAsync("/api/projects", new { name = "Matrix " + c.Who })),
+        ["GET /api/projects/{projectId:long}"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}")),
+        ["PATCH /api/projects/{projectId:long}"] = ([401, 403, 404, 200, 200],
+            c => c.Api.PatchAsJsonAsync($"/api/projects/{c.ProjectId}", new { matchThreshold = 0.8 })),
+        ["GET /api/projects/{projectId:long}/milestones"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/milestones")),
+        ["POST /api/projects/{projectId:long}/milestones"] = ([401, 403, 404, 201, 201],
+            c => c.Api.PostAsJsonAsync($"/api/projects/{c.ProjectId}/milestones", new { name = "Roof by " + c.Who })),
+        ["GET /api/projects/{projectId:long}/timeline"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/timeline")),
+
+        // Photos, files and thumbnails
+        ["POST /api/projects/{projectId:long}/photos"] = ([401, 202, 404, 202, 202],
+            c => c.App.UploadAsync(c.ProjectId, [("site.jpg", c.PhotoBytes)], client: c.Api)),
+        ["GET /api/photos/{photoId:long}"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/photos/{c.PhotoId}")),
+        ["GET /api/photos/{photoId:long}/thumbnail"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/thumbnail")),
+        ["GET /api/photos/{photoId:long}/file"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/file")),
+        ["PUT /api/photos/{photoId:long}/milestone"] = ([401, 403, 404, 200, 200],
+            c => c.Api.PutAsJsonAsync($"/api/photos/{c.PhotoId}/milestone", new { milestoneId = c.MilestoneId })),
+
+        // Sign-in for scripts: a wrong password is refused whoever asks.
+        ["POST /api/auth/token"] = ([401, 401, 401, 401, 401],
+            c => c.Api.PostAsJsonAsync("/api/auth/token", new { email = "nobody@tracker.test", password = "not the password" })),
+
+        // Live updates: connecting needs a signed-in user (the hub methods are checked below).
+        ["* /hubs/timeline/negotiate"] = ([401, 200, 200, 200, 200], c => c.Api.PostAsync("/hubs/timeline/negotiate?negotiateVersion=1", null)),
+        ["* /hubs/timeline"] = ([401, 400, 400, 400, 400], c => c.Api.GetAsync("/hubs/timeline")),
+
+        ["GET /health"] = ([200, 200, 200, 200, 200], c => c.Api.GetAsync("/health")),
+
+        // Pages
+        ["GET /"] = ([302, 200, 200, 200, 200], c => c.Browser.GetAsync("/")),
+        ["GET /projects/{id:long}"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}")),
+        ["GET /projects/{id:long}/upload"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/upload")),
+        ["GET /photos/{id:long}"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/photos/{c.PhotoId}")),
+        ["GET /not-found"] = ([302, 404, 404, 404, 404], c => c.Browser.GetAsync("/not-found")),
+
+        // Account pages
+        ["GET /account/login"] = ([200, 200, 200, 200, 200], c => c.Browser.GetAsync("/account/login")),
+        ["POST /account/login"] = ([401, 401, 401, 401, 401], c => c.Browser.PostAsync("/account/login",
+            c.Form(("Email", "nobody@tracker.test"), ("Password", "not the password")))),
+        ["GET /account/setup"] = ([302, 302, 302, 302, 302], c => c.Browser.GetAsync("/account/setup")),
+        ["POST /account/setup"] = ([302, 302, 302, 302, 302], c => c.Browser.PostAsync("/account/setup",
+            c.Form(("email", "intruder@tracker.test"), ("password", "intruder-password"), ("confirmPassword", "intruder-password")))),
+        ["GET /account"] = ([302, 200, 200, 200, 200], c => c.Browser.GetAsync("/account")),
+        ["POST /account/tokens"] = ([302, 200, 200, 200, 200], c => c.Browser.PostAsync("/account/tokens", c.Form(("name", "matrix")))),
+        ["POST /account/tokens/{tokenId:long}/revoke"] = ([302, 200, 200, 200, 200],
+            async c => await c.Browser.PostAsync($"/account/tokens/{await c.OwnSpareTokenIdAsync()}/revoke", c.Form())),
+        ["POST /account/password"] = ([302, 400, 400, 400, 400], c => c.Browser.PostAsync("/account/password",
+            c.Form(("currentPassword", "not the password"), ("newPassword", "whatever-new-1"), ("confirmPassword", "whatever-new-1")))),
+        ["POST /account/logout"] = ([302, 302, 302, 302, 302], async c =>
+        {
+            var (browser, formToken) = await c.FreshBrowserAsync();
+            return await browser.PostAsync("/account/logout", AccountsTestSupport.Form(formToken));
+        }),
+
+        // Admin pages
+        ["GET /admin/users"] = ([302, 403, 403, 403, 200], c => c.Browser.GetAsync("/admin/users")),
+        ["POST /admin/users"] = ([302, 403, 403, 403, 200], c => c.Browser.PostAsync("/admin/users",
+            c.Form(("email", $"new-{Guid.NewGuid():N}@tracker.test"), ("password", "a-long-password"), ("role", Roles.Field)))),
+        ["POST /admin/users/{userId:long}/role"] = ([302, 403, 403, 403, 200],
+            async c => await c.Browser.PostAsync($"/admin/users/{(await c.SpareUserAsync()).Id}/role", c.Form(("role", Roles.Manager)))),
+        ["POST /admin/users/{userId:long}/password"] = ([302, 403, 403, 403, 200],
+            async c => await c.Browser.PostAsync($"/admin/users/{(await c.SpareUserAsync()).Id}/password", c.Form(("password", "another-long-password")))),
+        ["POST /admin/users/{userId:long}/delete"] = ([302, 403, 403, 403, 200],
+            async c => await c.Browser.PostAsync($"/admin/users/{(await c.SpareUserAsync()).Id}/delete", c.Form())),
+        ["POST /admin/users/{userId:long}/memberships"] = ([302, 403, 403, 403, 200],
+            async c => await c.Browser.PostAsync($"/admin/users/{(await c.SpareUserAsync()).Id}/memberships",
+                c.Form(("projectId", c.ProjectId.ToString()), ("role", ProjectRoles.Field)))),
+        ["POST /admin/users/{userId:long}/memberships/{projectId:long}/remove"] = ([302, 403, 403, 403, 200],
+            async c => await c.Browser.PostAsync($"/admin/users/{(await c.SpareMemberAsync()).Id}/memberships/{c.ProjectId}/remove", c.Form())),
+        ["GET /admin/audit"] = ([302, 403, 403, 403, 200], c => c.Browser.GetAsync("/admin/audit")),
+
+        // Project members (the project's managers)
+        ["GET /projects/{projectId:long}/members"] = ([302, 403, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/members")),
+        ["POST /projects/{projectId:long}/members"] = ([302, 403, 404, 200, 200],
+            async c => await c.Browser.PostAsync($"/projects/{c.ProjectId}/members",
+                c.Form(("email", (await c.SpareUserAsync()).Email), ("role", ProjectRoles.Field)))),
+        ["POST /projects/{projectId:long}/members/{userId:long}/remove"] = ([302, 403, 404, 200, 200],
+            async c => await c.Browser.PostAsync($"/projects/{c.ProjectId}/members/{(await c.SpareMemberAsync()).Id}/remove", c.Form())),
+    };
+
+    // Hub methods: "ok" when the call succeeds, "refused" when the hub throws, "no connection" when it cannot connect.
+    private static readonly Dictionary<string, string[]> HubMethods = new()
+    {
+        [nameof(TimelineHub.JoinProject)] = ["no connection", "ok", "refused", "ok", "ok"],
+        [nameof(TimelineHub.LeaveProject)] = ["no connection", "ok", "refused", "ok", "ok"],
+    };
+
+    [Fact]
+    public async Task EveryEndpointAndHubMethod_ForEachKindOfCaller_AnswersAsExpected()
+    {
+        var mapped = MappedEndpoints();
+        var missing = mapped.Except(Endpoints.Keys).ToList();
+        var stale = Endpoints.Keys.Except(mapped).ToList();
+        Assert.True(missing.Count == 0, "Endpoints without a row in the authorization matrix (add one): " + string.Join(", ", missing));
+        Assert.True(stale.Count == 0, "Matrix rows for endpoints the app no longer maps: " + string.Join(", ", stale));
+        var hubMethods = typeof(TimelineHub).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Where(m => !m.IsSpecialName).Select(m => m.Name).ToList();
+        Assert.True(hubMethods.Order().SequenceEqual(HubMethods.Keys.Order()),
+            $"Hub methods {string.Join(", ", hubMethods)} and matrix rows {string.Join(", ", HubMethods.Keys)} differ.");
+
+        var world = await MatrixWorld.CreateAsync(app);
+        var failures = new List<string>();
+        foreach (var (endpoint, (expected, send)) in Endpoints)
+        {
+            foreach (var who in Enum.GetValues<Who>())
+            {
+                var cell = world.CellFor(who);
+                using var response = await send(cell);
+                var status = (int)response.StatusCode;
+                if (status != expected[(int)who])
+                    failures.Add($"{endpoint} as {who}: expected {expected[(int)who]}, got {status} {Shorten(await response.Content.ReadAsStringAsync())}");
+                else if (status == 302 && who == Who.Anonymous && !endpoint.Contains("/account/", StringComparison.Ordinal)
+                    && !response.Headers.Location!.OriginalString.Contains("/account/login", StringComparison.Ordinal))
+                    failures.Add($"{endpoint} as {who}: redirected to {response.Headers.Location}, not to the login page");
+                else if (status == 401 && endpoint.Contains("/api/", StringComparison.Ordinal)
+                    && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+                    failures.Add($"{endpoint} as {who}: 401 without application/problem+json");
+            }
+        }
+        foreach (var (method, expected) in HubMethods)
+            foreach (var who in Enum.GetValues<Who>())
+            {
+                var outcome = await world.CallHubAsync(who, method);
+                if (outcome != expected[(int)who]) failures.Add($"hub {method} as {who}: expected {expected[(int)who]}, got {outcome}");
+            }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} cells differ:\n" + string.Join("\n", failures));
+    }
+
+    private HashSet<string> MappedEndpoints()
+    {
+        app.Start();
+        var keys = new HashSet<string>();
+        foreach (var endpoint in app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var route = "/" + (endpoint.RoutePattern.RawText ?? "").Trim('/');
+            var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods;
+            if (methods is null || methods.Count == 0) keys.Add("* " + route);
+            else foreach (var method in methods) keys.Add($"{method} {route}");
+        }
+        return keys;
+    }
+
+    private static string Shorten(string body) => body.Length > 300 ? body[..300] + "…" : body;
+
+    /// <summary>One project with a field member, a manager member (its creator), a milestone and a photo.</summary>
+    private sealed class MatrixWorld
+    {
+        public required TrackerApp App { get; init; }
+        public required Dictionary<Who, TestUser?> Users { get; init; }
+        public required Dictionary<Who, HttpClient> ApiClients { get; init; }
+        public required Dictionary<Who, HttpClient> BrowserClients { get; init; }
+        public required Dictionary<Who, string> FormTokens { get; init; }
+        public long ProjectId { get; private set; }
+        public long MilestoneId { get; private set; }
+        public long PhotoId { get; private set; }
+        public byte[] PhotoBytes { get; } = TestImages.QuadrantsJpeg(640, 480);
+
+        public static async Task<MatrixWorld> CreateAsync(TrackerApp app)
+        {
+            var users = new Dictionary<Who, TestUser?>
+            {
+                [Who.Anonymous] = null,
+                [Who.FieldMember] = await app.CreateUserAsync(Roles.Field),
+                [Who.FieldOutsider] = await app.CreateUserAsync(Roles.Field),
+                [Who.ManagerMember] = await app.CreateUserAsync(Roles.Manager),
+                [Who.Admin] = new TestUser(0, TrackerApp.AdminEmail, TrackerApp.AdminPassword, Roles.Admin, app.AdminToken),
+            };
+            var world = new MatrixWorld
+            {
+                App = app, Users = users, ApiClients = [], BrowserClients = [], FormTokens = [],
+            };
+            foreach (var (who, user) in users)
+            {
+                world.ApiClients[who] = user is null ? app.CreateAnonymousClient() : app.CreateClientWithToken(user.Token);
+                world.BrowserClients[who] = user is null ? app.CreateBrowserClient() : await app.SignInWithCookieAsync(user.Email, user.Password);
+                world.FormTokens[who] = await world.BrowserClients[who].GetFormTokenAsync("/account/login");
+            }
+            var manager = users[Who.ManagerMember]!;
+            world.ProjectId = await app.CreateProjectAsAsync(manager, "Matrix site");
+            await app.AddMemberAsync(world.ProjectId, users[Who.FieldMember]!.Id, ProjectRoles.Field);
+            using var managerClient = app.CreateClientWithToken(manager.Token);
+            world.MilestoneId = await app.AddMilestoneAsync(world.ProjectId, "Foundations", managerClient);
+            world.PhotoId = await app.UploadOneAsync(world.ProjectId, "first.jpg", TestImages.QuadrantsJpeg(800, 600), client: managerClient);
+            return world;
+        }
+
+        public Cell CellFor(Who who) => new(this, who);
+
+        public async Task<string> CallHubAsync(Who who, string method)
+        {
+            var user = Users[who];
+            await using var connection = user is null ? App.CreateHubConnection(anonymous: true) : App.CreateHubConnection(user.Token);
+            try
+            {
+                await connection.StartAsync();
+            }
+            catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                return "no connection";
+            }
+            try
+            {
+                await connection.InvokeAsync(method, ProjectId);
+                return "ok";
+            }
+            catch (HubException)
+            {
+                return "refused";
+            }
+        }
+    }
+
+    private sealed class Cell(MatrixWorld world, Who who)
+    {
+        public Who Who => who;
+        public TrackerApp App => world.App;
+        public HttpClient Api => world.ApiClients[who];
+        public HttpClient Browser => world.BrowserClients[who];
+        public long ProjectId => world.ProjectId;
+        public long MilestoneId => world.MilestoneId;
+        public long PhotoId => world.PhotoId;
+        public byte[] PhotoBytes => world.PhotoBytes;
+
+        public FormUrlEncodedContent Form(params (string Name, string Value)[] fields) =>
+            AccountsTestSupport.Form(world.FormTokens[who], fields);
+
+        /// <summary>A user to act upon (role change, deletion...), fresh for each cell so cells stay independent.</summary>
+        public Task<TestUser> SpareUserAsync() => App.CreateUserAsync(Roles.Field);
+
+        public async Task<TestUser> SpareMemberAsync()
+        {
+            var user = await SpareUserAsync();
+            await App.AddMemberAsync(ProjectId, user.Id, ProjectRoles.Field);
+            return user;
+        }
+
+        /// <summary>A token of the caller's own to revoke (the anonymous caller gets some id: they never get that far).</summary>
+        public async Task<long> OwnSpareTokenIdAsync()
+        {
+            var user = world.Users[who];
+            if (user is null) return 1;
+            var plain = await App.CreateTokenAsync(user.Email);
+            var token = await App.Services.GetRequiredService<ApiTokenRepository>().GetActiveByHashAsync(AccountService.HashToken(plain));
+            return token!.Id;
+        }
+
+        /// <summary>A browser session of its own, for a cell that ends it (sign-out).</summary>
+        public async Task<(HttpClient Client, string FormToken)> FreshBrowserAsync()
+        {
+            var user = world.Users[who];
+            var client = user is null ? App.CreateBrowserClient() : await App.SignInWithCookieAsync(user.Email, user.Password);
+            return (client, await client.GetFormTokenAsync("/account/login"));
+        }
+    }
+}

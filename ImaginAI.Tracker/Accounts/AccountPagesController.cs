@@ -1,0 +1,141 @@
+using ImaginAI.Tracker.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace ImaginAI.Tracker.Accounts;
+
+public sealed record LoginForm(string? Email, string? Password, bool RememberMe, string? ReturnUrl);
+
+public sealed record LoginPage(string? Email, string? ReturnUrl, string? Error);
+
+public sealed record SetupPage(string? Email, string? Error, int MinPasswordLength);
+
+public sealed record AccountPage(User User, IReadOnlyList<ApiToken> Tokens, IReadOnlyList<ProjectMember> Memberships,
+    IReadOnlyDictionary<long, string> ProjectNames, string? NewToken, string? Message, string? Error, int MinPasswordLength);
+
+/// <summary>Sign-in, sign-out, first-run set-up, and the user's own account page (password and API tokens).</summary>
+[Route("account")]
+public sealed class AccountPagesController(
+    AccountService accounts,
+    UserRepository users,
+    ApiTokenRepository tokens,
+    MembershipRepository members,
+    FirstRunState firstRun,
+    AuditLog audit) : Controller
+{
+    private const string Views = "~/Accounts/Views/";
+
+    [HttpGet("login"), AllowAnonymous]
+    public IActionResult Login(string? returnUrl) =>
+        View(Views + "Login.cshtml", new LoginPage(null, returnUrl, null));
+
+    [HttpPost("login"), AllowAnonymous, EnableRateLimiting(SignInRateLimit.Policy)]
+    public async Task<IActionResult> LoginPost([FromForm] LoginForm form)
+    {
+        var result = await accounts.CheckPasswordAsync(form.Email, form.Password);
+        if (result.Outcome != SignInOutcome.Succeeded)
+        {
+            var error = result.Outcome == SignInOutcome.LockedOut
+                ? TokenApi.LockedMessage(result.LockedUntil)
+                : "The email or the password is wrong.";
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return View(Views + "Login.cshtml", new LoginPage(form.Email, form.ReturnUrl, error));
+        }
+        await SignInAsync(result.User!, form.RememberMe);
+        return LocalRedirect(Url.IsLocalUrl(form.ReturnUrl) ? form.ReturnUrl! : "/");
+    }
+
+    [HttpPost("logout")]
+    public async Task<IActionResult> Logout()
+    {
+        await audit.WriteAsync(AuditActions.SignOut);
+        await HttpContext.SignOutAsync(AuthSchemes.Cookie);
+        return Redirect("/account/login");
+    }
+
+    [HttpGet("setup"), AllowAnonymous]
+    public async Task<IActionResult> Setup() =>
+        await firstRun.UsersExistAsync()
+            ? Redirect("/account/login")
+            : View(Views + "Setup.cshtml", new SetupPage(null, null, accounts.Options.MinPasswordLength));
+
+    [HttpPost("setup"), AllowAnonymous, EnableRateLimiting(SignInRateLimit.Policy)]
+    public async Task<IActionResult> SetupPost(string? email, string? password, string? confirmPassword)
+    {
+        if (await firstRun.UsersExistAsync()) return Redirect("/account/login");
+        string? error = password != confirmPassword ? "The two passwords differ. Type the same password twice." : null;
+        User? admin = null;
+        if (error is null)
+        {
+            try { admin = await accounts.CreateUserAsync(email ?? "", password ?? "", Roles.Admin, onlyIfFirst: true); }
+            catch (AccountException e) { error = e.Message; }
+        }
+        if (admin is null)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return View(Views + "Setup.cshtml", new SetupPage(email, error, accounts.Options.MinPasswordLength));
+        }
+        firstRun.MarkUsersExist();
+        await SignInAsync(admin, rememberMe: false);
+        return Redirect("/");
+    }
+
+    [HttpGet("")]
+    public Task<IActionResult> Index() => AccountViewAsync(null, null, null);
+
+    [HttpPost("tokens")]
+    public async Task<IActionResult> CreateToken(string? name)
+    {
+        var (_, plain) = await accounts.CreateTokenAsync(await CurrentUserAsync(), name);
+        return await AccountViewAsync(plain, "Token created. Copy it now: it is shown only once.", null);
+    }
+
+    [HttpPost("tokens/{tokenId:long}/revoke")]
+    public async Task<IActionResult> RevokeToken(long tokenId)
+    {
+        var revoked = await accounts.RevokeTokenAsync(await CurrentUserAsync(), tokenId);
+        return revoked
+            ? await AccountViewAsync(null, "Token revoked: it no longer works.", null)
+            : await AccountViewAsync(null, null, "That token does not exist or was already revoked.", StatusCodes.Status404NotFound);
+    }
+
+    [HttpPost("password")]
+    public async Task<IActionResult> ChangePassword(string? currentPassword, string? newPassword, string? confirmPassword)
+    {
+        var user = await CurrentUserAsync();
+        var check = await accounts.CheckPasswordAsync(user.Email, currentPassword);
+        if (check.Outcome != SignInOutcome.Succeeded)
+            return await AccountViewAsync(null, null, "Your current password is wrong.", StatusCodes.Status400BadRequest);
+        if (newPassword != confirmPassword)
+            return await AccountViewAsync(null, null, "The two new passwords differ.", StatusCodes.Status400BadRequest);
+        try { await accounts.ResetPasswordAsync(user, newPassword ?? ""); }
+        catch (AccountException e) { return await AccountViewAsync(null, null, e.Message, StatusCodes.Status400BadRequest); }
+        // The new security stamp signs out every other browser; this one gets a fresh cookie.
+        await SignInAsync((await users.GetByIdAsync(user.Id))!, rememberMe: false, audited: false);
+        return await AccountViewAsync(null, "Password changed. Your other browsers are signed out.", null);
+    }
+
+    private async Task<IActionResult> AccountViewAsync(string? newToken, string? message, string? error, int status = 200)
+    {
+        var user = await CurrentUserAsync();
+        var memberships = await members.GetManyByUserIdAsync(user.Id);
+        Response.StatusCode = status;
+        return View(Views + "Account.cshtml", new AccountPage(user, await tokens.GetManyByUserIdAsync(user.Id), memberships,
+            await members.GetProjectNamesAsync(), newToken, message, error, accounts.Options.MinPasswordLength));
+    }
+
+    private async Task<User> CurrentUserAsync() =>
+        await users.GetByIdAsync(User.GetUserId()) ?? throw new InvalidOperationException("The signed-in user no longer exists.");
+
+    private async Task SignInAsync(User user, bool rememberMe, bool audited = true)
+    {
+        var properties = new AuthenticationProperties { IsPersistent = rememberMe, AllowRefresh = true };
+        if (rememberMe) properties.ExpiresUtc = DateTimeOffset.UtcNow.AddDays(accounts.Options.RememberMeDays);
+        await HttpContext.SignInAsync(AuthSchemes.Cookie, ClaimsPrincipalExtensions.ForUser(user, AuthSchemes.Cookie), properties);
+        if (audited)
+            await audit.WriteAsync(AuditActions.SignIn, subject: user.Email, detail: rememberMe ? "browser, remember me" : "browser",
+                actorId: user.Id, actorEmail: user.Email);
+    }
+}

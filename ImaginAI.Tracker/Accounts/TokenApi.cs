@@ -1,0 +1,46 @@
+using ImaginAI.Tracker.Security;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ImaginAI.Tracker.Accounts;
+
+public sealed record TokenRequest(string? Email, string? Password, string? Name);
+
+public sealed record TokenResponse(string Token);
+
+/// <summary>POST /api/auth/token: email and password in, a bearer token out, for scripts and the phone app.</summary>
+public static class TokenApi
+{
+    public static void MapTokenApi(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/auth/token", CreateTokenAsync)
+            .AllowAnonymous()
+            .RequireRateLimiting(SignInRateLimit.Policy)
+            .WithName("CreateApiToken");
+
+    private static async Task<IResult> CreateTokenAsync([FromBody] TokenRequest? request, AccountService accounts, AuditLog audit)
+    {
+        if (request is null || string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Email and password needed",
+                detail: "Send JSON like {\"email\": \"you@example.com\", \"password\": \"...\"}.");
+        var result = await accounts.CheckPasswordAsync(request.Email, request.Password);
+        switch (result.Outcome)
+        {
+            case SignInOutcome.Succeeded:
+                var (_, plain) = await accounts.CreateTokenAsync(result.User!, request.Name ?? "API token (POST /api/auth/token)");
+                await audit.WriteAsync(AuditActions.SignIn, subject: result.User!.Email, detail: "token request",
+                    actorId: result.User.Id, actorEmail: result.User.Email);
+                return Results.Ok(new TokenResponse(plain));
+            case SignInOutcome.LockedOut:
+                return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Account locked",
+                    detail: LockedMessage(result.LockedUntil));
+            default:
+                return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Wrong email or password",
+                    detail: "The email or the password is wrong.");
+        }
+    }
+
+    internal static string LockedMessage(DateTimeOffset? lockedUntil)
+    {
+        var minutes = lockedUntil is { } until ? Math.Max(1, (int)Math.Ceiling((until - DateTimeOffset.UtcNow).TotalMinutes)) : 15;
+        return $"This account is locked after too many wrong passwords. Try again in {minutes} minute{(minutes == 1 ? "" : "s")}, or ask an admin to reset the password.";
+    }
+}

@@ -1,0 +1,79 @@
+using System.Security.Claims;
+using Dapper;
+using ImaginAI.Tracker.Data;
+
+namespace ImaginAI.Tracker.Security;
+
+public sealed record AuditEntry
+{
+    public long Id { get; init; }
+    public DateTimeOffset At { get; init; }
+    public string Action { get; init; } = "";
+    public long? UserId { get; init; }
+    public string? UserEmail { get; init; }
+    public long? ProjectId { get; init; }
+    public string? Subject { get; init; }
+    public string? Detail { get; init; }
+    public string? RemoteIp { get; init; }
+}
+
+/// <summary>The names of audited actions, as stored in audit_log.action.</summary>
+public static class AuditActions
+{
+    public const string SignIn = "sign-in";
+    public const string SignInFailed = "sign-in-failed";
+    public const string SignOut = "sign-out";
+    public const string TokenCreated = "token-created";
+    public const string TokenRevoked = "token-revoked";
+    public const string TokenUsed = "token-used";
+    public const string UserCreated = "user-created";
+    public const string UserRoleChanged = "user-role-changed";
+    public const string UserPasswordReset = "user-password-reset";
+    public const string UserDeleted = "user-deleted";
+    public const string MemberAdded = "member-added";
+    public const string MemberRoleChanged = "member-role-changed";
+    public const string MemberRemoved = "member-removed";
+    public const string MilestoneDecided = "milestone-decided";
+    public const string Deleted = "deleted";
+}
+
+public sealed class AuditLog(TrackerDb db, IHttpContextAccessor httpContextAccessor)
+{
+    /// <summary>Who acts when there is no web request: the command line or the start-up configuration.</summary>
+    public string? ActorWithoutRequest { get; set; }
+
+    /// <summary>Records an action by the current request's user (or by <paramref name="actorEmail"/> when given).</summary>
+    public async Task WriteAsync(string action, long? projectId = null, string? subject = null, string? detail = null,
+        long? actorId = null, string? actorEmail = null)
+    {
+        var context = httpContextAccessor.HttpContext;
+        var user = context?.User;
+        if (actorId is null && user?.Identity?.IsAuthenticated == true)
+        {
+            actorId = user.TryGetUserId();
+            actorEmail ??= user.FindFirstValue(ClaimTypes.Email);
+        }
+        if (context is null && actorId is null) actorEmail ??= ActorWithoutRequest;
+        await using var connection = await db.OpenAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO audit_log (at, action, user_id, user_email, project_id, subject, detail, remote_ip)
+            VALUES (@at, @action, @actorId, @actorEmail, @projectId, @subject, @detail, @remoteIp)
+            """, new
+        {
+            at = DateTimeOffset.UtcNow, action, actorId, actorEmail, projectId, subject, detail,
+            remoteIp = context?.Connection.RemoteIpAddress?.ToString(),
+        });
+    }
+
+    public async Task<(IReadOnlyList<AuditEntry> Entries, int Total)> GetPageAsync(int page, int pageSize)
+    {
+        await using var connection = await db.OpenAsync();
+        var total = await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM audit_log");
+        var entries = (await connection.QueryAsync<AuditEntry>("""
+            SELECT id AS Id, at AS At, action AS Action, user_id AS UserId, user_email AS UserEmail,
+                   project_id AS ProjectId, subject AS Subject, detail AS Detail, remote_ip AS RemoteIp
+            FROM audit_log ORDER BY id DESC LIMIT @pageSize OFFSET @offset
+            """, new { pageSize, offset = (Math.Max(page, 1) - 1) * pageSize })).AsList();
+        return (entries, total);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.RegularExpressions;
+using System.Text;
+using ImaginAI.Tracker.Accounts;
+
+namespace ImaginAI.Tracker.Security;
+
+/// <summary>
+/// Writes the audit lines of other features' endpoints after they succeed: every deletion, and every manual
+/// milestone decision, with the request body (small JSON) as the detail.
+/// </summary>
+internal sealed partial class AuditedRequestsMiddleware(RequestDelegate next)
+{
+    private const int MaxDetailBytes = 2048;
+
+    private static readonly (string Method, string Route, string Action)[] Audited =
+    [
+        ("PUT", "/api/photos/{id}/milestone", AuditActions.MilestoneDecided),
+    ];
+
+    public async Task InvokeAsync(HttpContext context, AuditLog audit, MembershipRepository members)
+    {
+        var action = ActionOf(context);
+        if (action is null)
+        {
+            await next(context);
+            return;
+        }
+        context.Request.EnableBuffering(MaxDetailBytes * 4);
+        await next(context);
+        if (context.Response.StatusCode is < 200 or >= 300) return;
+
+        var photoId = RouteId(context, "photoId");
+        var projectId = RouteId(context, "projectId") ?? (photoId is { } p ? await members.GetProjectIdOfPhotoAsync(p) : null);
+        var subject = $"{context.Request.Method} {context.Request.Path}";
+        await audit.WriteAsync(action, projectId, subject, await ReadBodyAsync(context.Request));
+    }
+
+    private static string? ActionOf(HttpContext context)
+    {
+        if (context.GetEndpoint() is not RouteEndpoint endpoint) return null;
+        if (HttpMethods.IsDelete(context.Request.Method)) return AuditActions.Deleted;
+        var route = NormalizeRoute(endpoint.RoutePattern.RawText);
+        foreach (var (method, audited, action) in Audited)
+            if (string.Equals(method, context.Request.Method, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(route, audited, StringComparison.OrdinalIgnoreCase))
+                return action;
+        return null;
+    }
+
+    /// <summary>"/api/photos/{photoId:long}/milestone" -> "/api/photos/{id}/milestone".</summary>
+    internal static string NormalizeRoute(string? raw) =>
+        RouteParameter().Replace("/" + (raw ?? "").TrimStart('/'), "{id}");
+
+    private static long? RouteId(HttpContext context, string name)
+    {
+        var value = context.GetRouteValue(name) ?? context.GetRouteValue("id");
+        return long.TryParse(value?.ToString(), out var id) ? id : null;
+    }
+
+    private static async Task<string?> ReadBodyAsync(HttpRequest request)
+    {
+        if (!request.Body.CanSeek) return null;
+        request.Body.Position = 0;
+        var buffer = new byte[MaxDetailBytes];
+        var read = await request.Body.ReadAtLeastAsync(buffer, MaxDetailBytes, throwOnEndOfStream: false);
+        return read == 0 ? null : Encoding.UTF8.GetString(buffer, 0, read);
+    }
+
+    [GeneratedRegex(@"\{[^}]*\}")]
+    private static partial Regex RouteParameter();
+}

@@ -1,0 +1,51 @@
+using System.Security.Claims;
+using ImaginAI.Tracker.Accounts;
+
+namespace ImaginAI.Tracker.Security;
+
+public enum ProjectPermission
+{
+    /// <summary>See the project and upload to it: any member.</summary>
+    View,
+
+    /// <summary>Administer it (milestones, match decisions, threshold, members): its managers.</summary>
+    Manage,
+}
+
+/// <summary>The one place that answers "may this user see or administer this project?".</summary>
+public sealed class ProjectAccess(MembershipRepository members, AuditLog audit)
+{
+    public async Task<bool> HasAsync(ClaimsPrincipal user, long projectId, ProjectPermission permission)
+    {
+        if (user.TryGetUserId() is not { } userId) return false;
+        if (user.IsAdmin()) return true;
+        var role = await members.GetRoleAsync(projectId, userId);
+        return permission switch
+        {
+            ProjectPermission.View => role is not null,
+            ProjectPermission.Manage => role == ProjectRoles.Manager,
+            _ => false,
+        };
+    }
+
+    public async Task<bool> HasForPhotoAsync(ClaimsPrincipal user, long photoId, ProjectPermission permission) =>
+        await members.GetProjectIdOfPhotoAsync(photoId) is { } projectId && await HasAsync(user, projectId, permission);
+
+    /// <summary>The ids of the projects the user may see; null means every project (an admin).</summary>
+    public async Task<IReadOnlySet<long>?> GetVisibleProjectIdsAsync(ClaimsPrincipal user)
+    {
+        if (user.IsAdmin()) return null;
+        if (user.TryGetUserId() is not { } userId) return new HashSet<long>();
+        return (await members.GetProjectIdsByUserIdAsync(userId)).ToHashSet();
+    }
+
+    public static bool CanCreateProjects(ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Manager);
+
+    /// <summary>Whoever creates a project becomes its manager, so they can administer it and add their team.</summary>
+    public async Task AddCreatorAsync(long projectId, ClaimsPrincipal user)
+    {
+        if (user.TryGetUserId() is not { } userId) return;
+        await members.UpsertAsync(projectId, userId, ProjectRoles.Manager);
+        await audit.WriteAsync(AuditActions.MemberAdded, projectId, user.FindFirstValue(ClaimTypes.Email), "manager (created the project)");
+    }
+}
