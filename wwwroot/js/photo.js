@@ -76,12 +76,40 @@ function render() {
   if (typeof photo.matchScore === 'number' && photo.milestoneSource === 'auto') facts.push(['Match score', formatPercent(photo.matchScore)]);
   root.querySelector('[data-facts]').replaceChildren(...facts.flatMap(([term, value]) => [h('dt', null, term), h('dd', null, value)]));
   setText(root.querySelector('[data-photo-error]'), photo.status === 'failed' ? (photo.error || 'This photo could not be processed.') : '');
+  renderExplanation();
 
   if (!pickerTouched) {
     select.replaceChildren(h('option', { value: '' }, 'No milestone (needs review)'),
       ...[...milestones].sort((a, b) => a.position - b.position || a.id - b.id).map(m => h('option', { value: m.id }, m.name)));
     select.value = photo.milestoneId == null ? '' : String(photo.milestoneId);
   }
+}
+
+const basisLabels = {
+  verified: 'Keypoints confirm the same spot',
+  'no-geometric-support': 'Looks alike, but keypoints do not confirm it',
+  'cnn-score': 'Similarity score alone (no keypoint check)',
+  'below-threshold': 'Similarity below the threshold',
+  ambiguous: 'Two milestones look alike',
+  none: 'No reference photos yet',
+};
+
+// The job's reasons for an automatic decision; a manager's own choice needs none.
+function renderExplanation() {
+  const section = root.querySelector('[data-explanation]');
+  const why = photo.explanation;
+  if (!why || photo.milestoneSource === 'manual' || photo.milestoneSource === 'reference') return show(section, false);
+  setText(root.querySelector('[data-explanation-text]'), why.text);
+  const number = value => (typeof value === 'number' ? value.toFixed(3) : '–');
+  const facts = [
+    ['Basis', h('span', { dataset: { explanationBasis: why.basis } }, basisLabels[why.basis] ?? why.basis)],
+    ['Best score', number(why.bestScore)],
+    ['Next milestone', number(why.secondScore)],
+    ['Lead', number(why.margin)],
+    ['Keypoint matches', why.inliers == null ? (why.verificationAvailable ? 'not checked' : 'check unavailable') : String(why.inliers)],
+  ];
+  root.querySelector('[data-explanation-facts]').replaceChildren(...facts.flatMap(([term, value]) => [h('dt', null, term), h('dd', null, value)]));
+  show(section, true);
 }
 
 async function renderMatch() {

@@ -1,0 +1,70 @@
+using ImaginAI.Tracker.Photos;
+using ImaginAI.Vision.Decoding;
+using ImaginAI.Vision.Verification;
+
+namespace ImaginAI.Tracker.Matching;
+
+/// <summary>
+/// Keypoint verification of stored photos: decodes them at reduced scale (the verifier works at a long side of
+/// <see cref="VerificationOptions.MaxSide"/>, so full-size decoding would be wasted) and counts the inliers.
+/// </summary>
+public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, ILogger<PhotoVerifier> logger)
+{
+    private readonly KeypointVerifier verifier = new();
+
+    public static bool IsAvailable => KeypointVerifier.IsAvailable;
+
+    public static string? UnavailableReason => KeypointVerifier.UnavailableReason;
+
+    /// <summary>
+    /// Inliers between the photo and each reference photo; a reference that cannot be read is left out (not
+    /// verified) rather than counted as a rejection. Empty when verification is unavailable.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, int>> CountInliersAsync(long photoId, IReadOnlyCollection<long> referencePhotoIds, CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<long, int>();
+        if (!IsAvailable || referencePhotoIds.Count == 0) return counts;
+        using var photo = await DescribeAsync(photoId, cancellationToken);
+        if (photo is null) return counts;
+        foreach (var referenceId in referencePhotoIds)
+        {
+            using var reference = await DescribeAsync(referenceId, cancellationToken);
+            if (reference is not null) counts[referenceId] = verifier.Verify(photo, reference).Inliers;
+        }
+        return counts;
+    }
+
+    /// <summary>Full verification of two stored photos (null when either cannot be read).</summary>
+    public async Task<VerificationResult?> VerifyAsync(long photoIdA, long photoIdB, CancellationToken cancellationToken)
+    {
+        if (!IsAvailable) return VerificationResult.Unavailable(UnavailableReason!);
+        using var a = await DescribeAsync(photoIdA, cancellationToken);
+        using var b = await DescribeAsync(photoIdB, cancellationToken);
+        return a is null || b is null ? null : verifier.Verify(a, b);
+    }
+
+    /// <summary>Features of photo bytes that are not stored (a search query).</summary>
+    public PhotoKeypoints? Describe(DecodedPhoto photo) => verifier.Describe(photo);
+
+    public VerificationResult Verify(PhotoKeypoints a, PhotoKeypoints b) => verifier.Verify(a, b);
+
+    public async Task<PhotoKeypoints?> DescribeAsync(long photoId, CancellationToken cancellationToken)
+    {
+        if (await photos.GetByIdAsync(photoId) is not { } photo) return null;
+        var path = store.PhotoPath(photo.Sha256, photo.ContentType);
+        try
+        {
+            var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+            using var decoded = Decode(bytes);
+            return verifier.Describe(decoded);
+        }
+        catch (Exception e) when (e is IOException or PhotoDecodeException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(e, "Photo {PhotoId} could not be read for keypoint verification", photoId);
+            return null;
+        }
+    }
+
+    public DecodedPhoto Decode(ReadOnlySpan<byte> bytes) =>
+        PhotoDecoder.Decode(bytes, new DecodeOptions { MinShortSide = verifier.Options.MaxSide });
+}
