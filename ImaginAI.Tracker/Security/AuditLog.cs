@@ -34,6 +34,7 @@ public static class AuditActions
     public const string MemberRoleChanged = "member-role-changed";
     public const string MemberRemoved = "member-removed";
     public const string MilestoneDecided = "milestone-decided";
+    public const string ProjectChanged = "project-changed";
     public const string Deleted = "deleted";
 }
 

@@ -6,7 +6,7 @@ namespace ImaginAI.Tracker.Security;
 
 /// <summary>
 /// Writes the audit lines of other features' endpoints after they succeed: every deletion, and every manual
-/// milestone decision, with the request body (small JSON) as the detail.
+/// milestone decision and project change (threshold, name), with the request body (small JSON) as the detail.
 /// </summary>
 internal sealed partial class AuditedRequestsMiddleware(RequestDelegate next)
 {
@@ -15,6 +15,7 @@ internal sealed partial class AuditedRequestsMiddleware(RequestDelegate next)
     private static readonly (string Method, string Route, string Action)[] Audited =
     [
         ("PUT", "/api/photos/{id}/milestone", AuditActions.MilestoneDecided),
+        ("PATCH", "/api/projects/{id}", AuditActions.ProjectChanged),
     ];
 
     public async Task InvokeAsync(HttpContext context, AuditLog audit, MembershipRepository members)

@@ -51,10 +51,7 @@ public sealed class AccountsBrowserTests(KestrelTrackerApp app, ChromiumBrowser 
     [Fact]
     public async Task SignOut_ThenOpeningAProject_RedirectsToTheLoginPage()
     {
-        var field = await app.CreateUserAsync(Roles.Field);
-        var manager = await app.CreateUserAsync(Roles.Manager);
-        var projectId = await app.CreateProjectAsAsync(manager, "Quay");
-        await app.AddMemberAsync(projectId, field.Id, ProjectRoles.Field);
+        var (projectId, _, field) = await app.CreateTeamAsync("Quay");
         var (context, errors) = await chromium.NewContextAsync();
         context.SetDefaultTimeout(SlowMachineTimeoutMs);
         await context.SignInAsync(app, field.Email, field.Password);
@@ -82,10 +79,7 @@ public sealed class AccountsBrowserTests(KestrelTrackerApp app, ChromiumBrowser 
     [Fact]
     public async Task Upload_FailedThenPageReloaded_KeepsThePhotoQueuedAndStoresItOnce()
     {
-        var manager = await app.CreateUserAsync(Roles.Manager);
-        var field = await app.CreateUserAsync(Roles.Field);
-        var projectId = await app.CreateProjectAsAsync(manager, "Slipway");
-        await app.AddMemberAsync(projectId, field.Id, ProjectRoles.Field);
+        var (projectId, manager, field) = await app.CreateTeamAsync("Slipway");
         var photo = Path.Combine(Directory.CreateTempSubdirectory("imaginai-upload-").FullName, "slipway.jpg");
         await File.WriteAllBytesAsync(photo, TestImages.QuadrantsJpeg(1024, 768));
         var (context, errors) = await chromium.NewContextAsync();

@@ -11,6 +11,9 @@ namespace ImaginAI.Tests.Integration.Accounts;
 
 public sealed record TestUser(long Id, string Email, string Password, string Role, string Token);
 
+/// <summary>A project created by its manager, with one field member.</summary>
+public sealed record TestTeam(long ProjectId, TestUser Manager, TestUser Field);
+
 /// <summary>Users, memberships and browser-style (cookie) sessions on a real <see cref="TrackerApp"/>.</summary>
 public static partial class AccountsTestSupport
 {
@@ -24,6 +27,15 @@ public static partial class AccountsTestSupport
         await using var scope = app.Services.CreateAsyncScope();
         var user = await scope.ServiceProvider.GetRequiredService<AccountService>().CreateUserAsync(email, Password, role);
         return new TestUser(user.Id, email, Password, role, await app.CreateTokenAsync(email));
+    }
+
+    public static async Task<TestTeam> CreateTeamAsync(this TrackerApp app, string projectName)
+    {
+        var manager = await app.CreateUserAsync(Roles.Manager);
+        var field = await app.CreateUserAsync(Roles.Field);
+        var projectId = await app.CreateProjectAsAsync(manager, projectName);
+        await app.AddMemberAsync(projectId, field.Id, ProjectRoles.Field);
+        return new TestTeam(projectId, manager, field);
     }
 
     public static async Task AddMemberAsync(this TrackerApp app, long projectId, long userId, string projectRole)

@@ -89,7 +89,7 @@ public sealed class HardeningTests(TrackerApp app) : IClassFixture<TrackerApp>
     }
 
     [Fact]
-    public async Task AuditPage_ListsSignInsFailuresTokenUseMembershipAndManualDecisions()
+    public async Task AuditPage_ListsSignInsFailuresTokenUseMembershipDecisionsAndThresholdChanges()
     {
         var manager = await app.CreateUserAsync(Roles.Manager);
         var field = await app.CreateUserAsync(Roles.Field);
@@ -98,6 +98,7 @@ public sealed class HardeningTests(TrackerApp app) : IClassFixture<TrackerApp>
         var milestoneId = await app.AddMilestoneAsync(projectId, "Walls", managerClient);
         var photoId = await app.UploadOneAsync(projectId, "walls.jpg", TestImages.QuadrantsJpeg(320, 240), client: managerClient);
         (await managerClient.PutAsJsonAsync($"/api/photos/{photoId}/milestone", new { milestoneId })).EnsureSuccessStatusCode();
+        (await managerClient.PatchAsJsonAsync($"/api/projects/{projectId}", new { matchThreshold = 0.9 })).EnsureSuccessStatusCode();
         using var managerBrowser = await app.SignInWithCookieAsync(manager.Email, manager.Password);
         (await managerBrowser.PostAsync($"/projects/{projectId}/members", AccountsTestSupport.Form(
             await managerBrowser.GetFormTokenAsync($"/projects/{projectId}/members"), ("email", field.Email), ("role", ProjectRoles.Field)))).EnsureSuccessStatusCode();
@@ -113,5 +114,7 @@ public sealed class HardeningTests(TrackerApp app) : IClassFixture<TrackerApp>
         Assert.Contains("milestone-decided", audit);
         Assert.Contains($"/api/photos/{photoId}/milestone", audit);
         Assert.Contains($"\"milestoneId\":{milestoneId}", audit);
+        Assert.Contains("project-changed", audit);
+        Assert.Contains("\"matchThreshold\":0.9", audit);
     }
 }
