@@ -46,6 +46,10 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["PUT /api/photos/{photoId:long}/milestone"] = ([401, 403, 404, 200, 200],
             c => c.Api.PutAsJsonAsync($"/api/photos/{c.PhotoId}/milestone", new { milestoneId = c.MilestoneId })),
 
+        // Search by photo: any signed-in user, over the projects they may see (an outsider simply finds nothing of this one).
+        ["POST /api/search"] = ([401, 200, 200, 200, 200],
+            c => c.Api.PostAsync("/api/search", ImaginAI.Tests.Integration.Search.SearchScenario.Query(c.PhotoBytes))),
+
         // Sign-in for scripts: a wrong password is refused whoever asks.
         ["POST /api/auth/token"] = ([401, 401, 401, 401, 401],
             c => c.Api.PostAsJsonAsync("/api/auth/token", new { email = "nobody@tracker.test", password = "not the password" })),
@@ -61,6 +65,7 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["GET /projects/{id:long}"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}")),
         ["GET /projects/{id:long}/upload"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/upload")),
         ["GET /photos/{id:long}"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/photos/{c.PhotoId}")),
+        ["GET /search"] = ([302, 200, 200, 200, 200], c => c.Browser.GetAsync("/search")),
         ["GET /not-found"] = ([302, 404, 404, 404, 404], c => c.Browser.GetAsync("/not-found")),
 
         // Account pages
