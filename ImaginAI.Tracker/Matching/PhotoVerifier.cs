@@ -34,14 +34,25 @@ public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, 
         return counts;
     }
 
-    /// <summary>Full verification of two stored photos (null when either cannot be read).</summary>
-    public async Task<VerificationResult?> VerifyAsync(long photoIdA, long photoIdB, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decodes two stored photos as verification sees them (null when either cannot be read). The caller disposes
+    /// both.
+    /// </summary>
+    public async Task<(DecodedPhoto A, DecodedPhoto B)?> DecodePairAsync(long photoIdA, long photoIdB, CancellationToken cancellationToken)
     {
-        if (!IsAvailable) return VerificationResult.Unavailable(UnavailableReason!);
-        using var a = await DescribeAsync(photoIdA, cancellationToken);
-        using var b = await DescribeAsync(photoIdB, cancellationToken);
-        return a is null || b is null ? null : verifier.Verify(a, b);
+        var a = await DecodeStoredAsync(photoIdA, cancellationToken);
+        if (a is null) return null;
+        var b = await DecodeStoredAsync(photoIdB, cancellationToken);
+        if (b is null)
+        {
+            a.Dispose();
+            return null;
+        }
+        return (a, b);
     }
+
+    /// <summary>Verifies two decoded photos (earlier first: the homography maps it onto the later one).</summary>
+    public VerificationResult Verify(DecodedPhoto a, DecodedPhoto b) => verifier.Verify(a, b);
 
     /// <summary>Features of photo bytes that are not stored (a search query).</summary>
     public PhotoKeypoints? Describe(DecodedPhoto photo) => verifier.Describe(photo);
@@ -50,13 +61,17 @@ public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, 
 
     public async Task<PhotoKeypoints?> DescribeAsync(long photoId, CancellationToken cancellationToken)
     {
+        using var decoded = await DecodeStoredAsync(photoId, cancellationToken);
+        return decoded is null ? null : verifier.Describe(decoded);
+    }
+
+    private async Task<DecodedPhoto?> DecodeStoredAsync(long photoId, CancellationToken cancellationToken)
+    {
         if (await photos.GetByIdAsync(photoId) is not { } photo) return null;
         var path = store.PhotoPath(photo.Sha256, photo.ContentType);
         try
         {
-            var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
-            using var decoded = Decode(bytes);
-            return verifier.Describe(decoded);
+            return Decode(await File.ReadAllBytesAsync(path, cancellationToken));
         }
         catch (Exception e) when (e is IOException or PhotoDecodeException or UnauthorizedAccessException)
         {

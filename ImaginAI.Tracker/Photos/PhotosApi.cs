@@ -37,6 +37,7 @@ public static class PhotosApi
         photos.MapGet("/{photoId:long}/thumbnail", GetThumbnailAsync);
         photos.MapGet("/{photoId:long}/file", GetFileAsync);
         photos.MapPut("/{photoId:long}/milestone", SetMilestoneAsync).RequireAuthorization(Policies.PhotoManager);
+        photos.MapPhotoCompare();
         return app;
     }
 

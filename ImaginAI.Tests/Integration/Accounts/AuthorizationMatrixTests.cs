@@ -43,6 +43,10 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["GET /api/photos/{photoId:long}"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/photos/{c.PhotoId}")),
         ["GET /api/photos/{photoId:long}/thumbnail"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/thumbnail")),
         ["GET /api/photos/{photoId:long}/file"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/file")),
+        ["GET /api/photos/{photoId:long}/compare/{otherId:long}"] = ([401, 200, 404, 200, 200],
+            c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/compare/{c.PhotoId}")),
+        ["GET /api/photos/{photoId:long}/compare/{otherId:long}/aligned.jpg"] = ([401, 200, 404, 200, 200],
+            c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/compare/{c.PhotoId}/aligned.jpg")),
         ["PUT /api/photos/{photoId:long}/milestone"] = ([401, 403, 404, 200, 200],
             c => c.Api.PutAsJsonAsync($"/api/photos/{c.PhotoId}/milestone", new { milestoneId = c.MilestoneId })),
 
