@@ -159,12 +159,24 @@ function finish(upload, state, message, canRetry = false, keepQueued = false) {
     upload.row.dataset.state = 'retrying';
     upload.message.append(` Trying again in ${Math.round(wait / 1000)} s. `, h('button', {
       class: 'button button-small', type: 'button', onclick: () => retry(upload),
-    }, 'Try now'));
+    }, 'Try now'), ' ', h('button', {
+      class: 'button button-small', type: 'button', onclick: () => discard(upload),
+    }, 'Remove'));
     upload.retryTimer = setTimeout(() => retry(upload), wait);
   } else if (!keepQueued) {
     dequeue(upload.queueKey);
     upload.queueKey = null;
   }
+}
+
+/** Gives up on a photo the person no longer wants sent: it leaves the queue and the list. */
+function discard(upload) {
+  clearTimeout(upload.retryTimer);
+  dequeue(upload.queueKey);
+  upload.queueKey = null;
+  upload.row.remove();
+  uploads.splice(uploads.indexOf(upload), 1);
+  updateSummary();
 }
 
 function retry(upload) {

@@ -80,11 +80,7 @@ public sealed class AccountsBrowserTests(KestrelTrackerApp app, ChromiumBrowser 
     public async Task Upload_FailedThenPageReloaded_KeepsThePhotoQueuedAndStoresItOnce()
     {
         var (projectId, manager, field) = await app.CreateTeamAsync("Slipway");
-        var photo = Path.Combine(Directory.CreateTempSubdirectory("imaginai-upload-").FullName, "slipway.jpg");
-        await File.WriteAllBytesAsync(photo, TestImages.QuadrantsJpeg(1024, 768));
-        var (context, errors) = await chromium.NewContextAsync();
-        context.SetDefaultTimeout(SlowMachineTimeoutMs);
-        await context.SignInAsync(app, field.Email, field.Password);
+        var (context, errors, photo) = await FieldWorkerWithPhotoAsync(field, "slipway.jpg");
 
         // The first send reaches the server and is stored, but its answer is lost (a slow success on a bad network);
         // later sends fail outright until the connection "comes back".
@@ -119,5 +115,42 @@ public sealed class AccountsBrowserTests(KestrelTrackerApp app, ChromiumBrowser 
         await Expect(page.Locator(".upload-item")).ToHaveCountAsync(0);
         Assert.Empty(errors);
         await context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Upload_QueuedPhotoRemoved_IsNeitherSentNorOfferedAfterAReload()
+    {
+        var (projectId, manager, field) = await app.CreateTeamAsync("Breakwater");
+        var (context, errors, photo) = await FieldWorkerWithPhotoAsync(field, "breakwater.jpg");
+        await context.RouteAsync($"**/api/projects/{projectId}/photos", route => route.AbortAsync("internetdisconnected"));
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(app.BaseAddress, $"projects/{projectId}/upload").ToString());
+        await page.Locator("[data-picker]").SetInputFilesAsync(photo);
+        var item = page.Locator(".upload-item[data-state='retrying']");
+        await Expect(item).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+
+        await item.GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+        await Expect(page.Locator(".upload-item")).ToHaveCountAsync(0);
+        await context.UnrouteAllAsync();
+        await page.ReloadAsync();
+
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await Expect(page.Locator(".upload-item")).ToHaveCountAsync(0);
+        using var api = app.CreateClientWithToken(manager.Token);
+        var project = await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/projects/{projectId}", TrackerApp.Json);
+        Assert.Equal(0, project.GetProperty("photoCount").GetInt32());
+        Assert.Empty(errors);
+        await context.DisposeAsync();
+    }
+
+    /// <summary>A signed-in browser of a field member of the project, and a photo on "the phone" to upload.</summary>
+    private async Task<(IBrowserContext Context, List<string> Errors, string Photo)> FieldWorkerWithPhotoAsync(TestUser field, string fileName)
+    {
+        var photo = Path.Combine(Directory.CreateTempSubdirectory("imaginai-upload-").FullName, fileName);
+        await File.WriteAllBytesAsync(photo, TestImages.QuadrantsJpeg(1024, 768));
+        var (context, errors) = await chromium.NewContextAsync();
+        context.SetDefaultTimeout(SlowMachineTimeoutMs);
+        await context.SignInAsync(app, field.Email, field.Password);
+        return (context, errors, photo);
     }
 }
