@@ -36,6 +36,7 @@ app.UseStaticFiles();
 app.MapProjectsApi();
 app.MapPhotosApi();
 app.MapSearchApi();
+app.MapCalibrationApi();
 app.MapTimeline();
 app.MapHealth();
 app.MapTrackerPages();

@@ -62,10 +62,11 @@ public sealed class MatchingJob(
 
                 var rule = rules[photo.ProjectId];
                 var ranking = MatchingRule.Rank(photo, vector, index, comparable);
-                var inliers = photo.HasHumanMilestone
+                var verifying = PhotoVerifier.IsAvailable && settings.VerifyKeypoints;
+                var inliers = photo.HasHumanMilestone || !verifying
                     ? new Dictionary<long, int>()
                     : await VerifyCandidatesAsync(photo.Id, ranking, rule, settings.MaxVerifiedCandidates, cancellationToken);
-                var decision = MatchingRule.Decide(photo, ranking, inliers, PhotoVerifier.IsAvailable, rule);
+                var decision = MatchingRule.Decide(photo, ranking, inliers, verifying, rule);
                 var (applied, milestoneReached) = await repository.ApplyAsync(decision, photo, clock.GetUtcNow());
                 if (!applied) continue;
                 decidedAny = true;

@@ -18,6 +18,7 @@ public static class MatchingModule
         services.AddSingleton<MatchingRepository>();
         services.AddSingleton<VectorIndexRegistry>();
         services.AddSingleton<PhotoVerifier>();
+        services.AddSingleton<CalibrationRepository>();
         services.AddSingleton<MatchingQueue>();
         services.AddRecurringJob<MatchingJob>(MatchingJob.Key,
             sp => TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<MatchingOptions>>().Value.IntervalSeconds));

@@ -21,6 +21,12 @@ public sealed class MatchingOptions
     /// <summary>The CNN score below which a milestone is not worth verifying.</summary>
     public double CandidateFloor { get; set; } = 0.40;
 
+    /// <summary>
+    /// Whether decisions use keypoint verification where OpenCV is available. Off: the CNN threshold + margin rule
+    /// alone, as on a server without libgtk-3-0 (saves CPU at the cost of accuracy; docs/BENCHMARKS.md row 5).
+    /// </summary>
+    public bool VerifyKeypoints { get; set; } = true;
+
     /// <summary>How many of the best milestones are verified with keypoints per photo (verification is CPU-heavy).</summary>
     public int MaxVerifiedCandidates { get; set; } = 3;
 

@@ -35,6 +35,9 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["GET /api/projects/{projectId:long}/milestones"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/milestones")),
         ["POST /api/projects/{projectId:long}/milestones"] = ([401, 403, 404, 201, 201],
             c => c.Api.PostAsJsonAsync($"/api/projects/{c.ProjectId}/milestones", new { name = "Roof by " + c.Who })),
+        ["GET /api/projects/{projectId:long}/calibration"] = ([401, 403, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/calibration")),
+        ["POST /api/projects/{projectId:long}/redecide"] = ([401, 403, 404, 200, 200],
+            c => c.Api.PostAsJsonAsync($"/api/projects/{c.ProjectId}/redecide", new { })),
         ["GET /api/projects/{projectId:long}/timeline"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/timeline")),
 
         // Photos, files and thumbnails
@@ -67,6 +70,7 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         // Pages
         ["GET /"] = ([302, 200, 200, 200, 200], c => c.Browser.GetAsync("/")),
         ["GET /projects/{id:long}"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}")),
+        ["GET /projects/{projectId:long}/settings"] = ([302, 403, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/settings")),
         ["GET /projects/{id:long}/upload"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/upload")),
         ["GET /photos/{id:long}"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/photos/{c.PhotoId}")),
         ["GET /search"] = ([302, 200, 200, 200, 200], c => c.Browser.GetAsync("/search")),
