@@ -8,7 +8,8 @@ public sealed record Suggestion(double Value, int Examples, int Correct, double 
 
 /// <summary>
 /// Proposes the threshold (CNN score) and the minimum inliers that best separate the photos managers said belong
-/// to their milestone from those they said do not. Pure: the caller shows the result before anything is applied.
+/// to their milestone from those they said do not (the current setting stays when no other gets more of them right).
+/// Pure: the caller shows the result before anything is applied.
 /// </summary>
 public static class Calibration
 {
@@ -32,6 +33,8 @@ public static class Calibration
             .Select(cut => (Cut: cut, Correct: CorrectAt(cut)))
             .OrderByDescending(c => c.Correct).ThenByDescending(c => c.Cut).First();
         var currentCorrect = CorrectAt(current);
+        // A setting the examples cannot improve on stays: a few examples are no reason to move a measured default.
+        if (currentCorrect >= best.Correct) best = (current, currentCorrect);
         return new Suggestion(best.Cut, labelled.Count, best.Correct, (double)best.Correct / labelled.Count,
             currentCorrect, (double)currentCorrect / labelled.Count);
     }

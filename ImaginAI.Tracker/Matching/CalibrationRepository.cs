@@ -45,7 +45,10 @@ public sealed class CalibrationRepository(TrackerDb db)
         return examples.Select(e => new LabelledExample(e.BestScore, (int?)e.Inliers, e.ShouldMatch)).ToList();
     }
 
-    /// <summary>Milestone scores of the photos the job decided (matched or left for review), for the histogram.</summary>
+    /// <summary>
+    /// The job's decisions (matched or left for review) with their milestone scores, for the histogram: including
+    /// those a manager has since confirmed or corrected, as the job made them (their first example).
+    /// </summary>
     public async Task<IReadOnlyList<ScoredDecision>> GetJobDecisionsByProjectIdAsync(long projectId)
     {
         await using var connection = await db.OpenAsync();
@@ -54,6 +57,11 @@ public sealed class CalibrationRepository(TrackerDb db)
             FROM photos
             WHERE project_id = @projectId AND status IN ('matched', 'unmatched')
               AND (milestone_source IS NULL OR milestone_source = 'auto') AND milestone_score IS NOT NULL
+            UNION ALL
+            SELECT CASE WHEN e.auto_milestone_id IS NULL THEN 'unmatched' ELSE 'matched' END, e.best_score
+            FROM match_examples e JOIN photos ph ON ph.id = e.photo_id
+            WHERE e.project_id = @projectId AND ph.milestone_source = 'manual'
+              AND e.id = (SELECT MIN(first.id) FROM match_examples first WHERE first.photo_id = e.photo_id)
             """, new { projectId });
         return rows.AsList();
     }

@@ -13,7 +13,7 @@ let calibration = null;
 async function load() {
   try {
     calibration = await getJson(`/api/projects/${projectId}/calibration`);
-    thresholdInput.value = calibration.matchThreshold.toFixed(2);
+    thresholdInput.value = calibration.matchThreshold.toFixed(3);
     inliersInput.value = String(calibration.minInliers);
     setText(root.querySelector('[data-verification-note]'), calibration.verificationAvailable ? '' : calibration.verificationUnavailableReason);
     setText(root.querySelector('[data-examples-text]'), calibration.examples
@@ -56,24 +56,25 @@ function drawHistogram(matched, unmatched, threshold) {
   }
   add('line', { class: 'axis', x1: 0, y1: height, x2: width, y2: height });
   for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
-    add('text', { x: Math.min(width - 12, Math.max(0, tick * width - 8)), y: height + 15, class: 'tick' }).textContent = tick.toFixed(2);
+    add('text', { x: Math.min(width - 24, Math.max(0, tick * width - 8)), y: height + 15, class: 'tick' }).textContent = tick.toFixed(2);
   }
   add('line', { class: 'threshold', x1: threshold * width, y1: 0, x2: threshold * width, y2: height });
   root.querySelector('[data-histogram]').replaceChildren(svg);
 }
 
-function describe(label, suggestion, format) {
+function describe(label, suggestion, current, format, name) {
   if (!suggestion) return [[label, 'Needs examples of both kinds (a confirmed match and a rejected one).']];
-  return [[label, h('strong', { dataset: { suggested: suggestion.value } }, format(suggestion.value))],
-    ['Expected accuracy', `${formatPercent(suggestion.accuracy)} of ${suggestion.examples} examples right (now ${formatPercent(suggestion.currentAccuracy)})`]];
+  const unchanged = suggestion.value === current;
+  return [[label, [h('strong', { dataset: { suggested: suggestion.value, suggestion: name } }, format(suggestion.value)), unchanged ? ' (keep)' : '']],
+    ['Expected accuracy', `${formatPercent(suggestion.accuracy)} of ${suggestion.examples} right (now ${formatPercent(suggestion.currentAccuracy)})`]];
 }
 
 root.querySelector('[data-suggest]').addEventListener('click', async () => {
   await load();
   if (!calibration) return;
   const facts = [
-    ...describe('Minimum matching keypoints', calibration.suggestedMinInliers, String),
-    ...describe('Similarity threshold', calibration.suggestedThreshold, value => value.toFixed(3)),
+    ...describe('Minimum keypoints', calibration.suggestedMinInliers, calibration.minInliers, String, 'minInliers'),
+    ...describe('Similarity threshold', calibration.suggestedThreshold, calibration.matchThreshold, value => value.toFixed(3), 'threshold'),
   ];
   root.querySelector('[data-suggestion-facts]').replaceChildren(...facts.flatMap(([term, value]) => [h('dt', null, term), h('dd', null, value)]));
   show(root.querySelector('[data-apply-suggestion]'), Boolean(calibration.suggestedThreshold || calibration.suggestedMinInliers));

@@ -25,14 +25,23 @@ public class CalibrationTests
     }
 
     [Fact]
-    public void SuggestMinInliers_SeparableExamples_ProposesTheMidpointRoundedUp()
+    public void SuggestMinInliers_CurrentSettingMissesAMatch_ProposesTheMidpointRoundedUp()
+    {
+        var suggestion = Calibration.SuggestMinInliers(Examples, current: 50)!;
+
+        // Midpoint of 3 and 40 is 21.5: at least 22 inliers keeps both rejections out and both matches in; 50 loses the 40.
+        Assert.Equal(22, suggestion.Value);
+        Assert.Equal(1.0, suggestion.Accuracy);
+        Assert.Equal(0.75, suggestion.CurrentAccuracy);
+    }
+
+    [Fact]
+    public void SuggestMinInliers_CurrentSettingAlreadySeparates_KeepsIt()
     {
         var suggestion = Calibration.SuggestMinInliers(Examples, current: 15)!;
 
-        // Midpoint of 3 and 40 is 21.5: at least 22 inliers keeps both rejections out and both matches in.
-        Assert.Equal(22, suggestion.Value);
+        Assert.Equal(15, suggestion.Value);
         Assert.Equal(1.0, suggestion.Accuracy);
-        Assert.Equal(1.0, suggestion.CurrentAccuracy);
     }
 
     [Fact]
