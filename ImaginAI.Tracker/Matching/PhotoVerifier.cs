@@ -1,6 +1,8 @@
 using ImaginAI.Tracker.Photos;
+using ImaginAI.Vision;
 using ImaginAI.Vision.Decoding;
 using ImaginAI.Vision.Verification;
+using Microsoft.Extensions.Options;
 
 namespace ImaginAI.Tracker.Matching;
 
@@ -8,7 +10,7 @@ namespace ImaginAI.Tracker.Matching;
 /// Keypoint verification of stored photos: decodes them at reduced scale (the verifier works at a long side of
 /// <see cref="VerificationOptions.MaxSide"/>, so full-size decoding would be wasted) and counts the inliers.
 /// </summary>
-public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, ILogger<PhotoVerifier> logger)
+public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, IOptions<VisionOptions> vision, ILogger<PhotoVerifier> logger)
 {
     private readonly KeypointVerifier verifier = new();
 
@@ -81,5 +83,5 @@ public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, 
     }
 
     public DecodedPhoto Decode(ReadOnlySpan<byte> bytes) =>
-        PhotoDecoder.Decode(bytes, new DecodeOptions { MinShortSide = verifier.Options.MaxSide });
+        PhotoDecoder.Decode(bytes, new DecodeOptions { MinShortSide = verifier.Options.MaxSide, MaxPixels = vision.Value.MaxPixels });
 }
