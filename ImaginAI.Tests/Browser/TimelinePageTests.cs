@@ -70,11 +70,7 @@ public sealed class TimelinePageTests(KestrelTrackerApp app, ChromiumBrowser chr
               i.addEventListener('error', done);
             }))).then(() => true)
             """);
-        // The README's screenshot is refreshed on request only, so a test run leaves the work tree clean.
-        var screenshot = Environment.GetEnvironmentVariable("IMAGINAI_UPDATE_SCREENSHOTS") == "1"
-            ? System.IO.Path.Combine(RepoRoot.Path, "docs", "images", "timeline.png")
-            : System.IO.Path.Combine(System.IO.Path.GetTempPath(), "imaginai-timeline.png");
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(screenshot)!);
+        var screenshot = ReadmeScreenshot.PathFor("timeline.png");
         await timeline.ScreenshotAsync(new() { Path = screenshot, FullPage = true, Animations = ScreenshotAnimations.Disabled });
 
         Assert.Empty(managerErrors);

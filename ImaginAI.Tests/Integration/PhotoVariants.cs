@@ -40,6 +40,27 @@ public static class PhotoVariants
     /// <summary>A second visit: reframed, smaller, a little brighter, re-saved at a phone's quality.</summary>
     public static byte[] SecondVisit(byte[] photo) => ReEncode(Exposure(Resize(Crop(photo, 0.85f, 0.3f, 0.6f), 0.5f), 1.15f), 75);
 
+    /// <summary>Two photos side by side, each scaled to the same height (a frame showing two places).</summary>
+    public static byte[] SideBySide(byte[] left, byte[] right)
+    {
+        using var a = PhotoDecoder.Decode(left);
+        using var b = PhotoDecoder.Decode(right);
+        const int height = 600;
+        var (wa, wb) = (a.Bitmap.Width * height / a.Bitmap.Height, b.Bitmap.Width * height / b.Bitmap.Height);
+        using var both = new SKBitmap(new SKImageInfo(wa + wb, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        using (var canvas = new SKCanvas(both))
+        using (var imageA = SKImage.FromBitmap(a.Bitmap))
+        using (var imageB = SKImage.FromBitmap(b.Bitmap))
+        {
+            var sampling = new SKSamplingOptions(SKCubicResampler.Mitchell);
+            canvas.DrawImage(imageA, SKRect.Create(0, 0, wa, height), sampling);
+            canvas.DrawImage(imageB, SKRect.Create(wa, 0, wb, height), sampling);
+        }
+        using var image = SKImage.FromBitmap(both);
+        using var data = image.Encode(SKEncodedImageFormat.Jpeg, 90);
+        return data.ToArray();
+    }
+
     private static byte[] Transform(byte[] photo, Func<SKBitmap, SKBitmap> change, int quality = 90)
     {
         using var decoded = PhotoDecoder.Decode(photo);

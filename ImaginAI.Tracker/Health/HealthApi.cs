@@ -1,5 +1,6 @@
 using Dapper;
 using ImaginAI.Tracker.Data;
+using ImaginAI.Tracker.Matching;
 using ImaginAI.Tracker.Photos;
 using ImaginAI.Tracker.Vision;
 
@@ -8,7 +9,8 @@ namespace ImaginAI.Tracker.Health;
 public static class HealthApi
 {
     /// <summary>
-    /// GET /health: {status, database:{ok, error?}, model:{name,id,dims,backend} | {error}, photos:{pending,…}}.
+    /// GET /health: {status, database:{ok, error?}, model:{name,id,dims,backend} | {error},
+    /// verification:{available, reason}, photos:{pending,…}}.
     /// 200 when the database answers (status "degraded" while the model cannot load: uploads work, photos wait);
     /// 503 when it does not.
     /// </summary>
@@ -38,6 +40,8 @@ public static class HealthApi
                 status,
                 database = new { ok = databaseError is null, error = databaseError },
                 model,
+                // Keypoint verification needs OpenCV's native library (libgtk-3-0); without it decisions use CNN scores only.
+                verification = new { available = PhotoVerifier.IsAvailable, reason = PhotoVerifier.UnavailableReason },
                 photos = counts,
             }, statusCode: databaseError is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         }).AllowAnonymous(); // uptime probes carry no credentials; it shows counts, never a photo

@@ -32,7 +32,15 @@ public sealed record MatchExplanation(
     float? Margin,
     int? Inliers,
     bool VerificationAvailable,
-    string Text);
+    string Text)
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    public static string ToJson(MatchExplanation explanation) => System.Text.Json.JsonSerializer.Serialize(explanation, Json);
+
+    public static MatchExplanation? FromJson(string? json) =>
+        string.IsNullOrEmpty(json) ? null : System.Text.Json.JsonSerializer.Deserialize<MatchExplanation>(json, Json);
+}
 
 /// <summary>The outcome: matched to <see cref="MilestoneId"/>, or unmatched (needs review).</summary>
 public sealed record MilestoneDecision(bool Matched, long? MilestoneId, MatchExplanation Explanation);

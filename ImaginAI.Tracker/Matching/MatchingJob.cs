@@ -7,7 +7,10 @@ using Quartz;
 namespace ImaginAI.Tracker.Matching;
 
 /// <summary>
-/// Decides every embedded photo, in the order taken, with <see cref="MatchingRule"/>. Its input is the photos'
+/// Decides every embedded photo, in the order taken: <see cref="MatchingRule"/> ranks the milestones by CNN score,
+/// the best few (at most <see cref="MatchingOptions.MaxVerifiedCandidates"/>, scoring at least the candidate floor)
+/// are verified with keypoints against their best reference photo, and <see cref="MatchDecisionRule"/> decides and
+/// explains. Its input is the photos'
 /// status and each decision is applied only while the photo is still embedded, so runs after a crash or a restart
 /// neither lose a photo nor decide one twice.
 /// </summary>
@@ -16,6 +19,7 @@ public sealed class MatchingJob(
     MatchingRepository repository,
     ProjectRepository projects,
     VectorIndexRegistry indexes,
+    PhotoVerifier verifier,
     FeatureExtractorProvider vision,
     TimelineNotifier notifier,
     IOptions<MatchingOptions> options,
@@ -40,14 +44,14 @@ public sealed class MatchingJob(
             if (waiting.Count == 0) return;
             var decidedAny = false;
             var projectPhotos = new Dictionary<long, IReadOnlyDictionary<long, PhotoFacts>>();
-            var thresholds = new Dictionary<long, double>();
+            var rules = new Dictionary<long, MatchRuleSettings>();
             foreach (var photo in waiting)
             {
                 if (cancellationToken.IsCancellationRequested) return;
                 if (!projectPhotos.TryGetValue(photo.ProjectId, out var comparable))
                 {
                     comparable = projectPhotos[photo.ProjectId] = await repository.GetComparableByProjectIdAsync(photo.ProjectId, model.Id);
-                    thresholds[photo.ProjectId] = await projects.GetMatchThresholdAsync(photo.ProjectId) ?? settings.DefaultThreshold;
+                    rules[photo.ProjectId] = await GetRuleSettingsAsync(photo.ProjectId, settings);
                 }
                 var index = indexes.Get(photo.ProjectId, model.Id, model.Dims);
                 if (!index.TryGet(photo.Id, out var vector))
@@ -56,17 +60,46 @@ public sealed class MatchingJob(
                     continue;
                 }
 
-                var decision = MatchingRule.Decide(photo, vector, index, comparable, thresholds[photo.ProjectId]);
+                var rule = rules[photo.ProjectId];
+                var ranking = MatchingRule.Rank(photo, vector, index, comparable);
+                var verifying = PhotoVerifier.IsAvailable && settings.VerifyKeypoints;
+                var inliers = photo.HasHumanMilestone || !verifying
+                    ? new Dictionary<long, int>()
+                    : await VerifyCandidatesAsync(photo.Id, ranking, rule, settings.MaxVerifiedCandidates, cancellationToken);
+                var decision = MatchingRule.Decide(photo, ranking, inliers, verifying, rule);
                 var (applied, milestoneReached) = await repository.ApplyAsync(decision, photo, clock.GetUtcNow());
                 if (!applied) continue;
                 decidedAny = true;
-                logger.LogInformation("Photo {PhotoId}: {Status}, milestone {MilestoneId} ({MilestoneScore}), best earlier match {MatchedPhotoId} ({MatchScore})",
-                    photo.Id, decision.Status, decision.MilestoneId, decision.MilestoneScore, decision.MatchedPhotoId, decision.MatchScore);
+                logger.LogInformation("Photo {PhotoId}: {Status}, milestone {MilestoneId} ({MilestoneScore}), best earlier match {MatchedPhotoId} ({MatchScore}): {Why}",
+                    photo.Id, decision.Status, decision.MilestoneId, decision.MilestoneScore, decision.MatchedPhotoId, decision.MatchScore, decision.Explanation?.Text);
                 await notifier.PhotoUpdatedAsync(photo.Id);
                 if (milestoneReached) await notifier.MilestoneReachedAsync(photo.Id);
             }
             // Nothing applicable in a full batch (e.g. vectors missing from the index): wait for the next run.
             if (!decidedAny) return;
         }
+    }
+
+    private async Task<MatchRuleSettings> GetRuleSettingsAsync(long projectId, MatchingOptions settings)
+    {
+        var project = await projects.GetMatchSettingsAsync(projectId);
+        return new MatchRuleSettings
+        {
+            Threshold = (float)(project?.MatchThreshold ?? settings.DefaultThreshold),
+            MinInliers = project?.MinInliers ?? new MatchRuleSettings().MinInliers,
+            MinMargin = (float)settings.MinMargin,
+            CandidateFloor = (float)settings.CandidateFloor,
+        };
+    }
+
+    /// <summary>Inliers per milestone for the best candidates, each verified against its best reference photo.</summary>
+    private async Task<IReadOnlyDictionary<long, int>> VerifyCandidatesAsync(
+        long photoId, MatchRanking ranking, MatchRuleSettings rule, int maxCandidates, CancellationToken cancellationToken)
+    {
+        var candidates = ranking.Milestones.Where(m => m.Score >= rule.CandidateFloor).Take(maxCandidates).ToList();
+        if (!PhotoVerifier.IsAvailable || candidates.Count == 0) return new Dictionary<long, int>();
+        var byReference = await verifier.CountInliersAsync(photoId, candidates.Select(c => c.ReferencePhotoId).ToList(), cancellationToken);
+        return candidates.Where(c => byReference.ContainsKey(c.ReferencePhotoId))
+            .ToDictionary(c => c.MilestoneId, c => byReference[c.ReferencePhotoId]);
     }
 }

@@ -11,9 +11,14 @@ public static class MatchingModule
             .Validate(o => o.DefaultThreshold is > 0 and <= 1, "Matching:DefaultThreshold must be above 0 and at most 1.")
             .Validate(o => o.IntervalSeconds >= 1, "Matching:IntervalSeconds must be at least 1.")
             .Validate(o => o.BatchSize >= 1, "Matching:BatchSize must be at least 1.")
+            .Validate(o => o.MinMargin is >= 0 and < 1, "Matching:MinMargin must be at least 0 and below 1.")
+            .Validate(o => o.CandidateFloor is >= 0 and < 1, "Matching:CandidateFloor must be at least 0 and below 1.")
+            .Validate(o => o.MaxVerifiedCandidates is >= 0 and <= 20, "Matching:MaxVerifiedCandidates must be between 0 and 20.")
             .ValidateOnStart();
         services.AddSingleton<MatchingRepository>();
         services.AddSingleton<VectorIndexRegistry>();
+        services.AddSingleton<PhotoVerifier>();
+        services.AddSingleton<CalibrationRepository>();
         services.AddSingleton<MatchingQueue>();
         services.AddRecurringJob<MatchingJob>(MatchingJob.Key,
             sp => TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<MatchingOptions>>().Value.IntervalSeconds));

@@ -9,10 +9,26 @@ public sealed class MatchingOptions
     public int IntervalSeconds { get; set; } = 5;
 
     /// <summary>
-    /// The cosine similarity to a milestone's reference photos at or above which a photo is matched to it, for
-    /// projects that set none. Chosen by measurement: see docs/BENCHMARKS.md (tracker section).
+    /// For projects that set none: the CNN score (cosine similarity to a milestone's reference photos) a milestone
+    /// needs when the decision rests on the CNN score alone (keypoint verification unavailable). Chosen by
+    /// measurement together with <see cref="MinMargin"/>: see docs/BENCHMARKS.md ("Match quality").
     /// </summary>
-    public double DefaultThreshold { get; set; } = 0.85;
+    public double DefaultThreshold { get; set; } = 0.60;
+
+    /// <summary>How far the best milestone must lead the second best when the decision rests on the CNN score alone.</summary>
+    public double MinMargin { get; set; } = 0.20;
+
+    /// <summary>The CNN score below which a milestone is not worth verifying.</summary>
+    public double CandidateFloor { get; set; } = 0.40;
+
+    /// <summary>
+    /// Whether decisions use keypoint verification where OpenCV is available. Off: the CNN threshold + margin rule
+    /// alone, as on a server without libgtk-3-0 (saves CPU at the cost of accuracy; docs/BENCHMARKS.md row 5).
+    /// </summary>
+    public bool VerifyKeypoints { get; set; } = true;
+
+    /// <summary>How many of the best milestones are verified with keypoints per photo (verification is CPU-heavy).</summary>
+    public int MaxVerifiedCandidates { get; set; } = 3;
 
     /// <summary>Photos decided per database round.</summary>
     public int BatchSize { get; set; } = 100;

@@ -19,9 +19,10 @@ public sealed record PhotoFacts
     public bool HasHumanMilestone => MilestoneSource is Photos.MilestoneSource.Reference or Photos.MilestoneSource.Manual;
 }
 
+/// <summary>The job's decision for one photo; <see cref="Explanation"/> says why (null when a person set the milestone).</summary>
 public sealed record MatchDecision(
     long PhotoId, string Status, long? MilestoneId, string? MilestoneSource, double? MilestoneScore,
-    long? MatchedPhotoId, double? MatchScore);
+    long? MatchedPhotoId, double? MatchScore, MatchExplanation? Explanation);
 
 public sealed class MatchingRepository(TrackerDb db)
 {
@@ -70,6 +71,7 @@ public sealed class MatchingRepository(TrackerDb db)
                 milestone_score = @MilestoneScore,
                 matched_photo_id = @MatchedPhotoId,
                 match_score = @MatchScore,
+                decision_json = @decisionJson,
                 error = NULL,
                 decision_count = decision_count + 1,
                 decided_at = @now
@@ -81,6 +83,7 @@ public sealed class MatchingRepository(TrackerDb db)
         {
             decision.PhotoId, decision.Status, decision.MilestoneId, decision.MilestoneSource, decision.MilestoneScore,
             decision.MatchedPhotoId, decision.MatchScore, now = TrackerDb.Utc(now),
+            decisionJson = decision.Explanation is null ? null : MatchExplanation.ToJson(decision.Explanation),
             expectedMilestoneId = decidedFrom.MilestoneId, expectedMilestoneSource = decidedFrom.MilestoneSource,
         }, transaction) == 1;
         if (!applied) return (false, false);

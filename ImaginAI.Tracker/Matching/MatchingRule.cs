@@ -3,43 +3,58 @@ using ImaginAI.Vision.Vectors;
 
 namespace ImaginAI.Tracker.Matching;
 
+/// <summary>A milestone's CNN score for a photo and the reference photo that gave it (the one to verify against).</summary>
+public sealed record RankedMilestone(long MilestoneId, float Score, long ReferencePhotoId);
+
+/// <summary>What the vectors say about a photo: its best earlier match and its milestones, best first.</summary>
+public sealed record MatchRanking(long? MatchedPhotoId, double? MatchScore, IReadOnlyList<RankedMilestone> Milestones);
+
 /// <summary>
-/// Decides one photo from the vectors of its project:
-/// the best earlier match is the most similar photo taken before it; a milestone scores the highest similarity to
-/// its reference photos (milestones set by a person, never by this rule); the best milestone is assigned when it
-/// scores at least the threshold, else the photo needs review. A milestone a person set is kept as it is.
+/// Decides one photo from the vectors of its project, in two steps so that the job can verify in between:
+/// <see cref="Rank"/> finds the best earlier match (the most similar photo taken before it) and scores each
+/// milestone by the highest similarity to its reference photos (milestones set by a person, never by this rule);
+/// <see cref="Decide"/> hands those scores, with any keypoint evidence, to <see cref="MatchDecisionRule"/>.
+/// A milestone a person set is kept as it is.
 /// </summary>
 public static class MatchingRule
 {
-    public static MatchDecision Decide(PhotoFacts photo, ReadOnlySpan<float> vector, VectorIndex index,
-        IReadOnlyDictionary<long, PhotoFacts> comparable, double threshold)
+    public static MatchRanking Rank(PhotoFacts photo, ReadOnlySpan<float> vector, VectorIndex index, IReadOnlyDictionary<long, PhotoFacts> comparable)
     {
         var earlier = index.Search(vector, 1, id => id != photo.Id && comparable.TryGetValue(id, out var other) && other.IsEarlierThan(photo));
         var bestEarlier = earlier.Count > 0 ? earlier[0] : (VectorHit?)null;
 
         var references = comparable.Values.Where(p => p.Id != photo.Id && p.HasHumanMilestone && p.MilestoneId is not null)
             .ToDictionary(p => p.Id, p => p.MilestoneId!.Value);
-        var milestoneScores = new Dictionary<long, float>();
+        var milestones = new List<RankedMilestone>();
         if (references.Count > 0)
             foreach (var hit in index.Search(vector, references.Count, references.ContainsKey))
-                milestoneScores.TryAdd(references[hit.Id], hit.Score); // hits come best first
+                if (milestones.TrueForAll(m => m.MilestoneId != references[hit.Id])) // hits come best first
+                    milestones.Add(new RankedMilestone(references[hit.Id], hit.Score, hit.Id));
 
-        long? matchedPhotoId = bestEarlier?.Id;
-        double? matchScore = bestEarlier is { } h ? Math.Round(h.Score, 4) : null;
+        return new MatchRanking(bestEarlier?.Id, bestEarlier is { } h ? Math.Round(h.Score, 4) : null, milestones);
+    }
 
+    // inliers: keypoint inliers per verified milestone; a milestone absent from it was not verified.
+    public static MatchDecision Decide(PhotoFacts photo, MatchRanking ranking, IReadOnlyDictionary<long, int> inliers,
+        bool verificationAvailable, MatchRuleSettings settings)
+    {
         if (photo.HasHumanMilestone)
         {
-            double? ownScore = photo.MilestoneId is { } own && milestoneScores.TryGetValue(own, out var s) ? Math.Round(s, 4) : null;
+            double? ownScore = photo.MilestoneId is { } own && ranking.Milestones.FirstOrDefault(m => m.MilestoneId == own) is { } m
+                ? Math.Round(m.Score, 4) : null;
             return new MatchDecision(photo.Id, photo.MilestoneId is null ? PhotoStatus.Unmatched : PhotoStatus.Matched,
-                photo.MilestoneId, photo.MilestoneSource, ownScore, matchedPhotoId, matchScore);
+                photo.MilestoneId, photo.MilestoneSource, ownScore, ranking.MatchedPhotoId, ranking.MatchScore, null);
         }
 
-        if (milestoneScores.Count == 0)
-            return new MatchDecision(photo.Id, PhotoStatus.Unmatched, null, null, null, matchedPhotoId, matchScore);
-        var best = milestoneScores.MaxBy(m => m.Value);
-        var bestScore = Math.Round(best.Value, 4);
-        return best.Value >= threshold
-            ? new MatchDecision(photo.Id, PhotoStatus.Matched, best.Key, MilestoneSource.Auto, bestScore, matchedPhotoId, matchScore)
-            : new MatchDecision(photo.Id, PhotoStatus.Unmatched, null, null, bestScore, matchedPhotoId, matchScore);
+        var candidates = ranking.Milestones
+            .Select(m => new MilestoneCandidate(m.MilestoneId, m.Score, inliers.TryGetValue(m.MilestoneId, out var n) ? n : null))
+            .ToList();
+        var decision = MatchDecisionRule.Decide(candidates, verificationAvailable, settings);
+        double? bestScore = ranking.Milestones.Count > 0 ? Math.Round(ranking.Milestones[0].Score, 4) : null;
+        if (!decision.Matched)
+            return new MatchDecision(photo.Id, PhotoStatus.Unmatched, null, null, bestScore, ranking.MatchedPhotoId, ranking.MatchScore, decision.Explanation);
+        var chosen = ranking.Milestones.First(m => m.MilestoneId == decision.MilestoneId);
+        return new MatchDecision(photo.Id, PhotoStatus.Matched, chosen.MilestoneId, MilestoneSource.Auto, Math.Round(chosen.Score, 4),
+            ranking.MatchedPhotoId, ranking.MatchScore, decision.Explanation);
     }
 }

@@ -44,25 +44,27 @@ public sealed class Photo
     public int DecisionCount { get; init; }
     public string? MilestoneName { get; init; }
     public int? MilestonePosition { get; init; }
+    /// <summary>Why the matching job decided as it did (<see cref="Matching.MatchExplanation"/> as JSON).</summary>
+    public string? DecisionJson { get; init; }
 }
 
 public sealed record MilestoneRef(long Id, string Name, int Position);
 
 /// <summary>
 /// The photo as GET /api/photos/{id} and every timeline message show it. Beyond the contract's fields it carries
-/// the milestone (id, name, position), the milestone score behind an automatic decision, the note and the number
-/// of embedding attempts.
+/// the milestone (id, name, position), the milestone score behind an automatic decision, the note, the number
+/// of embedding attempts and the explanation of the job's decision (scores, margin, keypoint inliers, basis, text).
 /// </summary>
 public sealed record PhotoJson(
     long Id, long ProjectId, string FileName, string Status, long? MilestoneId, string? MilestoneSource,
     double? MatchScore, long? MatchedPhotoId, DateTimeOffset TakenAt, DateTimeOffset UploadedAt, int Width, int Height,
     string? Error, string ThumbnailUrl, string FileUrl, MilestoneRef? Milestone, double? MilestoneScore, string? Note,
-    int Attempts)
+    int Attempts, Matching.MatchExplanation? Explanation)
 {
     public static PhotoJson From(Photo photo) => new(
         photo.Id, photo.ProjectId, photo.FileName, photo.Status, photo.MilestoneId, photo.MilestoneSource,
         photo.MatchScore, photo.MatchedPhotoId, photo.TakenAt, photo.UploadedAt, photo.Width, photo.Height,
         photo.Error, $"/api/photos/{photo.Id}/thumbnail", $"/api/photos/{photo.Id}/file",
         photo.MilestoneId is { } id ? new MilestoneRef(id, photo.MilestoneName ?? "", photo.MilestonePosition ?? 0) : null,
-        photo.MilestoneScore, photo.Note, photo.Attempts);
+        photo.MilestoneScore, photo.Note, photo.Attempts, Matching.MatchExplanation.FromJson(photo.DecisionJson));
 }

@@ -37,6 +37,7 @@ public static class PhotosApi
         photos.MapGet("/{photoId:long}/thumbnail", GetThumbnailAsync);
         photos.MapGet("/{photoId:long}/file", GetFileAsync);
         photos.MapPut("/{photoId:long}/milestone", SetMilestoneAsync).RequireAuthorization(Policies.PhotoManager);
+        photos.MapPhotoCompare();
         return app;
     }
 
@@ -79,7 +80,8 @@ public static class PhotosApi
     }
 
     private static async Task<IResult> SetMilestoneAsync(
-        long photoId, SetMilestoneRequest request, PhotoRepository photos, MilestoneRepository milestones, TimelineNotifier notifier)
+        long photoId, SetMilestoneRequest request, PhotoRepository photos, MilestoneRepository milestones, TimelineNotifier notifier,
+        Matching.CalibrationRepository calibration, TimeProvider clock)
     {
         if (await photos.GetByIdAsync(photoId) is not { } photo) return Problems.NoSuchPhoto(photoId);
         if (request.MilestoneId is { } milestoneId
@@ -88,6 +90,8 @@ public static class PhotosApi
 
         var reached = await photos.SetMilestoneByManagerAsync(photoId, request.MilestoneId);
         if (reached is null) return Problems.NoSuchPhoto(photoId);
+        // The manager's verdict on the job's decision calibrates the project's settings.
+        await calibration.AddExampleAsync(photo, request.MilestoneId, clock.GetUtcNow());
         await notifier.PhotoUpdatedAsync(photoId);
         if (reached.Value) await notifier.MilestoneReachedAsync(photoId);
         return TypedResults.Ok(PhotoJson.From((await photos.GetByIdAsync(photoId))!));

@@ -10,7 +10,7 @@ namespace ImaginAI.Tracker.Photos;
 
 public sealed record UploadPageModel(long ProjectId, string ProjectName, long MaxUploadBytes);
 
-public sealed record PhotoPageModel(long PhotoId, string FileName, long ProjectId, string ProjectName);
+public sealed record PhotoPageModel(long PhotoId, string FileName, long ProjectId, string ProjectName, string? VerificationUnavailableReason);
 
 public sealed class PhotosPagesController(ProjectRepository projects, PhotoRepository photos, IOptions<StorageOptions> storage)
     : Controller
@@ -23,7 +23,7 @@ public sealed class PhotosPagesController(ProjectRepository projects, PhotoRepos
     [HttpGet("/photos/{id:long}"), Authorize(Policy = Policies.PhotoMember)]
     public async Task<IActionResult> Photo(long id) =>
         await photos.GetByIdAsync(id) is { } photo && await projects.GetByIdAsync(photo.ProjectId) is { } project
-            ? View("Photo", new PhotoPageModel(photo.Id, photo.FileName, project.Id, project.Name))
+            ? View("Photo", new PhotoPageModel(photo.Id, photo.FileName, project.Id, project.Name, Matching.PhotoVerifier.UnavailableReason))
             : this.NotFoundPage("This photo does not exist",
                 "It may have been removed, or the link is incomplete. Its project's timeline lists every photo.");
 }

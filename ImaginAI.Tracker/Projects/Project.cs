@@ -8,6 +8,8 @@ public sealed class Project
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>Null: the configured default threshold applies.</summary>
     public double? MatchThreshold { get; init; }
+    /// <summary>Keypoint inliers a milestone needs to be accepted on geometric evidence.</summary>
+    public int MinInliers { get; init; }
     public int PhotoCount { get; init; }
     public int MilestoneCount { get; init; }
     public int MilestonesReached { get; init; }
@@ -25,15 +27,22 @@ public sealed class Milestone
 /// <summary>The project as the API shows it: the threshold in force, whether set on the project or the default.</summary>
 public sealed record ProjectJson(
     long Id, string Name, string Description, DateTimeOffset CreatedAt, int PhotoCount, int MilestoneCount,
-    int MilestonesReached, double MatchThreshold, bool MatchThresholdIsDefault)
+    int MilestonesReached, double MatchThreshold, bool MatchThresholdIsDefault, int MinInliers)
 {
     public static ProjectJson From(Project project, double defaultThreshold) => new(
         project.Id, project.Name, project.Description, project.CreatedAt, project.PhotoCount, project.MilestoneCount,
-        project.MilestonesReached, project.MatchThreshold ?? defaultThreshold, project.MatchThreshold is null);
+        project.MilestonesReached, project.MatchThreshold ?? defaultThreshold, project.MatchThreshold is null, project.MinInliers);
 }
 
 public sealed record MilestoneJson(long Id, long ProjectId, string Name, int Position, DateOnly? DueDate)
 {
     public static MilestoneJson From(Milestone milestone) =>
         new(milestone.Id, milestone.ProjectId, milestone.Name, milestone.Position, milestone.DueDate);
+}
+
+/// <summary>A project's own matching settings (a null threshold means the configured default).</summary>
+public sealed class ProjectMatchSettings
+{
+    public double? MatchThreshold { get; init; }
+    public int MinInliers { get; init; }
 }

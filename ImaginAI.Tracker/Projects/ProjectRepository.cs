@@ -7,7 +7,7 @@ public sealed class ProjectRepository(TrackerDb db)
 {
     // A milestone is reached once it holds a matched photo (set by the uploader, a manager or the job).
     private const string ProjectColumns = """
-        p.id, p.name, p.description, p.created_at, p.match_threshold,
+        p.id, p.name, p.description, p.created_at, p.match_threshold, p.min_inliers,
         (SELECT COUNT(*) FROM photos ph WHERE ph.project_id = p.id) AS photo_count,
         (SELECT COUNT(*) FROM milestones m WHERE m.project_id = p.id) AS milestone_count,
         (SELECT COUNT(*) FROM milestones m WHERE m.project_id = p.id
@@ -52,21 +52,23 @@ public sealed class ProjectRepository(TrackerDb db)
     }
 
     /// <summary>Changes the given fields; a null argument leaves its field as it is.</summary>
-    public async Task<bool> UpdateAsync(long id, string? name, string? description, double? matchThreshold)
+    public async Task<bool> UpdateAsync(long id, string? name, string? description, double? matchThreshold, int? minInliers = null)
     {
         await using var connection = await db.OpenAsync();
         return await connection.ExecuteAsync("""
             UPDATE projects
             SET name = COALESCE(@name, name),
                 description = COALESCE(@description, description),
-                match_threshold = COALESCE(@matchThreshold, match_threshold)
+                match_threshold = COALESCE(@matchThreshold, match_threshold),
+                min_inliers = COALESCE(@minInliers, min_inliers)
             WHERE id = @id
-            """, new { id, name, description, matchThreshold }) == 1;
+            """, new { id, name, description, matchThreshold, minInliers }) == 1;
     }
 
-    public async Task<double?> GetMatchThresholdAsync(long id)
+    public async Task<ProjectMatchSettings?> GetMatchSettingsAsync(long id)
     {
         await using var connection = await db.OpenAsync();
-        return await connection.ExecuteScalarAsync<double?>("SELECT match_threshold FROM projects WHERE id = @id", new { id });
+        return await connection.QuerySingleOrDefaultAsync<ProjectMatchSettings>(
+            "SELECT match_threshold, min_inliers FROM projects WHERE id = @id", new { id });
     }
 }

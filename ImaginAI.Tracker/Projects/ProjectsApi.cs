@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace ImaginAI.Tracker.Projects;
 
 public sealed record CreateProjectRequest(string? Name, string? Description);
-public sealed record UpdateProjectRequest(string? Name, string? Description, double? MatchThreshold);
+public sealed record UpdateProjectRequest(string? Name, string? Description, double? MatchThreshold, int? MinInliers);
 public sealed record CreateMilestoneRequest(string? Name, int? Position, string? DueDate);
 
 public static class ProjectsApi
@@ -78,7 +78,10 @@ public static class ProjectsApi
         if (request.MatchThreshold is { } threshold && (double.IsNaN(threshold) || threshold <= 0 || threshold > 1))
             return Problems.BadRequest("Threshold out of range", "The match threshold is a similarity between 0 (anything matches) and 1 (only identical photos); give a number above 0 and at most 1.");
 
-        if (!await repository.UpdateAsync(projectId, name, description, request.MatchThreshold)) return Problems.NoSuchProject(projectId);
+        if (request.MinInliers is < 4 or > 1000)
+            return Problems.BadRequest("Minimum inliers out of range", "The minimum number of matching keypoints is a whole number from 4 (a homography always fits 4 points) to 1000.");
+
+        if (!await repository.UpdateAsync(projectId, name, description, request.MatchThreshold, request.MinInliers)) return Problems.NoSuchProject(projectId);
         var project = await repository.GetByIdAsync(projectId);
         return TypedResults.Ok(ProjectJson.From(project!, matching.Value.DefaultThreshold));
     }

@@ -97,6 +97,35 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
         };
     }
 
+    /// <summary>
+    /// Warps photo <paramref name="a"/> into the frame of photo <paramref name="b"/> with the homography
+    /// <see cref="Verify(DecodedPhoto, DecodedPhoto)"/> fitted for the pair (both decoded as they were verified), so
+    /// "before" lies exactly over "after". Parts of b's frame that a does not show stay black.
+    /// Throws <see cref="InvalidOperationException"/> when verification is unavailable.
+    /// </summary>
+    public static SKBitmap WarpOnto(DecodedPhoto a, DecodedPhoto b, double[] homography)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentNullException.ThrowIfNull(homography);
+        if (!IsAvailable) throw new InvalidOperationException(UnavailableReason);
+        using var source = a.Bitmap.ColorType == SKColorType.Rgba8888 ? a.Bitmap.Copy() : a.Bitmap.Copy(SKColorType.Rgba8888);
+        using var from = Mat.FromPixelData(source.Height, source.Width, MatType.CV_8UC4, source.GetPixels(), source.RowBytes);
+        var matrix = new float[3, 3];
+        for (var i = 0; i < 9; i++) matrix[i / 3, i % 3] = (float)homography[i];
+        using var warped = new Mat();
+        Cv2.WarpPerspective(from, warped, matrix, new Size(b.Bitmap.Width, b.Bitmap.Height), InterpolationFlags.Linear, BorderTypes.Constant, Scalar.Black);
+        var result = new SKBitmap(new SKImageInfo(b.Bitmap.Width, b.Bitmap.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var rowBytes = b.Bitmap.Width * 4;
+        var rows = warped.Rows;
+        for (var y = 0; y < rows; y++)
+            unsafe
+            {
+                Buffer.MemoryCopy((void*)warped.Ptr(y), (void*)(result.GetPixels() + y * result.RowBytes), result.RowBytes, rowBytes);
+            }
+        return result;
+    }
+
     private double[]? FitHomography(Point2f[] pointsA, Point2f[] pointsB, bool[] inlierMask, PhotoKeypoints a, PhotoKeypoints b)
     {
         var (scaleA, scaleB) = (a.Scale, b.Scale);

@@ -76,12 +76,40 @@ function render() {
   if (typeof photo.matchScore === 'number' && photo.milestoneSource === 'auto') facts.push(['Match score', formatPercent(photo.matchScore)]);
   root.querySelector('[data-facts]').replaceChildren(...facts.flatMap(([term, value]) => [h('dt', null, term), h('dd', null, value)]));
   setText(root.querySelector('[data-photo-error]'), photo.status === 'failed' ? (photo.error || 'This photo could not be processed.') : '');
+  renderExplanation();
 
   if (!pickerTouched) {
     select.replaceChildren(h('option', { value: '' }, 'No milestone (needs review)'),
       ...[...milestones].sort((a, b) => a.position - b.position || a.id - b.id).map(m => h('option', { value: m.id }, m.name)));
     select.value = photo.milestoneId == null ? '' : String(photo.milestoneId);
   }
+}
+
+const basisLabels = {
+  verified: 'Keypoints confirm the same spot',
+  'no-geometric-support': 'Looks alike, but keypoints do not confirm it',
+  'cnn-score': 'Similarity score alone (no keypoint check)',
+  'below-threshold': 'Similarity below the threshold',
+  ambiguous: 'Two milestones look alike',
+  none: 'No reference photos yet',
+};
+
+// The job's reasons for an automatic decision; a manager's own choice needs none.
+function renderExplanation() {
+  const section = root.querySelector('[data-explanation]');
+  const why = photo.explanation;
+  if (!why || photo.milestoneSource === 'manual' || photo.milestoneSource === 'reference') return show(section, false);
+  setText(root.querySelector('[data-explanation-text]'), why.text);
+  const number = value => (typeof value === 'number' ? value.toFixed(3) : '–');
+  const facts = [
+    ['Basis', h('span', { dataset: { explanationBasis: why.basis } }, basisLabels[why.basis] ?? why.basis)],
+    ['Best score', number(why.bestScore)],
+    ['Next milestone', number(why.secondScore)],
+    ['Lead', number(why.margin)],
+    ['Keypoint matches', why.inliers == null ? (why.verificationAvailable ? 'not checked' : 'check unavailable') : String(why.inliers)],
+  ];
+  root.querySelector('[data-explanation-facts]').replaceChildren(...facts.flatMap(([term, value]) => [h('dt', null, term), h('dd', null, value)]));
+  show(section, true);
 }
 
 async function renderMatch() {
@@ -99,7 +127,75 @@ async function renderMatch() {
   root.querySelector('[data-compare-caption]').replaceChildren(
     h('strong', null, that?.fileName ?? `Photo ${photo.matchedPhotoId}`), h('br'), details.filter(Boolean).join(' · '));
   show(section, true);
+  await renderBeforeAfter(photo.matchedPhotoId);
 }
+
+// The earlier photo over this one: aligned by the server when keypoints agree on a viewpoint, wiped by a slider.
+let comparison = null;
+
+async function renderBeforeAfter(otherId) {
+  comparison = await getJson(`/api/photos/${photoId}/compare/${otherId}`).catch(() => null);
+  const wipeSection = root.querySelector('[data-wipe-section]');
+  if (!comparison) return show(wipeSection, false);
+  root.querySelector('[data-wipe-after]').src = fileUrl(photo);
+  root.querySelector('[data-wipe-before]').src = comparison.alignedUrl;
+  setText(root.querySelector('[data-wipe-caption]'), comparison.aligned
+    ? `Aligned on ${comparison.inliers} matching keypoints, so the same spot lies in the same place.`
+    : comparison.verificationAvailable
+      ? 'Not aligned: no shared viewpoint was found between the two photos.'
+      : `Not aligned: ${comparison.unavailableReason}`);
+  applyWipe();
+  show(wipeSection, true);
+  show(root.querySelector('[data-keypoints-toggle-label]'), comparison.lines.length > 0);
+  drawKeypointLines();
+}
+
+function applyWipe() {
+  const value = Number(root.querySelector('[data-wipe-slider]').value);
+  root.querySelector('[data-wipe-before]').style.clipPath = `inset(0 ${100 - value}% 0 0)`;
+}
+
+// Where a fraction of an image's picture lies on screen, allowing for letterboxing (object-fit: contain).
+function pointOn(image, fx, fy, origin) {
+  const box = image.getBoundingClientRect();
+  const naturalWidth = image.naturalWidth || box.width;
+  const naturalHeight = image.naturalHeight || box.height;
+  const scale = Math.min(box.width / naturalWidth, box.height / naturalHeight);
+  const [width, height] = [naturalWidth * scale, naturalHeight * scale];
+  return [box.left - origin.left + (box.width - width) / 2 + fx * width, box.top - origin.top + (box.height - height) / 2 + fy * height];
+}
+
+function drawKeypointLines() {
+  const pair = root.querySelector('[data-compare-pair]');
+  pair.querySelector('[data-keypoint-lines]')?.remove();
+  const on = root.querySelector('[data-keypoints-toggle]').checked && comparison?.lines.length;
+  pair.classList.toggle('show-keypoints', Boolean(on));
+  if (!on) return;
+  const svgNs = 'http://www.w3.org/2000/svg';
+  const origin = pair.getBoundingClientRect();
+  const svg = document.createElementNS(svgNs, 'svg');
+  svg.setAttribute('class', 'keypoint-lines');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.dataset.keypointLines = String(comparison.lines.length);
+  svg.setAttribute('viewBox', `0 0 ${origin.width} ${origin.height}`);
+  const after = root.querySelector('[data-compare-this]');
+  const before = root.querySelector('[data-compare-that]');
+  // Hundreds of lines hide the photos; an even sample of them shows the agreement as well.
+  const step = Math.max(1, Math.ceil(comparison.lines.length / 60));
+  for (const line of comparison.lines.filter((_, index) => index % step === 0)) {
+    const [x1, y1] = pointOn(after, line.afterX, line.afterY, origin);
+    const [x2, y2] = pointOn(before, line.beforeX, line.beforeY, origin);
+    const element = document.createElementNS(svgNs, 'line');
+    Object.entries({ x1, y1, x2, y2 }).forEach(([key, value]) => element.setAttribute(key, value.toFixed(1)));
+    svg.append(element);
+  }
+  pair.append(svg);
+}
+
+root.querySelector('[data-wipe-slider]').addEventListener('input', applyWipe);
+root.querySelector('[data-keypoints-toggle]').addEventListener('change', drawKeypointLines);
+window.addEventListener('resize', drawKeypointLines);
+for (const image of root.querySelectorAll('[data-compare-this], [data-compare-that]')) image.addEventListener('load', drawKeypointLines);
 
 select.addEventListener('change', () => { pickerTouched = true; });
 

@@ -35,6 +35,9 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["GET /api/projects/{projectId:long}/milestones"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/milestones")),
         ["POST /api/projects/{projectId:long}/milestones"] = ([401, 403, 404, 201, 201],
             c => c.Api.PostAsJsonAsync($"/api/projects/{c.ProjectId}/milestones", new { name = "Roof by " + c.Who })),
+        ["GET /api/projects/{projectId:long}/calibration"] = ([401, 403, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/calibration")),
+        ["POST /api/projects/{projectId:long}/redecide"] = ([401, 403, 404, 200, 200],
+            c => c.Api.PostAsJsonAsync($"/api/projects/{c.ProjectId}/redecide", new { })),
         ["GET /api/projects/{projectId:long}/timeline"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/timeline")),
 
         // Photos, files and thumbnails
@@ -43,8 +46,16 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["GET /api/photos/{photoId:long}"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/photos/{c.PhotoId}")),
         ["GET /api/photos/{photoId:long}/thumbnail"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/thumbnail")),
         ["GET /api/photos/{photoId:long}/file"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/file")),
+        ["GET /api/photos/{photoId:long}/compare/{otherId:long}"] = ([401, 200, 404, 200, 200],
+            c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/compare/{c.PhotoId}")),
+        ["GET /api/photos/{photoId:long}/compare/{otherId:long}/aligned.jpg"] = ([401, 200, 404, 200, 200],
+            c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/compare/{c.PhotoId}/aligned.jpg")),
         ["PUT /api/photos/{photoId:long}/milestone"] = ([401, 403, 404, 200, 200],
             c => c.Api.PutAsJsonAsync($"/api/photos/{c.PhotoId}/milestone", new { milestoneId = c.MilestoneId })),
+
+        // Search by photo: any signed-in user, over the projects they may see (an outsider simply finds nothing of this one).
+        ["POST /api/search"] = ([401, 200, 200, 200, 200],
+            c => c.Api.PostAsync("/api/search", ImaginAI.Tests.Integration.Search.SearchScenario.Query(c.PhotoBytes))),
 
         // Sign-in for scripts: a wrong password is refused whoever asks.
         ["POST /api/auth/token"] = ([401, 401, 401, 401, 401],
@@ -59,8 +70,10 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         // Pages
         ["GET /"] = ([302, 200, 200, 200, 200], c => c.Browser.GetAsync("/")),
         ["GET /projects/{id:long}"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}")),
+        ["GET /projects/{projectId:long}/settings"] = ([302, 403, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/settings")),
         ["GET /projects/{id:long}/upload"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/upload")),
         ["GET /photos/{id:long}"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/photos/{c.PhotoId}")),
+        ["GET /search"] = ([302, 200, 200, 200, 200], c => c.Browser.GetAsync("/search")),
         ["GET /not-found"] = ([302, 404, 404, 404, 404], c => c.Browser.GetAsync("/not-found")),
 
         // Account pages

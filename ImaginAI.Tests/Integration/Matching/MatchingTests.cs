@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ImaginAI.Tests.Support;
+using ImaginAI.Tracker.Matching;
 
 namespace ImaginAI.Tests.Integration.Matching;
 
@@ -34,6 +35,53 @@ public sealed class MatchingTests(MatchingScenario scenario) : IClassFixture<Mat
     }
 
     [Fact]
+    public void AutoDecision_WithOpenCv_IsExplainedByKeypointEvidence()
+    {
+        var minInliers = new MatchRuleSettings().MinInliers;
+        foreach (var later in new[] { scenario.FoundationsLater, scenario.WallsLater })
+        {
+            var why = later.GetProperty("explanation");
+            Assert.Equal("verified", why.GetProperty("basis").GetString());
+            Assert.True(why.GetProperty("verificationAvailable").GetBoolean());
+            Assert.InRange(why.GetProperty("inliers").GetInt32(), minInliers, int.MaxValue);
+            Assert.Equal(later.GetProperty("milestoneScore").GetDouble(), why.GetProperty("bestScore").GetDouble(), 3);
+            Assert.Contains("keypoint matches", why.GetProperty("text").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task SceneInNoMilestone_WithHighCnnScore_EndsUnmatchedForLackOfKeypointEvidence()
+    {
+        // Two different flowers: to the CNN they look alike, well above the score that alone would accept a match
+        // (one milestone, so the margin holds too); the geometry shows they are not the same spot.
+        var projectId = (await scenario.CreateProjectAsync("Open set", client)).GetProperty("id").GetInt64();
+        var milestoneId = await scenario.AddMilestoneAsync(projectId, "Planting", client);
+        var reference = await scenario.UploadOneAsync(projectId, "planting.jpg", RealPhotos.Read("YellowFlower.jpg"), milestoneId, client);
+        await scenario.WaitUntilDecidedAsync(reference, client: client);
+
+        var elsewhere = await scenario.UploadOneAsync(projectId, "other-bed.jpg", RealPhotos.Read("FreshFlower.jpg"), client: client);
+        var decided = await scenario.WaitUntilDecidedAsync(elsewhere, client: client);
+
+        var cnnOnly = new MatchRuleSettings();
+        var score = decided.GetProperty("milestoneScore").GetDouble();
+        Assert.True(score >= cnnOnly.Threshold + 0.05, $"precondition: the CNN score {score:0.000} should be high enough to fool a score-only rule");
+        Assert.Equal("unmatched", decided.GetProperty("status").GetString());
+        Assert.Null(MilestoneOf(decided));
+        var why = decided.GetProperty("explanation");
+        Assert.Equal("no-geometric-support", why.GetProperty("basis").GetString());
+        Assert.InRange(why.GetProperty("inliers").GetInt32(), 0, cnnOnly.MinInliers - 1);
+    }
+
+    [Fact]
+    public async Task Health_WithOpenCvInstalled_ReportsVerificationAvailable()
+    {
+        var health = await client.GetFromJsonAsync<JsonElement>("/health");
+
+        Assert.True(health.GetProperty("verification").GetProperty("available").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, health.GetProperty("verification").GetProperty("reason").ValueKind);
+    }
+
+    [Fact]
     public void MatchedPhotoId_PointsToTheEarlierTwinWithItsScore()
     {
         Assert.Equal(scenario.FoundationsReferenceId, scenario.FoundationsLater.GetProperty("matchedPhotoId").GetInt64());
@@ -46,7 +94,9 @@ public sealed class MatchingTests(MatchingScenario scenario) : IClassFixture<Mat
     {
         Assert.Equal("unmatched", scenario.UnrelatedScene.GetProperty("status").GetString());
         Assert.Null(MilestoneOf(scenario.UnrelatedScene));
-        Assert.InRange(scenario.UnrelatedScene.GetProperty("milestoneScore").GetDouble(), -1, 0.85);
+        var why = scenario.UnrelatedScene.GetProperty("explanation");
+        Assert.Contains(why.GetProperty("basis").GetString(), new[] { "no-geometric-support", "below-threshold" });
+        Assert.Equal(scenario.UnrelatedScene.GetProperty("milestoneScore").GetDouble(), why.GetProperty("bestScore").GetDouble(), 3);
     }
 
     [Fact]

@@ -98,4 +98,22 @@ public sealed class ProjectsApiTests(TrackerApp app) : IClassFixture<TrackerApp>
         Assert.Equal(0.9, project.GetProperty("matchThreshold").GetDouble());
         Assert.False(project.GetProperty("matchThresholdIsDefault").GetBoolean());
     }
+
+    [Fact]
+    public async Task UpdateProject_MinInliers_DefaultsToMeasuredValueIsKeptAndOutOfRangeIsRefused()
+    {
+        var created = await app.CreateProjectAsync("Keypoint evidence", client);
+        var projectId = created.GetProperty("id").GetInt64();
+
+        var refused = await client.PatchAsJsonAsync($"/api/projects/{projectId}", new { minInliers = 2 });
+        var accepted = await client.PatchAsJsonAsync($"/api/projects/{projectId}", new { minInliers = 30 });
+
+        Assert.Equal(new ImaginAI.Tracker.Matching.MatchRuleSettings().MinInliers, created.GetProperty("minInliers").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        var project = await client.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}");
+        Assert.Equal(30, project.GetProperty("minInliers").GetInt32());
+        Assert.Equal(created.GetProperty("matchThreshold").GetDouble(), project.GetProperty("matchThreshold").GetDouble());
+    }
 }

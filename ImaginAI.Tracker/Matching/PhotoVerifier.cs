@@ -1,0 +1,87 @@
+using ImaginAI.Tracker.Photos;
+using ImaginAI.Vision;
+using ImaginAI.Vision.Decoding;
+using ImaginAI.Vision.Verification;
+using Microsoft.Extensions.Options;
+
+namespace ImaginAI.Tracker.Matching;
+
+/// <summary>
+/// Keypoint verification of stored photos: decodes them at reduced scale (the verifier works at a long side of
+/// <see cref="VerificationOptions.MaxSide"/>, so full-size decoding would be wasted) and counts the inliers.
+/// </summary>
+public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, IOptions<VisionOptions> vision, ILogger<PhotoVerifier> logger)
+{
+    private readonly KeypointVerifier verifier = new();
+
+    public static bool IsAvailable => KeypointVerifier.IsAvailable;
+
+    public static string? UnavailableReason => KeypointVerifier.UnavailableReason;
+
+    /// <summary>
+    /// Inliers between the photo and each reference photo; a reference that cannot be read is left out (not
+    /// verified) rather than counted as a rejection. Empty when verification is unavailable.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, int>> CountInliersAsync(long photoId, IReadOnlyCollection<long> referencePhotoIds, CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<long, int>();
+        if (!IsAvailable || referencePhotoIds.Count == 0) return counts;
+        using var photo = await DescribeAsync(photoId, cancellationToken);
+        if (photo is null) return counts;
+        foreach (var referenceId in referencePhotoIds)
+        {
+            using var reference = await DescribeAsync(referenceId, cancellationToken);
+            if (reference is not null) counts[referenceId] = verifier.Verify(photo, reference).Inliers;
+        }
+        return counts;
+    }
+
+    /// <summary>
+    /// Decodes two stored photos as verification sees them (null when either cannot be read). The caller disposes
+    /// both.
+    /// </summary>
+    public async Task<(DecodedPhoto A, DecodedPhoto B)?> DecodePairAsync(long photoIdA, long photoIdB, CancellationToken cancellationToken)
+    {
+        var a = await DecodeStoredAsync(photoIdA, cancellationToken);
+        if (a is null) return null;
+        var b = await DecodeStoredAsync(photoIdB, cancellationToken);
+        if (b is null)
+        {
+            a.Dispose();
+            return null;
+        }
+        return (a, b);
+    }
+
+    /// <summary>Verifies two decoded photos (earlier first: the homography maps it onto the later one).</summary>
+    public VerificationResult Verify(DecodedPhoto a, DecodedPhoto b) => verifier.Verify(a, b);
+
+    /// <summary>Features of photo bytes that are not stored (a search query).</summary>
+    public PhotoKeypoints? Describe(DecodedPhoto photo) => verifier.Describe(photo);
+
+    public VerificationResult Verify(PhotoKeypoints a, PhotoKeypoints b) => verifier.Verify(a, b);
+
+    public async Task<PhotoKeypoints?> DescribeAsync(long photoId, CancellationToken cancellationToken)
+    {
+        using var decoded = await DecodeStoredAsync(photoId, cancellationToken);
+        return decoded is null ? null : verifier.Describe(decoded);
+    }
+
+    private async Task<DecodedPhoto?> DecodeStoredAsync(long photoId, CancellationToken cancellationToken)
+    {
+        if (await photos.GetByIdAsync(photoId) is not { } photo) return null;
+        var path = store.PhotoPath(photo.Sha256, photo.ContentType);
+        try
+        {
+            return Decode(await File.ReadAllBytesAsync(path, cancellationToken));
+        }
+        catch (Exception e) when (e is IOException or PhotoDecodeException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(e, "Photo {PhotoId} could not be read for keypoint verification", photoId);
+            return null;
+        }
+    }
+
+    public DecodedPhoto Decode(ReadOnlySpan<byte> bytes) =>
+        PhotoDecoder.Decode(bytes, new DecodeOptions { MinShortSide = verifier.Options.MaxSide, MaxPixels = vision.Value.MaxPixels });
+}
