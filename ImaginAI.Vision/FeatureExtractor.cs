@@ -14,6 +14,12 @@ public interface IFeatureExtractor : IDisposable
 {
     ModelInfo Model { get; }
 
+    /// <summary>
+    /// How <see cref="Extract(ReadOnlySpan{byte})"/> decodes (reduced scale down to the model's input size). Callers
+    /// that decode themselves use it too, so the same file always gives the same vector.
+    /// </summary>
+    DecodeOptions DecodeOptions { get; }
+
     /// <summary>Decodes and embeds an encoded photo. Throws <see cref="PhotoDecodeException"/> for bad files.</summary>
     FeatureVector Extract(ReadOnlySpan<byte> encodedPhoto);
 

@@ -25,15 +25,11 @@ public sealed class EmbeddingJob(
     TimelineNotifier notifier,
     ReembeddingFailures reembeddingFailures,
     IOptions<EmbeddingOptions> options,
-    IOptions<VisionOptions> visionOptions,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
     ILogger<EmbeddingJob> logger) : IJob
 {
     public static readonly JobKey Key = new("embedding");
-
-    // ResNet and VGG read 224 px; decoding JPEGs at the smallest DCT scale above this is several times faster.
-    private const int DecodeMinShortSide = 256;
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
@@ -81,7 +77,7 @@ public sealed class EmbeddingJob(
                 try
                 {
                     var bytes = await File.ReadAllBytesAsync(files.PhotoPath(photo.Sha256, photo.ContentType));
-                    decoded.Add((photo, PhotoDecoder.Decode(bytes, new DecodeOptions { MinShortSide = DecodeMinShortSide, MaxPixels = visionOptions.Value.MaxPixels })));
+                    decoded.Add((photo, PhotoDecoder.Decode(bytes, extractor.DecodeOptions)));
                 }
                 catch (Exception e)
                 {

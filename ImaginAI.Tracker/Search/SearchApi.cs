@@ -8,6 +8,7 @@ using ImaginAI.Tracker.Projects;
 using ImaginAI.Tracker.Security;
 using ImaginAI.Tracker.Vision;
 using ImaginAI.Vision.Decoding;
+using ImaginAI.Vision.Vectors;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
 
@@ -101,7 +102,10 @@ public static class SearchApi
             }
             try
             {
-                return TypedResults.Ok(await RunAsync(query, k, projectIds, extractor!, indexes, photos, projects, verifier, cancellationToken));
+                // A whole photo is embedded from its bytes, exactly as the embedding job does, so a stored photo's
+                // twin scores as it would in matching; the larger decode is only for verification and regions.
+                var vector = ReferenceEquals(query, decoded) ? extractor!.Extract(bytes) : extractor!.Extract(query);
+                return TypedResults.Ok(await RunAsync(query, vector, k, projectIds, extractor, indexes, photos, projects, verifier, cancellationToken));
             }
             finally
             {
@@ -111,12 +115,11 @@ public static class SearchApi
     }
 
     private static async Task<SearchResponse> RunAsync(
-        DecodedPhoto query, int k, IReadOnlyList<long> projectIds, ImaginAI.Vision.IFeatureExtractor extractor,
+        DecodedPhoto query, FeatureVector vector, int k, IReadOnlyList<long> projectIds, ImaginAI.Vision.IFeatureExtractor extractor,
         VectorIndexRegistry indexes, PhotoRepository photos, ProjectRepository projects, PhotoVerifier verifier,
         CancellationToken cancellationToken)
     {
         var model = extractor.Model;
-        var vector = extractor.Extract(query);
         await indexes.EnsureLoadedAsync(model.Id, model.Dims);
         var hits = projectIds
             .SelectMany(projectId => indexes.Get(projectId, model.Id, model.Dims).Search(vector.Values, k, _ => true))

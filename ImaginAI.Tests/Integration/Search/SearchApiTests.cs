@@ -77,6 +77,19 @@ public sealed class SearchApiTests(SearchScenario scenario) : IClassFixture<Sear
     }
 
     [Fact]
+    public async Task Search_ExactCopyOfAStoredPhoto_ScoresAsIdentical()
+    {
+        using var client = scenario.CreateClientWithToken(scenario.Field.Token);
+
+        using var response = await client.PostAsync("/api/search", SearchScenario.Query(RealPhotos.Read("Wood.jpg")));
+
+        var best = Results(await response.ReadJsonAsync())[0];
+        Assert.Equal(scenario.TwinId, best.GetProperty("photoId").GetInt64());
+        // The query is embedded exactly as the stored photo was, so the same file is the same vector.
+        Assert.True(best.GetProperty("score").GetDouble() >= 0.999, $"score {best.GetProperty("score").GetDouble()}");
+    }
+
+    [Fact]
     public async Task Search_ByFieldUser_NeverReturnsPhotosOfProjectsTheyAreNotIn()
     {
         using var client = scenario.CreateClientWithToken(scenario.Field.Token);
