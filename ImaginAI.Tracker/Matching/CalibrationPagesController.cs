@@ -6,12 +6,10 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ImaginAI.Tracker.Matching;
 
-public sealed record SettingsPageModel(long ProjectId, string ProjectName);
-
 public sealed class CalibrationPagesController(ProjectRepository projects) : Controller
 {
     [HttpGet("/projects/{projectId:long}/settings"), Authorize(Policy = Policies.ProjectManager)]
     public async Task<IActionResult> Settings(long projectId) => await projects.GetByIdAsync(projectId) is { } project
-        ? View("Settings", new SettingsPageModel(project.Id, project.Name))
+        ? View("Settings", new ProjectPageModel(project.Id, project.Name))
         : this.ProjectNotFound();
 }

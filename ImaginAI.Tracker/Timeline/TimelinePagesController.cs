@@ -6,12 +6,10 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace ImaginAI.Tracker.Timeline;
 
-public sealed record TimelinePageModel(long ProjectId, string ProjectName);
-
 public sealed class TimelinePagesController(ProjectRepository projects) : Controller
 {
     [HttpGet("/projects/{id:long}"), Authorize(Policy = Policies.ProjectMember)]
     public async Task<IActionResult> Timeline(long id) => await projects.GetByIdAsync(id) is { } project
-        ? View("Timeline", new TimelinePageModel(project.Id, project.Name))
+        ? View("Timeline", new ProjectPageModel(project.Id, project.Name))
         : this.ProjectNotFound();
 }
