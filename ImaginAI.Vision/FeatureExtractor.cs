@@ -52,7 +52,9 @@ internal sealed class FeatureExtractor : IFeatureExtractor
             throw new ModelUnavailableException(
                 $"Layer '{backend.Layer}' of model '{definition.Name}' gives {dims} values, not the {definition.Dims} configured. " +
                 "Check the layer name and Dims in configuration.");
-        var id = $"{definition.Name}/{backend.Layer}/{WeightsHash.ShortSha256(definition.ModelPath)}";
+        // An int8 model's vectors depend on its calibration too, so a new calibration is a new model id.
+        var weights = WeightsHash.ShortSha256(definition.ModelPath);
+        var id = $"{definition.Name}/{backend.Layer}/{weights}" + (definition.Int8Calibration is { } table ? $".{table.ShortHash}" : "");
         Model = new ModelInfo(definition.Name, id, backend.Layer, dims, profile.Name, backend.Name);
     }
 

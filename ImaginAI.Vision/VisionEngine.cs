@@ -40,7 +40,11 @@ public static class VisionEngine
                 throw new ModelUnavailableException(
                     $"Model '{definition.Name}' is a Caffe model, which only the opencv backend reads: set Vision:Backend to opencv, or use an ONNX file.");
             case BackendNames.OnnxRuntime:
-                return new OnnxRuntimeBackend(definition.ModelPath, definition.LayerCandidates, threads);
+                return new OnnxRuntimeBackend(definition.ModelPath, definition.LayerCandidates, threads, int8Calibration: definition.Int8Calibration);
+            case BackendNames.OpenCv when definition.Int8Calibration is not null:
+                throw new ModelUnavailableException(
+                    $"Model '{definition.Name}' runs on the onnxruntime backend only: OpenCV's DNN module cannot read its per-channel int8 layers. " +
+                    "Set Vision:Backend to onnxruntime (or auto), or set Vision:Model to resnet18 to run the float ResNet18 on OpenCV.");
             case BackendNames.OpenCv:
                 return new OpenCvBackend(definition.Format, definition.ModelPath, definition.ConfigPath, definition.LayerCandidates, threads);
             default:

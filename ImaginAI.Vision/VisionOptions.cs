@@ -3,8 +3,11 @@ namespace ImaginAI.Vision;
 /// <summary>Configuration of the vision engine (bound from the "Vision" configuration section by the Tracker).</summary>
 public sealed class VisionOptions
 {
-    /// <summary>Model name: "resnet18" (built in, default), "vgg16-fc2", or the name of a custom model in <see cref="Models"/>.</summary>
-    public string Model { get; set; } = "resnet18";
+    /// <summary>
+    /// Model name: "resnet18-int8" (built in, default), "resnet18" (the same network in float32), "vgg16-fc2", or the
+    /// name of a custom model in <see cref="Models"/>.
+    /// </summary>
+    public string Model { get; set; } = Vision.Models.ModelCatalog.Default;
 
     /// <summary>"onnxruntime", "opencv", or "auto" (the measured faster one for the model).</summary>
     public string Backend { get; set; } = "auto";

@@ -11,6 +11,7 @@ public static class CliVerbs
     {
         ["embed"] = args => Task.FromResult(EmbedVerb.Run(args, LoadVisionOptions())),
         ["bench"] = args => Task.FromResult(BenchVerb.Run(args, LoadVisionOptions())),
+        ["calibrate-int8"] = args => Task.FromResult(CalibrateInt8Verb.Run(args, LoadVisionOptions())),
         ["eval"] = args => Evaluation.EvalVerb.RunAsync(args, LoadVisionOptions(), Console.Out, Console.Error),
         ["make-eval-set"] = args => Evaluation.EvalVerb.MakeEvalSetAsync(args, Console.Out, Console.Error),
         [Accounts.UsersCliVerb.Name] = Accounts.UsersCliVerb.RunAsync,

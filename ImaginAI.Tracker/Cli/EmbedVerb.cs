@@ -21,7 +21,7 @@ internal static class EmbedVerb
         var (flags, files) = CliVerbs.Parse(args);
         if (files.Count == 0)
         {
-            Console.Error.WriteLine("usage: embed [--model resnet18|vgg16-fc2|NAME] [--backend auto|onnxruntime|opencv] [--threads N] FILE...");
+            Console.Error.WriteLine("usage: embed [--model resnet18-int8|resnet18|vgg16-fc2|NAME] [--backend auto|onnxruntime|opencv] [--threads N] FILE...");
             return 2;
         }
         if (flags.TryGetValue("--model", out var model)) options.Model = model;

@@ -1,3 +1,4 @@
+using ImaginAI.Vision.Models;
 using Microsoft.ML.OnnxRuntime;
 
 namespace ImaginAI.Vision.Backends;
@@ -15,9 +16,12 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
     /// <param name="layerCandidates">Tensor names to read, first one present wins.</param>
     /// <param name="threads">Intra-op threads; 0 = one per core.</param>
     /// <param name="symbolicBatch">False keeps the file's batch size and runs a batch as a loop of single images.</param>
-    public OnnxRuntimeBackend(string modelPath, IReadOnlyList<string> layerCandidates, int threads, bool symbolicBatch = true)
+    /// <param name="int8Calibration">When set, the model is quantised to int8 with these ranges before it loads.</param>
+    public OnnxRuntimeBackend(string modelPath, IReadOnlyList<string> layerCandidates, int threads, bool symbolicBatch = true,
+        Int8CalibrationTable? int8Calibration = null)
     {
         var model = OnnxGraph.Parse(File.ReadAllBytes(modelPath), modelPath);
+        if (int8Calibration is not null) model = Int8Quantizer.Quantize(Int8Quantizer.FoldBatchNorm(model), int8Calibration.RangeTuples());
         Layer = OnnxGraph.ResolveLayer(model.Graph, layerCandidates, modelPath);
         inputName = OnnxGraph.ImageInput(model.Graph).Name;
         batchesUnsupported = !symbolicBatch;

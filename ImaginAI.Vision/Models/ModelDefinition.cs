@@ -23,4 +23,7 @@ public sealed record ModelDefinition(
     int Dims)
 {
     public IReadOnlyDictionary<string, string> ProfileByLayer { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Set for a model quantised to int8 at load: the activation ranges to quantise with (ONNX Runtime only).</summary>
+    public Int8CalibrationTable? Int8Calibration { get; init; }
 }

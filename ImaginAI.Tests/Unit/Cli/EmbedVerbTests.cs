@@ -24,7 +24,7 @@ public class EmbedVerbTests
             Assert.Equal(3, lines.Count);
             var good = lines[0].RootElement;
             Assert.Equal(photo, good.GetProperty("file").GetString());
-            Assert.StartsWith("resnet18/", good.GetProperty("model").GetString());
+            Assert.StartsWith("resnet18-int8/", good.GetProperty("model").GetString());
             Assert.Equal(512, good.GetProperty("dims").GetInt32());
             Assert.True(good.GetProperty("ms").GetDouble() > 0);
             Assert.Equal(1.0, good.GetProperty("norm").GetDouble(), 3);
@@ -52,7 +52,7 @@ public class EmbedVerbTests
     [Fact]
     public void Embed_OpenCvBackendWithoutGtk_SaysToInstallLibgtk()
     {
-        var (exitCode, lines) = RunTrackerWithoutGtk("embed", "--backend", "opencv", RealPhotos.Scenes[0]);
+        var (exitCode, lines) = RunTrackerWithoutGtk("embed", "--model", "resnet18", "--backend", "opencv", RealPhotos.Scenes[0]);
 
         Assert.Equal(1, exitCode);
         var line = Assert.Single(lines).RootElement;

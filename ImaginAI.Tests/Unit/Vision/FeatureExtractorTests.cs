@@ -1,12 +1,19 @@
 using ImaginAI.Tests.Support;
+using ImaginAI.Vision;
 using ImaginAI.Vision.Decoding;
 using ImaginAI.Vision.Vectors;
 using SkiaSharp;
 
 namespace ImaginAI.Tests.Unit.Vision;
 
-/// <summary>The shipped ResNet18 with its real weights on real photographs.</summary>
-public class FeatureExtractorTests(ResNet18Fixture resNet18) : IClassFixture<ResNet18Fixture>
+/// <summary>The shipped ResNet18 with its real weights on real photographs, in float32.</summary>
+public class FeatureExtractorTests(ResNet18Fixture resNet18) : RealPhotoEmbeddingTests(resNet18.Extractor), IClassFixture<ResNet18Fixture>;
+
+/// <summary>The same checks for the default model, ResNet18 quantised to int8.</summary>
+public class Int8FeatureExtractorTests(ResNet18Int8Fixture int8) : RealPhotoEmbeddingTests(int8.Extractor), IClassFixture<ResNet18Int8Fixture>;
+
+/// <summary>What a user relies on from any built-in model: copies of a photo match it, other photos score lower.</summary>
+public abstract class RealPhotoEmbeddingTests(IFeatureExtractor extractor)
 {
     private const float SameSceneThreshold = 0.85f;
 
@@ -69,7 +76,7 @@ public class FeatureExtractorTests(ResNet18Fixture resNet18) : IClassFixture<Res
         Assert.Equal(1f, MathF.Sqrt(expected.Values.Sum(v => v * v)), 4);
     }
 
-    private FeatureVector Embed(byte[] jpeg) => resNet18.Extractor.Extract(jpeg);
+    private FeatureVector Embed(byte[] jpeg) => extractor.Extract(jpeg);
 
     private static IEnumerable<(string Kind, byte[] Bytes)> Copies(byte[] jpeg)
     {

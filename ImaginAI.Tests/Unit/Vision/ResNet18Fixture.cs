@@ -10,3 +10,12 @@ public sealed class ResNet18Fixture : IDisposable
 
     public void Dispose() => Extractor.Dispose();
 }
+
+/// <summary>The default model: the shipped ResNet18 quantised to int8 at load, on ONNX Runtime.</summary>
+public sealed class ResNet18Int8Fixture : IDisposable
+{
+    public IFeatureExtractor Extractor { get; } =
+        VisionEngine.Create(new VisionOptions { Model = "resnet18-int8", Backend = "onnxruntime", Threads = 2 });
+
+    public void Dispose() => Extractor.Dispose();
+}

@@ -31,7 +31,7 @@ public class ModelCatalogTests(ResNet18Fixture resNet18) : IClassFixture<ResNet1
     {
         var error = Assert.Throws<ModelUnavailableException>(() => VisionEngine.Create(new VisionOptions { Model = "vgg19" }));
 
-        Assert.Contains("resnet18", error.Message);
+        Assert.Contains("resnet18-int8, resnet18", error.Message);
         Assert.Contains("vgg16-fc2", error.Message);
     }
 
@@ -60,7 +60,7 @@ public class ModelCatalogTests(ResNet18Fixture resNet18) : IClassFixture<ResNet1
     }
 
     [Fact]
-    public void Create_DefaultOptions_LoadsResNet18PooledOutputWithWeightsHashInId()
+    public void Create_ResNet18_LoadsPooledOutputWithWeightsHashInId()
     {
         var model = resNet18.Extractor.Model;
         var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(ModelCatalog.ResNet18Path)));
@@ -69,8 +69,32 @@ public class ModelCatalogTests(ResNet18Fixture resNet18) : IClassFixture<ResNet1
         Assert.Equal(512, model.Dims);
         Assert.Equal("resnet18", model.Profile);
         Assert.Equal($"resnet18/{model.Layer}/{sha[..12]}", model.Id);
-        Assert.Equal(ModelCatalog.ResNet18, new VisionOptions().Model);
         Assert.Equal("onnxruntime", ImaginAI.Vision.Backends.BackendNames.ResolveAuto(ModelFormat.Onnx));
+    }
+
+    [Fact]
+    public void Create_DefaultOptions_LoadsInt8ResNet18WithWeightsAndCalibrationHashInId()
+    {
+        using var extractor = VisionEngine.Create(new VisionOptions { Threads = 1 });
+        var model = extractor.Model;
+        var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(ModelCatalog.ResNet18Path)));
+
+        Assert.Equal(ModelCatalog.ResNet18Int8, new VisionOptions().Model);
+        Assert.Equal("resnet18-int8", model.Name);
+        Assert.Equal(512, model.Dims);
+        Assert.Equal("onnxruntime", model.Backend);
+        Assert.Equal($"resnet18-int8/Pooling395_Output_0/{sha[..12]}.{Int8Calibration.ResNet18.ShortHash}", model.Id);
+        Assert.NotEqual(resNet18.Extractor.Model.Id, model.Id);
+    }
+
+    [Fact]
+    public void Create_Int8ModelOnOpenCv_ThrowsNamingTheBackendThatRunsIt()
+    {
+        var error = Assert.Throws<ModelUnavailableException>(() =>
+            VisionEngine.Create(new VisionOptions { Model = "resnet18-int8", Backend = "opencv" }));
+
+        Assert.Contains("onnxruntime", error.Message);
+        Assert.Contains("Vision:Model to resnet18", error.Message);
     }
 }
 
