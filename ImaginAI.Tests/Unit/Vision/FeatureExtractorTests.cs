@@ -76,6 +76,28 @@ public abstract class RealPhotoEmbeddingTests(IFeatureExtractor extractor)
         Assert.Equal(1f, MathF.Sqrt(expected.Values.Sum(v => v * v)), 4);
     }
 
+    [Fact]
+    public void ExtractBatch_EightPhotos_EqualsOneAtATime()
+    {
+        var files = RealPhotos.Scenes.Take(8).ToList();
+        var photos = files.Select(f => PhotoDecoder.Decode(File.ReadAllBytes(f), extractor.DecodeOptions)).ToList();
+        try
+        {
+            var batch = extractor.ExtractBatch(photos);
+
+            Assert.Equal(files.Count, batch.Count);
+            for (var i = 0; i < files.Count; i++)
+            {
+                var cosine = VectorMath.Cosine(extractor.Extract(photos[i]), batch[i]);
+                Assert.True(cosine >= 0.9999f, $"{Path.GetFileName(files[i])}: batch vs single cosine {cosine}");
+            }
+        }
+        finally
+        {
+            photos.ForEach(p => p.Dispose());
+        }
+    }
+
     private FeatureVector Embed(byte[] jpeg) => extractor.Extract(jpeg);
 
     private static IEnumerable<(string Kind, byte[] Bytes)> Copies(byte[] jpeg)
