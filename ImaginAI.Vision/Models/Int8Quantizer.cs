@@ -221,11 +221,13 @@ internal static class Int8Quantizer
                     var wdq = new NodeProto { OpType = "DequantizeLinear", Name = wName + "_DQ" };
                     wdq.Input.AddRange([wName, wName + "_scale", wName + "_zero"]);
                     wdq.Output.Add(wName + "_dq");
-                    wdq.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
+                    // Axis 0 written as its negative form: OnnxSharp's proto3 classes drop an int attribute equal to 0,
+                    // and readers stricter than ONNX Runtime then find an axis with no value.
+                    wdq.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = -wt.Dims.Count });
                     var bdq = new NodeProto { OpType = "DequantizeLinear", Name = bName + "_DQ" };
                     bdq.Input.AddRange([bName, bName + "_scale", bName + "_zero"]);
                     bdq.Output.Add(bName + "_dq");
-                    bdq.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
+                    bdq.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = -1 });
                     nodes.Add(wdq);
                     nodes.Add(bdq);
                     var conv = n.Clone();
