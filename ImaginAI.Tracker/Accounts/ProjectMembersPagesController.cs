@@ -1,4 +1,5 @@
 using ImaginAI.Tracker.Security;
+using ImaginAI.Tracker.Timeline;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -9,7 +10,7 @@ public sealed record ProjectMembersPage(long ProjectId, string ProjectName, IRea
 
 /// <summary>A project's managers (and admins) add and remove the project's members.</summary>
 [Route("projects/{projectId:long}/members"), Authorize(Policy = Policies.ProjectManager)]
-public sealed class ProjectMembersPagesController(UserRepository users, MembershipRepository members, AuditLog audit) : Controller
+public sealed class ProjectMembersPagesController(UserRepository users, MembershipRepository members, AuditLog audit, TimelineNotifier timelines) : Controller
 {
     [HttpGet("")]
     public Task<IActionResult> Index(long projectId) => MembersViewAsync(projectId, null, null);
@@ -34,7 +35,7 @@ public sealed class ProjectMembersPagesController(UserRepository users, Membersh
         var current = await members.GetRoleAsync(projectId, userId);
         if (current == ProjectRoles.Manager && await members.CountManagersAsync(projectId) == 1 && !User.IsAdmin())
             return await MembersViewAsync(projectId, null, "This is the project's last manager: add another manager first.", StatusCodes.Status400BadRequest);
-        await MembershipRules.RemoveAsync(members, audit, projectId, user);
+        await MembershipRules.RemoveAsync(members, audit, timelines, projectId, user);
         return await MembersViewAsync(projectId, $"{user.Email} is no longer a member of this project.", null);
     }
 

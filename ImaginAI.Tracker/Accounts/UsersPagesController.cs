@@ -1,4 +1,5 @@
 using ImaginAI.Tracker.Security;
+using ImaginAI.Tracker.Timeline;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -15,7 +16,8 @@ public sealed class UsersPagesController(
     AccountService accounts,
     UserRepository users,
     MembershipRepository members,
-    AuditLog audit) : Controller
+    AuditLog audit,
+    TimelineNotifier timelines) : Controller
 {
     private const string Views = "~/Accounts/Views/";
     private const int AuditPageSize = 50;
@@ -41,6 +43,9 @@ public sealed class UsersPagesController(
             return await UsersViewAsync(null, "This is the last admin: make someone else an admin first.", StatusCodes.Status400BadRequest);
         await users.UpdateRoleAsync(userId, role!);
         await audit.WriteAsync(AuditActions.UserRoleChanged, subject: user.Email, detail: $"{user.Role} -> {role}");
+        // A former admin keeps only the projects they are a member of.
+        var changed = user with { Role = role! };
+        await timelines.RevokeAsync(userId, p => MembershipRules.MaySeeAsync(members, changed, p));
         return await UsersViewAsync($"{user.Email} is now {role}.", null);
     }
 
@@ -62,6 +67,7 @@ public sealed class UsersPagesController(
         if (userId == User.GetUserId()) return await UsersViewAsync(null, "You cannot delete your own account.", StatusCodes.Status400BadRequest);
         await users.DeleteAsync(userId);
         await audit.WriteAsync(AuditActions.UserDeleted, subject: user.Email, detail: $"role {user.Role}");
+        await timelines.RevokeAsync(userId, _ => Task.FromResult(false));
         return await UsersViewAsync($"Deleted {user.Email}.", null);
     }
 
@@ -82,7 +88,7 @@ public sealed class UsersPagesController(
     {
         var user = await users.GetByIdAsync(userId);
         if (user is null) return await UsersViewAsync(null, "There is no such user.", StatusCodes.Status404NotFound);
-        await MembershipRules.RemoveAsync(members, audit, projectId, user);
+        await MembershipRules.RemoveAsync(members, audit, timelines, projectId, user);
         return await UsersViewAsync($"{user.Email} is no longer a member of the project.", null);
     }
 

@@ -24,6 +24,7 @@ public static class TimelineApi
     {
         services.AddSignalR();
         services.AddSingleton<TimelineNotifier>();
+        services.AddSingleton<TimelineWatchers>();
         return services;
     }
 

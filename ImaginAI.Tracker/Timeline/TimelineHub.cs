@@ -1,3 +1,4 @@
+using ImaginAI.Tracker.Security;
 using ImaginAI.Tracker.Photos;
 using ImaginAI.Tracker.Projects;
 using Microsoft.AspNetCore.SignalR;
@@ -17,10 +18,12 @@ public interface ITimelineClient
     Task photoUpdated(PhotoJson photo);
     /// <summary>The photo that gave its milestone its first photo.</summary>
     Task milestoneReached(PhotoJson photo);
+    /// <summary>The user may no longer see this project (removed from it, or their account deleted): no more events follow.</summary>
+    Task accessRevoked(long projectId);
 #pragma warning restore IDE1006
 }
 
-public sealed class TimelineHub(ProjectRepository projects) : Hub<ITimelineClient>
+public sealed class TimelineHub(ProjectRepository projects, TimelineWatchers watchers) : Hub<ITimelineClient>
 {
     public static string GroupName(long projectId) => $"project:{projectId}";
 
@@ -28,7 +31,19 @@ public sealed class TimelineHub(ProjectRepository projects) : Hub<ITimelineClien
     {
         if (!await projects.ExistsAsync(projectId)) throw new HubException($"There is no project {projectId}.");
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(projectId));
+        // The membership filter has already checked the user; this remembers whom to cut off if that changes.
+        if (Context.User?.TryGetUserId() is { } userId) watchers.Joined(Context.ConnectionId, userId, projectId);
     }
 
-    public Task LeaveProject(long projectId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(projectId));
+    public async Task LeaveProject(long projectId)
+    {
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(projectId));
+        watchers.Left(Context.ConnectionId, projectId);
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        watchers.Disconnected(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
 }

@@ -49,6 +49,39 @@ public sealed class AccountsBrowserTests(KestrelTrackerApp app, ChromiumBrowser 
     }
 
     [Fact]
+    public async Task Timeline_MemberRemovedWhileWatching_SaysSoAndStopsReconnecting()
+    {
+        var (projectId, manager, field) = await app.CreateTeamAsync("Breakwater");
+        var (context, errors) = await chromium.NewContextAsync();
+        context.SetDefaultTimeout(SlowMachineTimeoutMs);
+        await context.SignInAsync(app, field.Email, field.Password);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(app.BaseAddress, $"projects/{projectId}").ToString());
+        var indicator = page.Locator("[data-connection]");
+        await Expect(indicator).ToHaveAttributeAsync("data-state", "live");
+
+        // The manager removes the worker on the members page, in another browser.
+        var (managerContext, managerErrors) = await chromium.NewContextAsync();
+        managerContext.SetDefaultTimeout(SlowMachineTimeoutMs);
+        await managerContext.SignInAsync(app, manager.Email, manager.Password);
+        var members = await managerContext.NewPageAsync();
+        await members.GotoAsync(new Uri(app.BaseAddress, $"projects/{projectId}/members").ToString());
+        await members.Locator($"form[action='/projects/{projectId}/members/{field.Id}/remove'] button").ClickAsync();
+        await Expect(members.Locator("body")).ToContainTextAsync($"{field.Email} is no longer a member of this project.");
+
+        await Expect(indicator).ToHaveAttributeAsync("data-state", "revoked");
+        await Expect(indicator).ToContainTextAsync("Removed from this project");
+        await Expect(indicator).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("no longer a member"));
+        // It does not keep knocking: after the longest retry delay it is still the same, final state.
+        await page.WaitForTimeoutAsync(2_500);
+        await Expect(indicator).ToHaveAttributeAsync("data-state", "revoked");
+        Assert.Empty(errors);
+        Assert.Empty(managerErrors);
+        await context.DisposeAsync();
+        await managerContext.DisposeAsync();
+    }
+
+    [Fact]
     public async Task SignOut_ThenOpeningAProject_RedirectsToTheLoginPage()
     {
         var (projectId, _, field) = await app.CreateTeamAsync("Quay");

@@ -137,7 +137,8 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         Assert.True(missing.Count == 0, "Endpoints without a row in the authorization matrix (add one): " + string.Join(", ", missing));
         Assert.True(stale.Count == 0, "Matrix rows for endpoints the app no longer maps: " + string.Join(", ", stale));
         var hubMethods = typeof(TimelineHub).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-            .Where(m => !m.IsSpecialName).Select(m => m.Name).ToList();
+            // Overrides of Hub's own methods (OnDisconnectedAsync) are not callable by clients, as SignalR decides it.
+            .Where(m => !m.IsSpecialName && m.GetBaseDefinition().DeclaringType == typeof(TimelineHub)).Select(m => m.Name).ToList();
         Assert.True(hubMethods.Order().SequenceEqual(HubMethods.Keys.Order()),
             $"Hub methods {string.Join(", ", hubMethods)} and matrix rows {string.Join(", ", HubMethods.Keys)} differ.");
 

@@ -45,6 +45,46 @@ public sealed class TimelineHubMembershipTests(TrackerApp app) : IClassFixture<T
     }
 
     [Fact]
+    public async Task RemoveMember_WhileWatching_StopsTheirEventsAtOnceAndSaysWhy()
+    {
+        var (projectId, manager, worker) = await app.CreateTeamAsync("Revoked site");
+        var workerEvents = new ConcurrentQueue<string>();
+        var managerEvents = new ConcurrentQueue<string>();
+        var revoked = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var workerHub = Listen(app.CreateHubConnection(worker.Token), workerEvents);
+        await using var managerHub = Listen(app.CreateHubConnection(manager.Token), managerEvents);
+        workerHub.On<long>(nameof(ITimelineClient.accessRevoked), id => revoked.TrySetResult(id));
+        await workerHub.StartAsync();
+        await managerHub.StartAsync();
+        await workerHub.InvokeAsync("JoinProject", projectId);
+        await managerHub.InvokeAsync("JoinProject", projectId);
+        using var managerClient = app.CreateClientWithToken(manager.Token);
+        var before = await app.UploadOneAsync(projectId, "before.jpg", TestImages.QuadrantsJpeg(640, 480), client: managerClient);
+        await WaitForAsync(() => workerEvents.Contains($"photoAdded {before}"));
+
+        using var managerBrowser = await app.SignInWithCookieAsync(manager.Email, manager.Password);
+        var removed = await managerBrowser.PostAsync($"/projects/{projectId}/members/{worker.Id}/remove",
+            AccountsTestSupport.Form(await managerBrowser.GetFormTokenAsync($"/projects/{projectId}/members")));
+        removed.EnsureSuccessStatusCode();
+
+        Assert.Equal(projectId, await revoked.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        var after = await app.UploadOneAsync(projectId, "after.jpg", TestImages.QuadrantsJpeg(800, 600), client: managerClient);
+        await WaitForAsync(() => managerEvents.Contains($"photoAdded {after}"));
+        // The manager got the new photo's event, so it had been sent: the removed worker, still connected, did not.
+        Assert.Equal(HubConnectionState.Connected, workerHub.State);
+        Assert.DoesNotContain(workerEvents, e => e.EndsWith($" {after}", StringComparison.Ordinal));
+        var rejoin = await Assert.ThrowsAsync<HubException>(() => workerHub.InvokeAsync("JoinProject", projectId));
+        Assert.Contains("not a member", rejoin.Message);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.True(condition(), "the expected timeline event did not arrive within 30 s");
+    }
+
+    [Fact]
     public async Task Connect_WithoutSignIn_IsRefused()
     {
         await using var anonymous = app.CreateHubConnection(anonymous: true);

@@ -8,6 +8,12 @@ const INDICATOR_LABELS = {
   live: 'Live',
   reconnecting: 'Reconnecting…',
   offline: 'Offline, retrying…',
+  revoked: 'Removed from this project',
+};
+
+const INDICATOR_TITLES = {
+  live: 'Changes appear here as they happen.',
+  revoked: 'You are no longer a member of this project, so this page no longer updates. Ask its manager to add you again.',
 };
 
 function retryDelay(attempt) {
@@ -19,7 +25,7 @@ function showState(state) {
   if (!indicator) return;
   indicator.dataset.state = state;
   indicator.querySelector('[data-connection-label]').textContent = INDICATOR_LABELS[state];
-  indicator.title = state === 'live' ? 'Changes appear here as they happen.' : 'Changes will appear once the connection is back.';
+  indicator.title = INDICATOR_TITLES[state] ?? 'Changes will appear once the connection is back.';
 }
 
 /**
@@ -37,6 +43,15 @@ export function followProject(projectId, { onJoined, handlers }) {
 
   let restartTimer = 0;
   let failedStarts = 0;
+  // Set when the server says the user lost access: retrying would only be refused, so the page stays as it is.
+  let revoked = false;
+  connection.on('accessRevoked', revokedProjectId => {
+    if (Number(revokedProjectId) !== Number(projectId)) return;
+    revoked = true;
+    clearTimeout(restartTimer);
+    showState('revoked');
+    connection.stop();
+  });
 
   async function join() {
     await connection.invoke('JoinProject', projectId);
@@ -47,7 +62,7 @@ export function followProject(projectId, { onJoined, handlers }) {
 
   async function start() {
     restartTimer = 0;
-    if (connection.state !== signalR.HubConnectionState.Disconnected) return;
+    if (revoked || connection.state !== signalR.HubConnectionState.Disconnected) return;
     showState(failedStarts === 0 ? 'connecting' : 'reconnecting');
     try {
       await connection.start();
@@ -72,6 +87,7 @@ export function followProject(projectId, { onJoined, handlers }) {
   connection.onreconnecting(() => showState('reconnecting'));
   connection.onreconnected(() => join().catch(() => connection.stop()));
   connection.onclose(() => {
+    if (revoked) return;
     showState('offline');
     failedStarts++;
     scheduleStart();
