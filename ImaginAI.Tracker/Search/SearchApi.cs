@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using System.Globalization;
 using System.Security.Claims;
 using ImaginAI.Tracker.Data;
@@ -46,6 +47,9 @@ public static class SearchApi
     {
         if (!http.Request.HasFormContentType)
             return Problems.BadRequest("No photo", "Send the photo to search with as a form upload (multipart/form-data) in the field \"file\".");
+        // Kestrel's default body limit (30 MB) is below the photo size uploads accept; search takes what upload takes.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+            bodySize.MaxRequestBodySize = storage.Value.MaxUploadBytes + 1024 * 1024;
         var form = await http.Request.ReadFormAsync(cancellationToken);
         if (form.Files.GetFile("file") is not { Length: > 0 } file)
             return Problems.BadRequest("No photo", "Choose a photo to search with (form field \"file\").");
