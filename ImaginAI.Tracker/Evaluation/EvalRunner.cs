@@ -93,7 +93,6 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
             evidence.Add(new QueryEvidence(queryImage.Path, queryImage.Scene, set.GalleryScenes.Contains(queryImage.Scene),
                 queryImage.Transform, ranked.Select(i => set.Gallery[i].Scene).ToList(), milestones));
         }
-        foreach (var p in prepared) p.Keypoints?.Dispose();
 
         var photos = all.Count;
         var timingReport = new EvalTiming(

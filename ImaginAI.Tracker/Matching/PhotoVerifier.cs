@@ -2,6 +2,7 @@ using ImaginAI.Tracker.Photos;
 using ImaginAI.Vision;
 using ImaginAI.Vision.Decoding;
 using ImaginAI.Vision.Verification;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace ImaginAI.Tracker.Matching;
@@ -11,8 +12,16 @@ namespace ImaginAI.Tracker.Matching;
 /// <see cref="VerificationOptions.MaxSide"/>, so full-size decoding would be wasted) and counts the inliers.
 /// </summary>
 public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, IOptions<VisionOptions> vision, ILogger<PhotoVerifier> logger)
+    : IDisposable
 {
+    /// <summary>Memory the cached features may take (about 100 KB a photo: some 600 reference photos).</summary>
+    public const long KeypointCacheBytes = 64L * 1024 * 1024;
+
     private readonly KeypointVerifier verifier = new();
+
+    // A milestone's reference photos are verified again for every new photo that may match them. A stored file never
+    // changes (it is named by its SHA-256), so its features are found once and kept, keyed by that hash.
+    private readonly MemoryCache keypointCache = new(new MemoryCacheOptions { SizeLimit = KeypointCacheBytes });
 
     public static bool IsAvailable => KeypointVerifier.IsAvailable;
 
@@ -26,11 +35,11 @@ public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, 
     {
         var counts = new Dictionary<long, int>();
         if (!IsAvailable || referencePhotoIds.Count == 0) return counts;
-        using var photo = await DescribeAsync(photoId, cancellationToken);
+        var photo = await DescribeAsync(photoId, cancellationToken);
         if (photo is null) return counts;
         foreach (var referenceId in referencePhotoIds)
         {
-            using var reference = await DescribeAsync(referenceId, cancellationToken);
+            var reference = await DescribeAsync(referenceId, cancellationToken);
             if (reference is not null) counts[referenceId] = verifier.Verify(photo, reference).Inliers;
         }
         return counts;
@@ -61,15 +70,23 @@ public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, 
 
     public VerificationResult Verify(PhotoKeypoints a, PhotoKeypoints b) => verifier.Verify(a, b);
 
+    /// <summary>The features of a stored photo, found once per file and then served from memory.</summary>
     public async Task<PhotoKeypoints?> DescribeAsync(long photoId, CancellationToken cancellationToken)
     {
-        using var decoded = await DecodeStoredAsync(photoId, cancellationToken);
-        return decoded is null ? null : verifier.Describe(decoded);
+        if (!IsAvailable || await photos.GetByIdAsync(photoId) is not { } photo) return null;
+        if (keypointCache.TryGetValue(photo.Sha256, out PhotoKeypoints? cached)) return cached;
+        using var decoded = await DecodeStoredAsync(photo, cancellationToken);
+        if (decoded is null || verifier.Describe(decoded) is not { } keypoints) return null;
+        keypointCache.Set(photo.Sha256, keypoints, new MemoryCacheEntryOptions { Size = keypoints.SizeInBytes });
+        return keypoints;
     }
 
-    private async Task<DecodedPhoto?> DecodeStoredAsync(long photoId, CancellationToken cancellationToken)
+    private async Task<DecodedPhoto?> DecodeStoredAsync(long photoId, CancellationToken cancellationToken) =>
+        await photos.GetByIdAsync(photoId) is { } photo ? await DecodeStoredAsync(photo, cancellationToken) : null;
+
+    private async Task<DecodedPhoto?> DecodeStoredAsync(Photo photo, CancellationToken cancellationToken)
     {
-        if (await photos.GetByIdAsync(photoId) is not { } photo) return null;
+        var photoId = photo.Id;
         var path = store.PhotoPath(photo.Sha256, photo.ContentType);
         try
         {
@@ -84,4 +101,6 @@ public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, 
 
     public DecodedPhoto Decode(ReadOnlySpan<byte> bytes) =>
         PhotoDecoder.Decode(bytes, new DecodeOptions { MinShortSide = verifier.Options.MaxSide, MaxPixels = vision.Value.MaxPixels });
+
+    public void Dispose() => keypointCache.Dispose();
 }

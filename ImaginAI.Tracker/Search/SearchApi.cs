@@ -131,7 +131,7 @@ public static class SearchApi
 
         var results = new List<SearchResult>();
         var projectNames = new Dictionary<long, (string Name, int MinInliers)>();
-        using var queryKeypoints = PhotoVerifier.IsAvailable ? verifier.Describe(query) : null;
+        var queryKeypoints = PhotoVerifier.IsAvailable ? verifier.Describe(query) : null;
         foreach (var hit in hits)
         {
             if (await photos.GetByIdAsync(hit.Id) is not { } photo) continue;
@@ -143,7 +143,7 @@ public static class SearchApi
             int? inliers = null;
             if (queryKeypoints is not null && results.Count < VerifiedResults)
             {
-                using var stored = await verifier.DescribeAsync(photo.Id, cancellationToken);
+                var stored = await verifier.DescribeAsync(photo.Id, cancellationToken);
                 if (stored is not null) inliers = verifier.Verify(queryKeypoints, stored).Inliers;
             }
             results.Add(new SearchResult(photo.Id, photo.ProjectId, Math.Round(hit.Score, 4), inliers >= project.MinInliers, inliers,

@@ -41,7 +41,7 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
         using var equalised = new Mat();
         clahe.Apply(gray, equalised);
         using var orb = ORB.Create(Options.MaxFeatures, fastThreshold: Options.FastThreshold);
-        var descriptors = new Mat();
+        using var descriptors = new Mat();
         orb.DetectAndCompute(equalised, null, out var keypoints, descriptors);
         return new PhotoKeypoints(bitmap.Width, bitmap.Height, scale, keypoints, descriptors);
     }
@@ -50,9 +50,7 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
     public VerificationResult Verify(DecodedPhoto a, DecodedPhoto b)
     {
         if (!IsAvailable) return VerificationResult.Unavailable(UnavailableReason!);
-        using var ka = Describe(a)!;
-        using var kb = Describe(b)!;
-        return Verify(ka, kb);
+        return Verify(Describe(a)!, Describe(b)!);
     }
 
     /// <summary>Verifies two photos whose features were found earlier with <see cref="Describe"/>.</summary>
@@ -64,7 +62,9 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
         if (a.Count < 2 || b.Count < 2) return new VerificationResult { Available = true };
 
         using var matcher = new BFMatcher(NormTypes.Hamming);
-        var knn = matcher.KnnMatch(a.Descriptors, b.Descriptors, 2);
+        using var descriptorsA = a.CreateDescriptorMat();
+        using var descriptorsB = b.CreateDescriptorMat();
+        var knn = matcher.KnnMatch(descriptorsA, descriptorsB, 2);
         // Ratio test, then one match per keypoint of B: many-to-one matches let a homography collapse a whole photo
         // onto a few points and count them all as inliers.
         var good = knn

@@ -4,17 +4,27 @@ namespace ImaginAI.Vision.Verification;
 
 /// <summary>
 /// The local features of one photo, computed once by <see cref="KeypointVerifier.Describe"/> so that a photo can be
-/// verified against many candidates without finding its features again. Dispose to free the native descriptors.
+/// verified against many candidates without finding its features again. Plain managed data (no native handle), so
+/// it can be cached and shared between threads without anyone having to dispose it.
 /// </summary>
-public sealed class PhotoKeypoints : IDisposable
+public sealed class PhotoKeypoints
 {
+    private readonly byte[] descriptors;
+    private readonly int descriptorLength;
+
     internal PhotoKeypoints(int width, int height, double scale, KeyPoint[] keypoints, Mat descriptors)
     {
         Width = width;
         Height = height;
         Scale = scale;
         Keypoints = keypoints;
-        Descriptors = descriptors;
+        descriptorLength = descriptors.Cols;
+        this.descriptors = new byte[descriptors.Rows * descriptors.Cols];
+        if (this.descriptors.Length > 0)
+        {
+            descriptors.GetArray(out byte[] copied);
+            copied.CopyTo(this.descriptors, 0);
+        }
     }
 
     /// <summary>Width of the photo the features were found on, in its own pixels.</summary>
@@ -26,12 +36,19 @@ public sealed class PhotoKeypoints : IDisposable
     /// <summary>Number of keypoints found.</summary>
     public int Count => Keypoints.Length;
 
+    /// <summary>Bytes held, for cache accounting.</summary>
+    public long SizeInBytes => descriptors.Length + Keypoints.Length * 28L;
+
     /// <summary>Working-scale pixels per photo pixel (at most 1).</summary>
     internal double Scale { get; }
 
     internal KeyPoint[] Keypoints { get; }
 
-    internal Mat Descriptors { get; }
-
-    public void Dispose() => Descriptors.Dispose();
+    /// <summary>A native copy of the binary descriptors (one row per keypoint) for one matching run; the caller disposes it.</summary>
+    internal Mat CreateDescriptorMat()
+    {
+        var mat = new Mat(Keypoints.Length, descriptorLength, MatType.CV_8UC1);
+        if (descriptors.Length > 0) mat.SetArray(descriptors);
+        return mat;
+    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -22,6 +23,21 @@ public sealed class MatchingTests(MatchingScenario scenario) : IClassFixture<Mat
         Assert.Equal(scenario.FoundationsId, MilestoneOf(reference));
         Assert.Equal("reference", reference.GetProperty("milestoneSource").GetString());
         Assert.Equal("Foundations", reference.GetProperty("milestone").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task DescribeAsync_ReferencePhotoVerifiedAgain_ReusesItsFeaturesWithTheSameResult()
+    {
+        var verifier = scenario.Services.GetRequiredService<PhotoVerifier>();
+        var laterId = scenario.FoundationsLater.GetProperty("id").GetInt64();
+
+        var first = await verifier.DescribeAsync(scenario.FoundationsReferenceId, CancellationToken.None);
+        var again = await verifier.DescribeAsync(scenario.FoundationsReferenceId, CancellationToken.None);
+        var inliers = await verifier.CountInliersAsync(laterId, [scenario.FoundationsReferenceId], CancellationToken.None);
+
+        Assert.NotNull(first);
+        Assert.Same(first, again); // found once, then served from memory: the file behind a photo never changes
+        Assert.Equal(scenario.FoundationsLater.GetProperty("explanation").GetProperty("inliers").GetInt32(), inliers[scenario.FoundationsReferenceId]);
     }
 
     [Fact]

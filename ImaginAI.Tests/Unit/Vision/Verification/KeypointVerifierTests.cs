@@ -76,8 +76,8 @@ public class KeypointVerifierTests
     {
         using var original = Decode("Wood.jpg");
         using var revisit = Revisit(original.Bitmap, SKMatrix.CreateRotationDegrees(4, original.Bitmap.Width / 2f, original.Bitmap.Height / 2f));
-        using var a = Verifier.Describe(original)!;
-        using var b = Verifier.Describe(revisit)!;
+        var a = Verifier.Describe(original)!;
+        var b = Verifier.Describe(revisit)!;
 
         var first = Verifier.Verify(a, b);
         var second = Verifier.Verify(a, b);
