@@ -20,14 +20,11 @@ internal static class MembershipRules
         return null;
     }
 
-    public static async Task RemoveAsync(MembershipRepository members, AuditLog audit, TimelineNotifier timelines, long projectId, User user)
+    public static async Task RemoveAsync(
+        MembershipRepository members, AuditLog audit, ProjectAccess access, TimelineNotifier timelines, long projectId, User user)
     {
         if (await members.RemoveAsync(projectId, user.Id))
             await audit.WriteAsync(AuditActions.MemberRemoved, projectId, user.Email);
-        await timelines.RevokeAsync(user.Id, p => MaySeeAsync(members, user, p));
+        await timelines.RevokeAsync(user.Id, p => access.HasAsync(user, p, ProjectPermission.View));
     }
-
-    /// <summary>What <see cref="ProjectAccess"/> answers for View, from the account as stored now (not the caller's claims).</summary>
-    public static async Task<bool> MaySeeAsync(MembershipRepository members, User user, long projectId) =>
-        user.IsAdmin || await members.GetRoleAsync(projectId, user.Id) is not null;
 }

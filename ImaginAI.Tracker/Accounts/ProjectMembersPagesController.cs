@@ -10,7 +10,8 @@ public sealed record ProjectMembersPage(long ProjectId, string ProjectName, IRea
 
 /// <summary>A project's managers (and admins) add and remove the project's members.</summary>
 [Route("projects/{projectId:long}/members"), Authorize(Policy = Policies.ProjectManager)]
-public sealed class ProjectMembersPagesController(UserRepository users, MembershipRepository members, AuditLog audit, TimelineNotifier timelines) : Controller
+public sealed class ProjectMembersPagesController(
+    UserRepository users, MembershipRepository members, AuditLog audit, ProjectAccess access, TimelineNotifier timelines) : Controller
 {
     [HttpGet("")]
     public Task<IActionResult> Index(long projectId) => MembersViewAsync(projectId, null, null);
@@ -35,7 +36,7 @@ public sealed class ProjectMembersPagesController(UserRepository users, Membersh
         var current = await members.GetRoleAsync(projectId, userId);
         if (current == ProjectRoles.Manager && await members.CountManagersAsync(projectId) == 1 && !User.IsAdmin())
             return await MembersViewAsync(projectId, null, "This is the project's last manager: add another manager first.", StatusCodes.Status400BadRequest);
-        await MembershipRules.RemoveAsync(members, audit, timelines, projectId, user);
+        await MembershipRules.RemoveAsync(members, audit, access, timelines, projectId, user);
         return await MembersViewAsync(projectId, $"{user.Email} is no longer a member of this project.", null);
     }
 

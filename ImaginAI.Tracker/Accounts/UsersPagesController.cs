@@ -17,6 +17,7 @@ public sealed class UsersPagesController(
     UserRepository users,
     MembershipRepository members,
     AuditLog audit,
+    ProjectAccess access,
     TimelineNotifier timelines) : Controller
 {
     private const string Views = "~/Accounts/Views/";
@@ -45,7 +46,7 @@ public sealed class UsersPagesController(
         await audit.WriteAsync(AuditActions.UserRoleChanged, subject: user.Email, detail: $"{user.Role} -> {role}");
         // A former admin keeps only the projects they are a member of.
         var changed = user with { Role = role! };
-        await timelines.RevokeAsync(userId, p => MembershipRules.MaySeeAsync(members, changed, p));
+        await timelines.RevokeAsync(userId, p => access.HasAsync(changed, p, ProjectPermission.View));
         return await UsersViewAsync($"{user.Email} is now {role}.", null);
     }
 
@@ -88,7 +89,7 @@ public sealed class UsersPagesController(
     {
         var user = await users.GetByIdAsync(userId);
         if (user is null) return await UsersViewAsync(null, "There is no such user.", StatusCodes.Status404NotFound);
-        await MembershipRules.RemoveAsync(members, audit, timelines, projectId, user);
+        await MembershipRules.RemoveAsync(members, audit, access, timelines, projectId, user);
         return await UsersViewAsync($"{user.Email} is no longer a member of the project.", null);
     }
 

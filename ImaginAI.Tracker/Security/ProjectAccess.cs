@@ -15,10 +15,16 @@ public enum ProjectPermission
 /// <summary>The one place that answers "may this user see or administer this project?".</summary>
 public sealed class ProjectAccess(MembershipRepository members, AuditLog audit)
 {
-    public async Task<bool> HasAsync(ClaimsPrincipal user, long projectId, ProjectPermission permission)
+    public async Task<bool> HasAsync(ClaimsPrincipal user, long projectId, ProjectPermission permission) =>
+        user.TryGetUserId() is { } userId && await HasAsync(userId, user.IsAdmin(), projectId, permission);
+
+    /// <summary>The same answer for an account as it is stored now (just after its role or memberships changed), not as its sign-in says.</summary>
+    public Task<bool> HasAsync(User user, long projectId, ProjectPermission permission) =>
+        HasAsync(user.Id, user.IsAdmin, projectId, permission);
+
+    private async Task<bool> HasAsync(long userId, bool isAdmin, long projectId, ProjectPermission permission)
     {
-        if (user.TryGetUserId() is not { } userId) return false;
-        if (user.IsAdmin()) return true;
+        if (isAdmin) return true;
         var role = await members.GetRoleAsync(projectId, userId);
         return permission switch
         {

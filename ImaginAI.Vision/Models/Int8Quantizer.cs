@@ -117,13 +117,13 @@ internal static class Int8Quantizer
         var consumers = Consumers(graph);
         var names = new List<string> { OnnxGraph.ImageInput(graph).Name };
         foreach (var n in graph.Node.Where(n => n.OpType is "Conv" or "Add"))
-        {
-            var output = n.Output[0];
-            var next = consumers.GetValueOrDefault(output) ?? [];
-            names.Add(next is [{ OpType: "Relu" } relu] ? relu.Output[0] : output);
-        }
+            names.Add(OnlyRelu(consumers, n)?.Output[0] ?? n.Output[0]);
         return names;
     }
+
+    /// <summary>The Relu that is the only reader of <paramref name="node"/>'s output: folded into its uint8 range.</summary>
+    private static NodeProto? OnlyRelu(Dictionary<string, List<NodeProto>> consumers, NodeProto node) =>
+        consumers.GetValueOrDefault(node.Output[0]) is [{ OpType: "Relu" } relu] ? relu : null;
 
     /// <summary>Quantises a BatchNorm-folded model with the measured ranges of <see cref="CalibrationTensors"/>.</summary>
     public static ModelProto Quantize(ModelProto folded, IReadOnlyDictionary<string, (float Min, float Max)> ranges)
@@ -134,8 +134,7 @@ internal static class Int8Quantizer
         // Fold each Relu into the Conv or Add before it: a uint8 range starting at 0 clips like a Relu.
         foreach (var n in graph.Node.Where(n => n.OpType is "Conv" or "Add").ToList())
         {
-            var next = consumers.GetValueOrDefault(n.Output[0]) ?? [];
-            if (next is [{ OpType: "Relu" } relu])
+            if (OnlyRelu(consumers, n) is { } relu)
             {
                 n.Output[0] = relu.Output[0];
                 graph.Node.Remove(relu);

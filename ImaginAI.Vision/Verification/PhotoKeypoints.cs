@@ -19,12 +19,8 @@ public sealed class PhotoKeypoints
         Scale = scale;
         Keypoints = keypoints;
         descriptorLength = descriptors.Cols;
-        this.descriptors = new byte[descriptors.Rows * descriptors.Cols];
-        if (this.descriptors.Length > 0)
-        {
-            descriptors.GetArray(out byte[] copied);
-            copied.CopyTo(this.descriptors, 0);
-        }
+        this.descriptors = [];
+        if (!descriptors.Empty()) descriptors.GetArray(out this.descriptors);
     }
 
     /// <summary>Width of the photo the features were found on, in its own pixels.</summary>
