@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using ImaginAI.Tracker.Jobs;
 using ImaginAI.Tracker.Projects;
+using ImaginAI.Tracker.Telemetry;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Tracker.Vision;
 using Microsoft.Extensions.Options;
@@ -22,6 +25,8 @@ public sealed class MatchingJob(
     PhotoVerifier verifier,
     FeatureExtractorProvider vision,
     TimelineNotifier notifier,
+    JobControls controls,
+    PhotoTelemetry telemetry,
     IOptions<MatchingOptions> options,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
@@ -31,14 +36,15 @@ public sealed class MatchingJob(
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        if (!vision.TryGet(out var extractor, out _)) return;
+        if (await controls.IsPausedAsync(JobQueues.Matching) || !vision.TryGet(out var extractor, out _)) return;
         var model = extractor!.Model;
         await indexes.EnsureLoadedAsync(model.Id, model.Dims);
         var settings = options.Value;
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         cancellationToken = stopping.Token;
 
-        while (!cancellationToken.IsCancellationRequested)
+        // A pause takes effect after the batch in hand.
+        while (!cancellationToken.IsCancellationRequested && !await controls.IsPausedAsync(JobQueues.Matching))
         {
             var waiting = await repository.GetAwaitingDecisionAsync(model.Id, settings.BatchSize);
             if (waiting.Count == 0) return;
@@ -60,6 +66,7 @@ public sealed class MatchingJob(
                     continue;
                 }
 
+                var started = Stopwatch.GetTimestamp();
                 var rule = rules[photo.ProjectId];
                 var ranking = MatchingRule.Rank(photo, vector, index, comparable);
                 var verifying = PhotoVerifier.IsAvailable && settings.VerifyKeypoints;
@@ -70,8 +77,8 @@ public sealed class MatchingJob(
                 var (applied, milestoneReached) = await repository.ApplyAsync(decision, photo, clock.GetUtcNow());
                 if (!applied) continue;
                 decidedAny = true;
-                logger.LogInformation("Photo {PhotoId}: {Status}, milestone {MilestoneId} ({MilestoneScore}), best earlier match {MatchedPhotoId} ({MatchScore}): {Why}",
-                    photo.Id, decision.Status, decision.MilestoneId, decision.MilestoneScore, decision.MatchedPhotoId, decision.MatchScore, decision.Explanation?.Text);
+                telemetry.Decided(photo.Id, photo.ProjectId, decision.Status, decision.MilestoneId,
+                    decision.Explanation?.Basis ?? decision.MilestoneSource ?? "none", decision.Explanation?.Text, Stopwatch.GetElapsedTime(started));
                 await notifier.PhotoUpdatedAsync(photo.Id);
                 if (milestoneReached) await notifier.MilestoneReachedAsync(photo.Id);
             }

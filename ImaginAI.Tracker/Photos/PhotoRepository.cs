@@ -12,6 +12,7 @@ public sealed record ExistingPhoto
 {
     public long Id { get; init; }
     public string Status { get; init; } = "";
+    public string? Error { get; init; }
 }
 
 public sealed class PhotoRepository(TrackerDb db)
@@ -50,7 +51,7 @@ public sealed class PhotoRepository(TrackerDb db)
     {
         await using var connection = await db.OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<ExistingPhoto>("""
-            SELECT id, status FROM photos WHERE project_id = @projectId AND sha256 = @sha256
+            SELECT id, status, error FROM photos WHERE project_id = @projectId AND sha256 = @sha256
             """, new { projectId, sha256 });
     }
 
@@ -76,15 +77,14 @@ public sealed class PhotoRepository(TrackerDb db)
         });
     }
 
+    public static readonly IReadOnlyList<string> AllStatuses =
+        [PhotoStatus.Pending, PhotoStatus.Embedded, PhotoStatus.Matched, PhotoStatus.Unmatched, PhotoStatus.Failed];
+
     public async Task<IReadOnlyDictionary<string, int>> CountByStatusAsync()
     {
         await using var connection = await db.OpenAsync();
         var rows = await connection.QueryAsync<(string Status, int Count)>("SELECT status, COUNT(*) FROM photos GROUP BY status");
-        var counts = new Dictionary<string, int>
-        {
-            [PhotoStatus.Pending] = 0, [PhotoStatus.Embedded] = 0, [PhotoStatus.Matched] = 0,
-            [PhotoStatus.Unmatched] = 0, [PhotoStatus.Failed] = 0,
-        };
+        var counts = AllStatuses.ToDictionary(s => s, _ => 0);
         foreach (var (status, count) in rows) counts[status] = count;
         return counts;
     }
@@ -93,11 +93,11 @@ public sealed class PhotoRepository(TrackerDb db)
     /// A manager's decision: the milestone (or none) becomes manual, and so a reference for later matches. A decided
     /// photo moves between matched and unmatched; one still being processed keeps its status and the job keeps the
     /// manager's choice. Returns whether the milestone was reached by this decision, or null when the photo is gone.
+    /// Runs in the caller's transaction, which also records the decision as a calibration example.
     /// </summary>
-    public async Task<bool?> SetMilestoneByManagerAsync(long photoId, long? milestoneId)
+    public static async Task<bool?> SetMilestoneByManagerAsync(System.Data.IDbTransaction transaction, long photoId, long? milestoneId)
     {
-        await using var connection = await db.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
+        var connection = transaction.Connection!;
         var wasReached = milestoneId is not null && await MilestoneReachedAsync(connection, transaction, milestoneId.Value);
         var updated = await connection.ExecuteAsync("""
             UPDATE photos
@@ -111,7 +111,6 @@ public sealed class PhotoRepository(TrackerDb db)
             """, new { photoId, milestoneId }, transaction);
         if (updated == 0) return null;
         var nowReached = milestoneId is not null && await MilestoneReachedAsync(connection, transaction, milestoneId.Value);
-        await transaction.CommitAsync();
         return !wasReached && nowReached;
     }
 

@@ -81,19 +81,26 @@ public static class PhotosApi
 
     private static async Task<IResult> SetMilestoneAsync(
         long photoId, SetMilestoneRequest request, PhotoRepository photos, MilestoneRepository milestones, TimelineNotifier notifier,
-        Matching.CalibrationRepository calibration, TimeProvider clock)
+        TrackerDb db, Telemetry.PhotoTelemetry telemetry, TimeProvider clock)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (await photos.GetByIdAsync(photoId) is not { } photo) return Problems.NoSuchPhoto(photoId);
         if (request.MilestoneId is { } milestoneId
             && (await milestones.GetByIdAsync(milestoneId) is not { } milestone || milestone.ProjectId != photo.ProjectId))
             return Problems.BadRequest("Unknown milestone", $"The photo's project has no milestone {milestoneId}.");
 
-        var reached = await photos.SetMilestoneByManagerAsync(photoId, request.MilestoneId);
+        var reached = await db.InTransactionAsync(async transaction =>
+        {
+            var reached = await PhotoRepository.SetMilestoneByManagerAsync(transaction, photoId, request.MilestoneId);
+            // The manager's verdict on the job's decision calibrates the project's settings.
+            if (reached is not null) await Matching.CalibrationRepository.AddExampleAsync(transaction, photo, request.MilestoneId, clock.GetUtcNow());
+            return reached;
+        });
         if (reached is null) return Problems.NoSuchPhoto(photoId);
-        // The manager's verdict on the job's decision calibrates the project's settings.
-        await calibration.AddExampleAsync(photo, request.MilestoneId, clock.GetUtcNow());
+        var after = (await photos.GetByIdAsync(photoId))!;
+        telemetry.DecidedByManager(photoId, photo.ProjectId, photo.Status, after.Status, request.MilestoneId, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         await notifier.PhotoUpdatedAsync(photoId);
         if (reached.Value) await notifier.MilestoneReachedAsync(photoId);
-        return TypedResults.Ok(PhotoJson.From((await photos.GetByIdAsync(photoId))!));
+        return TypedResults.Ok(PhotoJson.From(after));
     }
 }

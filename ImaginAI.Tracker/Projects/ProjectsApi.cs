@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Matching;
 using ImaginAI.Tracker.Security;
@@ -51,7 +52,7 @@ public static class ProjectsApi
 
     private static async Task<IResult> CreateProjectAsync(
         CreateProjectRequest request, ProjectRepository repository, IOptions<MatchingOptions> matching, TimeProvider clock,
-        ClaimsPrincipal user, ProjectAccess access)
+        ClaimsPrincipal user, ProjectAccess access, TrackerDb db)
     {
         var name = request.Name?.Trim();
         if (string.IsNullOrEmpty(name)) return Problems.BadRequest("Name missing", "Give the project a name.");
@@ -60,8 +61,13 @@ public static class ProjectsApi
         if (description.Length > MaxDescriptionLength)
             return Problems.BadRequest("Description too long", $"Keep the description under {MaxDescriptionLength} characters.");
 
-        var id = await repository.CreateAsync(name, description, clock.GetUtcNow());
-        await access.AddCreatorAsync(id, user);
+        // A project never exists without its manager, even across a crash.
+        var id = await db.InTransactionAsync(async transaction =>
+        {
+            var id = await repository.CreateAsync(name, description, clock.GetUtcNow(), transaction);
+            await access.AddCreatorAsync(id, user, transaction);
+            return id;
+        });
         var project = await repository.GetByIdAsync(id);
         return TypedResults.Created($"/api/projects/{id}", ProjectJson.From(project!, matching.Value.DefaultThreshold));
     }

@@ -66,6 +66,20 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["* /hubs/timeline"] = ([401, 400, 400, 400, 400], c => c.Api.GetAsync("/hubs/timeline")),
 
         ["GET /health"] = ([200, 200, 200, 200, 200], c => c.Api.GetAsync("/health")),
+        ["GET /health/live"] = ([200, 200, 200, 200, 200], c => c.Api.GetAsync("/health/live")),
+        ["GET /health/ready"] = ([200, 200, 200, 200, 200], c => c.Api.GetAsync("/health/ready")),
+
+        // The jobs API: admins steer the queue; a project's managers retry its failed photos; a member retries a failed
+        // photo of theirs (this one has not failed: 409).
+        ["GET /api/admin/jobs"] = ([401, 403, 403, 403, 200], c => c.Api.GetAsync("/api/admin/jobs")),
+        ["POST /api/admin/jobs/{queue}/pause"] = ([401, 403, 403, 403, 200], c => c.Api.PostAsync("/api/admin/jobs/matching/pause", null)),
+        ["POST /api/admin/jobs/{queue}/resume"] = ([401, 403, 403, 403, 200], c => c.Api.PostAsync("/api/admin/jobs/matching/resume", null)),
+        ["POST /api/admin/jobs/retry-failed"] = ([401, 403, 403, 403, 200], c => c.Api.PostAsync("/api/admin/jobs/retry-failed", null)),
+        ["POST /api/admin/jobs/projects/{projectId:long}/reembed"] = ([401, 403, 403, 403, 200],
+            c => c.Api.PostAsync($"/api/admin/jobs/projects/{c.ProjectId}/reembed", null)),
+        ["POST /api/projects/{projectId:long}/retry-failed"] = ([401, 403, 404, 200, 200],
+            c => c.Api.PostAsync($"/api/projects/{c.ProjectId}/retry-failed", null)),
+        ["POST /api/photos/{photoId:long}/retry"] = ([401, 409, 404, 409, 409], c => c.Api.PostAsync($"/api/photos/{c.PhotoId}/retry", null)),
 
         // Pages
         ["GET /"] = ([302, 200, 200, 200, 200], c => c.Browser.GetAsync("/")),
@@ -111,6 +125,16 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["POST /admin/users/{userId:long}/memberships/{projectId:long}/remove"] = ([302, 403, 403, 403, 200],
             async c => await c.Browser.PostAsync($"/admin/users/{(await c.SpareMemberAsync()).Id}/memberships/{c.ProjectId}/remove", c.Form())),
         ["GET /admin/audit"] = ([302, 403, 403, 403, 200], c => c.Browser.GetAsync("/admin/audit")),
+        ["GET /admin/jobs"] = ([302, 403, 403, 403, 200], c => c.Browser.GetAsync("/admin/jobs")),
+        ["POST /admin/jobs/{queue}/pause"] = ([302, 403, 403, 403, 200], c => c.Browser.PostAsync("/admin/jobs/embedding/pause", c.Form())),
+        ["POST /admin/jobs/{queue}/resume"] = ([302, 403, 403, 403, 200], c => c.Browser.PostAsync("/admin/jobs/embedding/resume", c.Form())),
+        ["POST /admin/jobs/retry-failed"] = ([302, 403, 403, 403, 200], c => c.Browser.PostAsync("/admin/jobs/retry-failed", c.Form())),
+        ["POST /admin/jobs/projects/{projectId:long}/retry-failed"] = ([302, 403, 403, 403, 200],
+            c => c.Browser.PostAsync($"/admin/jobs/projects/{c.ProjectId}/retry-failed", c.Form())),
+        ["POST /admin/jobs/projects/{projectId:long}/reembed"] = ([302, 403, 403, 403, 200],
+            c => c.Browser.PostAsync($"/admin/jobs/projects/{c.ProjectId}/reembed", c.Form())),
+        ["POST /admin/jobs/photos/{photoId:long}/retry"] = ([302, 403, 403, 403, 409],
+            c => c.Browser.PostAsync($"/admin/jobs/photos/{c.PhotoId}/retry", c.Form())),
 
         // Project members (the project's managers)
         ["GET /projects/{projectId:long}/members"] = ([302, 403, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/members")),
