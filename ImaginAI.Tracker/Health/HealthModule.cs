@@ -40,10 +40,17 @@ public static class HealthModule
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
         // Uptime probes carry no credentials: they get up or down; an admin's request gets every check.
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteAsync }).AllowAnonymous();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready), ResponseWriter = WriteAsync }).AllowAnonymous();
+        Map(app, "/health", _ => true);
+        Map(app, "/health/live", _ => false);
+        Map(app, "/health/ready", c => c.Tags.Contains(Ready));
         return app;
+    }
+
+    private static void Map(IEndpointRouteBuilder app, string path, Func<HealthCheckRegistration, bool> predicate)
+    {
+        app.MapHealthChecks(path, new HealthCheckOptions { Predicate = predicate, ResponseWriter = WriteAsync })
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]))
+            .AllowAnonymous();
     }
 
     private static Task WriteAsync(HttpContext http, HealthReport report)

@@ -1,4 +1,6 @@
+using ImaginAI.Tracker.Accounts;
 using ImaginAI.Tracker.Security;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
@@ -42,8 +44,9 @@ public static class TelemetryModule
         // The observable gauges are registered when the meter is first created.
         app.Services.GetRequiredService<TrackerMeter>();
         var endpoint = app.MapPrometheusScrapingEndpoint("/metrics");
+        // A scraper is a program: it sends an admin's API token and gets 401, not the sign-in page, without one.
         if (options.AllowAnonymous) endpoint.AllowAnonymous();
-        else endpoint.RequireAuthorization(Policies.Admin);
+        else endpoint.RequireAuthorization(new AuthorizationPolicyBuilder(AuthSchemes.Bearer).RequireRole(Roles.Admin).Build());
         return app;
     }
 }
