@@ -11,6 +11,7 @@ using ImaginAI.Tracker.Search;
 using ImaginAI.Tracker.Security;
 using ImaginAI.Tracker.Telemetry;
 using ImaginAI.Tracker.Timeline;
+using ImaginAI.Tracker.Webhooks;
 using ImaginAI.Tracker.Vision;
 using ImaginAI.Tracker.Web;
 
@@ -34,6 +35,7 @@ builder.Services.AddEmbedding(builder.Configuration);
 builder.Services.AddMatching(builder.Configuration);
 builder.Services.AddTimeline();
 builder.Services.AddJobs();
+builder.Services.AddWebhooks();
 builder.Services.AddTrackerHealth(builder.Configuration);
 builder.Services.AddTrackerTelemetry(builder.Configuration);
 builder.Services.AddTrackerPages();
@@ -48,6 +50,7 @@ app.MapCalibrationApi();
 app.MapTimeline();
 app.MapHealth();
 app.MapJobsApi();
+app.MapWebhooksApi();
 app.MapTrackerMetrics();
 app.MapTrackerPages();
 // After the pages' status-code handling, so an outsider's 404 gets the same not-found page as a missing id.

@@ -29,6 +29,7 @@ public sealed class EmbeddingJob(
     ReembeddingFailures reembeddingFailures,
     JobControls controls,
     PhotoTelemetry telemetry,
+    Webhooks.WebhookPublisher webhooks,
     IOptions<EmbeddingOptions> options,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
@@ -171,6 +172,7 @@ public sealed class EmbeddingJob(
         if (lastAttempt) telemetry.Failed(photo.Id, photo.ProjectId, photo.Attempts, reason, duration);
         else telemetry.EmbeddingRetried(photo.Id, photo.ProjectId, photo.Attempts, settings.MaxAttempts, reason, duration);
         await notifier.PhotoUpdatedAsync(photo.Id);
+        if (lastAttempt) await webhooks.PhotoFailedAsync(photo.Id);
     }
 }
 

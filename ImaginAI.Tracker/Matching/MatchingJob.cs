@@ -27,6 +27,7 @@ public sealed class MatchingJob(
     TimelineNotifier notifier,
     JobControls controls,
     PhotoTelemetry telemetry,
+    Webhooks.WebhookPublisher webhooks,
     IOptions<MatchingOptions> options,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
@@ -80,7 +81,12 @@ public sealed class MatchingJob(
                 telemetry.Decided(photo.Id, photo.ProjectId, decision.Status, decision.MilestoneId,
                     decision.Explanation?.Basis ?? decision.MilestoneSource ?? "none", decision.Explanation?.Text, Stopwatch.GetElapsedTime(started));
                 await notifier.PhotoUpdatedAsync(photo.Id);
-                if (milestoneReached) await notifier.MilestoneReachedAsync(photo.Id);
+                await webhooks.PhotoDecidedAsync(photo.Id);
+                if (milestoneReached)
+                {
+                    await notifier.MilestoneReachedAsync(photo.Id);
+                    await webhooks.MilestoneReachedAsync(photo.Id);
+                }
             }
             // Nothing applicable in a full batch (e.g. vectors missing from the index): wait for the next run.
             if (!decidedAny) return;

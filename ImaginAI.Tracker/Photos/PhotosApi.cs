@@ -81,7 +81,7 @@ public static class PhotosApi
 
     private static async Task<IResult> SetMilestoneAsync(
         long photoId, SetMilestoneRequest request, PhotoRepository photos, MilestoneRepository milestones, TimelineNotifier notifier,
-        TrackerDb db, Telemetry.PhotoTelemetry telemetry, TimeProvider clock)
+        TrackerDb db, Telemetry.PhotoTelemetry telemetry, Webhooks.WebhookPublisher webhooks, TimeProvider clock)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (await photos.GetByIdAsync(photoId) is not { } photo) return Problems.NoSuchPhoto(photoId);
@@ -100,7 +100,11 @@ public static class PhotosApi
         var after = (await photos.GetByIdAsync(photoId))!;
         telemetry.DecidedByManager(photoId, photo.ProjectId, photo.Status, after.Status, request.MilestoneId, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         await notifier.PhotoUpdatedAsync(photoId);
-        if (reached.Value) await notifier.MilestoneReachedAsync(photoId);
+        if (reached.Value)
+        {
+            await notifier.MilestoneReachedAsync(photoId);
+            await webhooks.MilestoneReachedAsync(photoId);
+        }
         return TypedResults.Ok(PhotoJson.From(after));
     }
 }

@@ -81,6 +81,17 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
             c => c.Api.PostAsync($"/api/projects/{c.ProjectId}/retry-failed", null)),
         ["POST /api/photos/{photoId:long}/retry"] = ([401, 409, 404, 409, 409], c => c.Api.PostAsync($"/api/photos/{c.PhotoId}/retry", null)),
 
+        // Webhooks: the project's managers (this app refuses loopback receivers, hence 400; no webhook 999999, hence 404).
+        ["GET /api/projects/{projectId:long}/webhooks"] = ([401, 403, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/webhooks")),
+        ["POST /api/projects/{projectId:long}/webhooks"] = ([401, 403, 404, 400, 400],
+            c => c.Api.PostAsJsonAsync($"/api/projects/{c.ProjectId}/webhooks", new { url = "https://127.0.0.1/hook", events = new[] { "photo.matched" } })),
+        ["DELETE /api/projects/{projectId:long}/webhooks/{webhookId:long}"] = ([401, 403, 404, 404, 404],
+            c => c.Api.DeleteAsync($"/api/projects/{c.ProjectId}/webhooks/999999")),
+        ["GET /api/projects/{projectId:long}/webhooks/{webhookId:long}/deliveries"] = ([401, 403, 404, 404, 404],
+            c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/webhooks/999999/deliveries")),
+        ["POST /api/projects/{projectId:long}/webhooks/{webhookId:long}/deliveries/{deliveryId:long}/redeliver"] = ([401, 403, 404, 404, 404],
+            c => c.Api.PostAsync($"/api/projects/{c.ProjectId}/webhooks/999999/deliveries/1/redeliver", null)),
+
         // Pages
         ["GET /"] = ([302, 200, 200, 200, 200], c => c.Browser.GetAsync("/")),
         ["GET /projects/{id:long}"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}")),
@@ -137,6 +148,15 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
             c => c.Browser.PostAsync($"/admin/jobs/photos/{c.PhotoId}/retry", c.Form())),
 
         // Project members (the project's managers)
+        // Project webhooks page (the project's managers)
+        ["GET /projects/{projectId:long}/webhooks"] = ([302, 403, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/webhooks")),
+        ["POST /projects/{projectId:long}/webhooks"] = ([302, 403, 404, 400, 400], c => c.Browser.PostAsync($"/projects/{c.ProjectId}/webhooks",
+            c.Form(("url", "https://127.0.0.1/hook"), ("events", "photo.matched")))),
+        ["POST /projects/{projectId:long}/webhooks/{webhookId:long}/delete"] = ([302, 403, 404, 404, 404],
+            c => c.Browser.PostAsync($"/projects/{c.ProjectId}/webhooks/999999/delete", c.Form())),
+        ["POST /projects/{projectId:long}/webhooks/{webhookId:long}/deliveries/{deliveryId:long}/redeliver"] = ([302, 403, 404, 404, 404],
+            c => c.Browser.PostAsync($"/projects/{c.ProjectId}/webhooks/999999/deliveries/1/redeliver", c.Form())),
+
         ["GET /projects/{projectId:long}/members"] = ([302, 403, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/members")),
         ["POST /projects/{projectId:long}/members"] = ([302, 403, 404, 200, 200],
             async c => await c.Browser.PostAsync($"/projects/{c.ProjectId}/members",
