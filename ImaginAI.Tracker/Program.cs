@@ -1,4 +1,5 @@
 using ImaginAI.Tracker.Accounts;
+using ImaginAI.Tracker.ApiDocs;
 using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Embedding;
 using ImaginAI.Tracker.Errors;
@@ -36,6 +37,7 @@ builder.Services.AddMatching(builder.Configuration);
 builder.Services.AddTimeline();
 builder.Services.AddJobs();
 builder.Services.AddWebhooks();
+builder.Services.AddApiDocs();
 builder.Services.AddTrackerHealth(builder.Configuration);
 builder.Services.AddTrackerTelemetry(builder.Configuration);
 builder.Services.AddTrackerPages();
@@ -52,6 +54,7 @@ app.MapHealth();
 app.MapJobsApi();
 app.MapWebhooksApi();
 app.MapTrackerMetrics();
+app.MapApiDocs();
 app.MapTrackerPages();
 // After the pages' status-code handling, so an outsider's 404 gets the same not-found page as a missing id.
 app.UseTrackerSecurity();

@@ -25,12 +25,16 @@ public static class JobsApi
     {
         var admin = app.MapGroup("/api/admin/jobs").RequireAuthorization(Policies.Admin);
         admin.MapGet("", GetOverviewAsync);
-        admin.MapPost("/{queue}/pause", (string queue, ClaimsPrincipal user, JobsService jobs) => SetPausedAsync(queue, true, user, jobs));
-        admin.MapPost("/{queue}/resume", (string queue, ClaimsPrincipal user, JobsService jobs) => SetPausedAsync(queue, false, user, jobs));
+        admin.MapPost("/{queue}/pause", (string queue, ClaimsPrincipal user, JobsService jobs) => SetPausedAsync(queue, true, user, jobs))
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapPost("/{queue}/resume", (string queue, ClaimsPrincipal user, JobsService jobs) => SetPausedAsync(queue, false, user, jobs))
+            .ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapPost("/retry-failed", RetryAllAsync);
-        admin.MapPost("/projects/{projectId:long}/reembed", ReembedAsync);
-        app.MapPost("/api/projects/{projectId:long}/retry-failed", RetryProjectAsync).RequireAuthorization(Policies.ProjectManager);
-        app.MapPost("/api/photos/{photoId:long}/retry", RetryPhotoAsync).RequireAuthorization(Policies.PhotoMember);
+        admin.MapPost("/projects/{projectId:long}/reembed", ReembedAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapPost("/api/projects/{projectId:long}/retry-failed", RetryProjectAsync).RequireAuthorization(Policies.ProjectManager)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapPost("/api/photos/{photoId:long}/retry", RetryPhotoAsync).RequireAuthorization(Policies.PhotoMember)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 

@@ -5,12 +5,16 @@ using ImaginAI.Tracker.Security;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Vision.Decoding;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace ImaginAI.Tracker.Photos;
 
 public sealed record SetMilestoneRequest(long? MilestoneId);
+
+/// <summary>The upload form as the OpenAPI document describes it: one "files" part per photo, and optional details.</summary>
+public sealed record UploadForm(IFormFileCollection Files, long? MilestoneId, DateTimeOffset? TakenAt, string? Note);
 
 public static class PhotosApi
 {
@@ -31,20 +35,30 @@ public static class PhotosApi
         app.MapPost("/api/projects/{projectId:long}/photos",
             (long projectId, HttpContext http, PhotoUploadService uploads, CancellationToken cancellationToken) =>
                 uploads.UploadAsync(projectId, http, cancellationToken))
-            .RequireAuthorization(Policies.ProjectMember);
+            .RequireAuthorization(Policies.ProjectMember)
+            // The service streams the multipart body itself, so the contract is declared here.
+            .Accepts<UploadForm>("multipart/form-data")
+            .Produces<List<UploadedFileResult>>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         var photos = app.MapGroup("/api/photos").RequireAuthorization(Policies.PhotoMember);
-        photos.MapGet("/{photoId:long}", GetPhotoAsync);
-        photos.MapGet("/{photoId:long}/thumbnail", GetThumbnailAsync);
-        photos.MapGet("/{photoId:long}/file", GetFileAsync);
-        photos.MapPut("/{photoId:long}/milestone", SetMilestoneAsync).RequireAuthorization(Policies.PhotoManager);
+        photos.MapGet("/{photoId:long}", GetPhotoAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        photos.MapGet("/{photoId:long}/thumbnail", GetThumbnailAsync).Produces(StatusCodes.Status200OK, typeof(Stream), "image/jpeg")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        photos.MapGet("/{photoId:long}/file", GetFileAsync)
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        photos.MapPut("/{photoId:long}/milestone", SetMilestoneAsync).RequireAuthorization(Policies.PhotoManager)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         photos.MapPhotoCompare();
         return app;
     }
 
-    private static async Task<IResult> GetPhotoAsync(long photoId, PhotoRepository photos) =>
+    private static async Task<Results<Ok<PhotoJson>, ProblemHttpResult>> GetPhotoAsync(long photoId, PhotoRepository photos) =>
         await photos.GetByIdAsync(photoId) is { } photo ? TypedResults.Ok(PhotoJson.From(photo)) : Problems.NoSuchPhoto(photoId);
 
-    private static async Task<IResult> GetThumbnailAsync(long photoId, HttpContext http, PhotoRepository photos, ThumbnailService thumbnails, CancellationToken cancellationToken)
+    private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetThumbnailAsync(long photoId, HttpContext http, PhotoRepository photos, ThumbnailService thumbnails, CancellationToken cancellationToken)
     {
         if (await photos.GetByIdAsync(photoId) is not { } photo) return Problems.NoSuchPhoto(photoId);
         string path;
@@ -61,7 +75,7 @@ public static class PhotosApi
         return TypedResults.PhysicalFile(path, "image/jpeg", entityTag: new EntityTagHeaderValue($"\"{photo.Sha256}\""));
     }
 
-    private static async Task<IResult> GetFileAsync(long photoId, HttpContext http, PhotoRepository photos, PhotoFileStore store)
+    private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetFileAsync(long photoId, HttpContext http, PhotoRepository photos, PhotoFileStore store)
     {
         if (await photos.GetByIdAsync(photoId) is not { } photo) return Problems.NoSuchPhoto(photoId);
         var path = store.PhotoPath(photo.Sha256, photo.ContentType);
@@ -79,7 +93,7 @@ public static class PhotosApi
         return TypedResults.PhysicalFile(path, photo.ContentType, entityTag: new EntityTagHeaderValue($"\"{photo.Sha256}\""), enableRangeProcessing: true);
     }
 
-    private static async Task<IResult> SetMilestoneAsync(
+    private static async Task<Results<Ok<PhotoJson>, ProblemHttpResult>> SetMilestoneAsync(
         long photoId, SetMilestoneRequest request, PhotoRepository photos, MilestoneRepository milestones, TimelineNotifier notifier,
         TrackerDb db, Telemetry.PhotoTelemetry telemetry, Webhooks.WebhookPublisher webhooks, TimeProvider clock)
     {

@@ -4,6 +4,7 @@ using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Matching;
 using ImaginAI.Tracker.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace ImaginAI.Tracker.Projects;
@@ -28,29 +29,31 @@ public static class ProjectsApi
     {
         var projects = app.MapGroup("/api/projects");
         projects.MapGet("/", GetProjectsAsync);
-        projects.MapPost("/", CreateProjectAsync).RequireAuthorization(Policies.ProjectCreator);
-        projects.MapGet("/{projectId:long}", GetProjectAsync).RequireAuthorization(Policies.ProjectMember);
-        projects.MapPatch("/{projectId:long}", UpdateProjectAsync).RequireAuthorization(Policies.ProjectManager);
-        projects.MapGet("/{projectId:long}/milestones", GetMilestonesAsync).RequireAuthorization(Policies.ProjectMember);
-        projects.MapPost("/{projectId:long}/milestones", CreateMilestoneAsync).RequireAuthorization(Policies.ProjectManager);
+        projects.MapPost("/", CreateProjectAsync).RequireAuthorization(Policies.ProjectCreator).ProducesProblem(StatusCodes.Status400BadRequest);
+        projects.MapGet("/{projectId:long}", GetProjectAsync).RequireAuthorization(Policies.ProjectMember).ProducesProblem(StatusCodes.Status404NotFound);
+        projects.MapPatch("/{projectId:long}", UpdateProjectAsync).RequireAuthorization(Policies.ProjectManager)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        projects.MapGet("/{projectId:long}/milestones", GetMilestonesAsync).RequireAuthorization(Policies.ProjectMember).ProducesProblem(StatusCodes.Status404NotFound);
+        projects.MapPost("/{projectId:long}/milestones", CreateMilestoneAsync).RequireAuthorization(Policies.ProjectManager)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static async Task<IResult> GetProjectsAsync(
+    private static async Task<Ok<List<ProjectJson>>> GetProjectsAsync(
         ProjectRepository repository, IOptions<MatchingOptions> matching, ClaimsPrincipal user, ProjectAccess access)
     {
         var all = await repository.GetAllAsync();
         var visible = await access.GetVisibleProjectIdsAsync(user);
-        return TypedResults.Ok(all.Where(p => visible is null || visible.Contains(p.Id)).Select(p => ProjectJson.From(p, matching.Value.DefaultThreshold)));
+        return TypedResults.Ok(all.Where(p => visible is null || visible.Contains(p.Id)).Select(p => ProjectJson.From(p, matching.Value.DefaultThreshold)).ToList());
     }
 
-    private static async Task<IResult> GetProjectAsync(long projectId, ProjectRepository repository, IOptions<MatchingOptions> matching)
+    private static async Task<Results<Ok<ProjectJson>, ProblemHttpResult>> GetProjectAsync(long projectId, ProjectRepository repository, IOptions<MatchingOptions> matching)
     {
         var project = await repository.GetByIdAsync(projectId);
         return project is null ? Problems.NoSuchProject(projectId) : TypedResults.Ok(ProjectJson.From(project, matching.Value.DefaultThreshold));
     }
 
-    private static async Task<IResult> CreateProjectAsync(
+    private static async Task<Results<Created<ProjectJson>, ProblemHttpResult>> CreateProjectAsync(
         CreateProjectRequest request, ProjectRepository repository, IOptions<MatchingOptions> matching, TimeProvider clock,
         ClaimsPrincipal user, ProjectAccess access, TrackerDb db)
     {
@@ -72,7 +75,7 @@ public static class ProjectsApi
         return TypedResults.Created($"/api/projects/{id}", ProjectJson.From(project!, matching.Value.DefaultThreshold));
     }
 
-    private static async Task<IResult> UpdateProjectAsync(
+    private static async Task<Results<Ok<ProjectJson>, ProblemHttpResult>> UpdateProjectAsync(
         long projectId, UpdateProjectRequest request, ProjectRepository repository, IOptions<MatchingOptions> matching)
     {
         var name = request.Name?.Trim();
@@ -92,14 +95,14 @@ public static class ProjectsApi
         return TypedResults.Ok(ProjectJson.From(project!, matching.Value.DefaultThreshold));
     }
 
-    private static async Task<IResult> GetMilestonesAsync(long projectId, ProjectRepository projects, MilestoneRepository milestones)
+    private static async Task<Results<Ok<List<MilestoneJson>>, ProblemHttpResult>> GetMilestonesAsync(long projectId, ProjectRepository projects, MilestoneRepository milestones)
     {
         if (!await projects.ExistsAsync(projectId)) return Problems.NoSuchProject(projectId);
         var all = await milestones.GetManyByProjectIdAsync(projectId);
-        return TypedResults.Ok(all.Select(MilestoneJson.From));
+        return TypedResults.Ok(all.Select(MilestoneJson.From).ToList());
     }
 
-    private static async Task<IResult> CreateMilestoneAsync(
+    private static async Task<Results<Created<MilestoneJson>, ProblemHttpResult>> CreateMilestoneAsync(
         long projectId, CreateMilestoneRequest request, ProjectRepository projects, MilestoneRepository milestones, TimeProvider clock)
     {
         if (!await projects.ExistsAsync(projectId)) return Problems.NoSuchProject(projectId);

@@ -28,11 +28,11 @@ public static class WebhooksApi
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         var hooks = app.MapGroup("/api/projects/{projectId:long}/webhooks").RequireAuthorization(Policies.ProjectManager);
-        hooks.MapGet("", GetManyAsync);
-        hooks.MapPost("", CreateAsync);
-        hooks.MapDelete("/{webhookId:long}", DeleteAsync);
-        hooks.MapGet("/{webhookId:long}/deliveries", GetDeliveriesAsync);
-        hooks.MapPost("/{webhookId:long}/deliveries/{deliveryId:long}/redeliver", RedeliverAsync);
+        hooks.MapGet("", GetManyAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        hooks.MapPost("", CreateAsync).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        hooks.MapDelete("/{webhookId:long}", DeleteAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        hooks.MapGet("/{webhookId:long}/deliveries", GetDeliveriesAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        hooks.MapPost("/{webhookId:long}/deliveries/{deliveryId:long}/redeliver", RedeliverAsync).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
