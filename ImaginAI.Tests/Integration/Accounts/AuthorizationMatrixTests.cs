@@ -66,6 +66,14 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["* /hubs/timeline"] = ([401, 400, 400, 400, 400], c => c.Api.GetAsync("/hubs/timeline")),
 
         ["GET /health"] = ([200, 200, 200, 200, 200], c => c.Api.GetAsync("/health")),
+        // The API contract and its reference page: any signed-in user (a browser without a session goes to sign-in).
+        ["GET /openapi/v1.json"] = ([302, 200, 200, 200, 200], c => c.Browser.GetAsync("/openapi/v1.json")),
+        // Scalar sends /api/docs on to its page for the document (a redirect a browser follows with its cookie).
+        ["GET /api/docs/{documentName?}"] = ([401, 302, 302, 302, 302], c => c.Browser.GetAsync("/api/docs")),
+        // Scalar's own script and icon: the library's files, the same for everyone, nothing of the tracker's.
+        ["GET /api/docs/scalar.js"] = ([200, 200, 200, 200, 200], c => c.Api.GetAsync("/api/docs/scalar.js")),
+        ["GET /api/docs/scalar.aspnetcore.js"] = ([200, 200, 200, 200, 200], c => c.Api.GetAsync("/api/docs/scalar.aspnetcore.js")),
+        ["GET /api/docs/favicon.svg"] = ([200, 200, 200, 200, 200], c => c.Api.GetAsync("/api/docs/favicon.svg")),
         ["GET /health/live"] = ([200, 200, 200, 200, 200], c => c.Api.GetAsync("/health/live")),
         ["GET /health/ready"] = ([200, 200, 200, 200, 200], c => c.Api.GetAsync("/health/ready")),
 
