@@ -73,6 +73,21 @@ public static class ApiDocsModule
         return services;
     }
 
+    /// <summary>
+    /// Documents a multipart form the handler reads itself. Unlike Accepts&lt;T&gt;, it does not make routing refuse
+    /// other content types, so the handler still answers a wrong body in its own plain words.
+    /// </summary>
+    public static RouteHandlerBuilder DocumentsForm<TForm>(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+        {
+            var schema = await context.GetOrCreateSchemaAsync(typeof(TForm), null, cancellationToken);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType> { ["multipart/form-data"] = new() { Schema = schema } },
+            };
+        });
+
     public static WebApplication MapApiDocs(this WebApplication app)
     {
         var open = app.Services.GetRequiredService<IOptions<ApiDocsOptions>>().Value.Public;

@@ -1,3 +1,4 @@
+using ImaginAI.Tracker.ApiDocs;
 using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Projects;
@@ -37,7 +38,7 @@ public static class PhotosApi
                 uploads.UploadAsync(projectId, http, cancellationToken))
             .RequireAuthorization(Policies.ProjectMember)
             // The service streams the multipart body itself, so the contract is declared here.
-            .Accepts<UploadForm>("multipart/form-data")
+            .DocumentsForm<UploadForm>()
             .Produces<List<UploadedFileResult>>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using ImaginAI.Tracker.ApiDocs;
 using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Matching;
@@ -42,7 +43,7 @@ public static class SearchApi
         // Any signed-in user (the fallback policy); results are limited to the projects they may see.
         app.MapPost("/api/search", SearchAsync)
             // The handler reads the form itself (to cap its size first), so the contract is declared here.
-            .Accepts<SearchForm>("multipart/form-data")
+            .DocumentsForm<SearchForm>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
