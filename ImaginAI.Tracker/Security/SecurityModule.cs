@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ImaginAI.Tracker.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -23,6 +22,9 @@ public static class SecurityModule
     {
         services.AddTransient<IStartupFilter, SecurityHeadersStartupFilter>();
         services.AddScoped<ProjectAccess>();
+        services.AddSingleton<ServerSessionStore>();
+        services.AddSingleton<SignInCheck>();
+        services.AddSingleton<LiveConnections>();
 
         services.AddAuthentication(AuthSchemes.CookieOrBearer)
             .AddPolicyScheme(AuthSchemes.CookieOrBearer, "Cookie or bearer token", options =>
@@ -46,10 +48,14 @@ public static class SecurityModule
                         ? SecurityProblems.WriteForbiddenAsync(context.HttpContext)
                         : SecurityProblems.WritePageAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Not allowed",
                             "Your role does not allow this. Ask a manager of the project or an admin."),
-                    OnValidatePrincipal = RejectStaleCookieAsync,
+                    OnValidatePrincipal = RejectEndedSignInAsync,
                 };
             })
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(AuthSchemes.Bearer, null);
+
+        // The sign-in lives on the server, so sign-out ends it for every copy of the cookie.
+        services.AddOptions<CookieAuthenticationOptions>(AuthSchemes.Cookie)
+            .Configure<ServerSessionStore>((options, store) => options.SessionStore = store);
 
         services.AddAuthorization(Policies.Add);
         services.AddScoped<IAuthorizationHandler, ProjectAccessHandler>();
@@ -61,8 +67,8 @@ public static class SecurityModule
             options.Cookie.Name = "imaginai.csrf";
         });
         services.Configure<MvcOptions>(options => options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()));
-        services.Configure<HubOptions>(options => options.AddFilter<ProjectMembershipHubFilter>());
-        services.AddScoped<ProjectMembershipHubFilter>();
+        services.Configure<HubOptions>(options => options.AddFilter<HubAccessFilter>());
+        services.AddScoped<HubAccessFilter>();
         return services;
     }
 
@@ -84,12 +90,11 @@ public static class SecurityModule
         return Task.CompletedTask;
     }
 
-    // A password reset, role change or deletion changes (or removes) the security stamp: old cookies stop working.
-    private static async Task RejectStaleCookieAsync(CookieValidatePrincipalContext context)
+    // A password change or reset, role change, deletion or sign-out ends the sign-in: old cookies stop working.
+    private static async Task RejectEndedSignInAsync(CookieValidatePrincipalContext context)
     {
-        var users = context.HttpContext.RequestServices.GetRequiredService<UserRepository>();
-        var user = context.Principal?.TryGetUserId() is { } id ? await users.GetByIdAsync(id) : null;
-        if (user is null || user.SecurityStamp != context.Principal!.FindFirstValue(ClaimsPrincipalExtensions.SecurityStampClaim))
+        var check = context.HttpContext.RequestServices.GetRequiredService<SignInCheck>();
+        if (await check.GetStandingUserAsync(context.Principal) is null)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(AuthSchemes.Cookie);

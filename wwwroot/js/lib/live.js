@@ -9,11 +9,13 @@ const INDICATOR_LABELS = {
   reconnecting: 'Reconnecting…',
   offline: 'Offline, retrying…',
   revoked: 'Removed from this project',
+  signedOut: 'Signed out',
 };
 
 const INDICATOR_TITLES = {
   live: 'Changes appear here as they happen.',
   revoked: 'You are no longer a member of this project, so this page no longer updates. Ask its manager to add you again.',
+  signedOut: 'Your sign-in has ended (signed out, password or role changed), so this page no longer updates. Reload it to sign in again.',
 };
 
 function retryDelay(attempt) {
@@ -36,7 +38,11 @@ function showState(state) {
 export function followProject(projectId, { onJoined, handlers }) {
   const connection = new signalR.HubConnectionBuilder()
     .withUrl('/hubs/timeline')
-    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: context => retryDelay(context.previousRetryCount) })
+    // A refused reconnect (401: the sign-in has ended) stops the automatic retries; start() then says so.
+    .withAutomaticReconnect({
+      nextRetryDelayInMilliseconds: context =>
+        context.retryReason?.statusCode === 401 ? null : retryDelay(context.previousRetryCount),
+    })
     .configureLogging(signalR.LogLevel.Warning)
     .build();
   for (const [name, handler] of Object.entries(handlers)) connection.on(name, handler);
@@ -66,7 +72,13 @@ export function followProject(projectId, { onJoined, handlers }) {
     showState(failedStarts === 0 ? 'connecting' : 'reconnecting');
     try {
       await connection.start();
-    } catch {
+    } catch (error) {
+      // The server closes a connection whose sign-in ended; reconnecting is then refused, and retrying would not help.
+      if (error?.statusCode === 401) {
+        revoked = true;
+        showState('signedOut');
+        return;
+      }
       failedStarts++;
       showState('offline');
       scheduleStart();
