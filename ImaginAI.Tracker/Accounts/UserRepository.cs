@@ -96,7 +96,7 @@ public sealed class UserRepository(TrackerDb db, TimeProvider clock)
             UPDATE users
             SET password_hash = @passwordHash, failed_sign_ins = 0, locked_until = NULL, security_stamp = @stamp
             WHERE id = @id;
-            DELETE FROM auth_sessions WHERE user_id = @id;
+            DELETE FROM browser_sessions WHERE user_id = @id;
             """, new { id, passwordHash, stamp = NewStamp() }, transaction);
         var revoked = await connection.ExecuteAsync("""
             UPDATE api_tokens SET revoked_at = @now WHERE user_id = @id AND revoked_at IS NULL

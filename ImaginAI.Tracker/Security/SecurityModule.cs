@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using ImaginAI.Tracker.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -22,7 +23,7 @@ public static class SecurityModule
     {
         services.AddTransient<IStartupFilter, SecurityHeadersStartupFilter>();
         services.AddScoped<ProjectAccess>();
-        services.AddSingleton<ServerSessionStore>();
+        services.AddSingleton<BrowserSessions>();
         services.AddSingleton<SignInCheck>();
         services.AddSingleton<LiveConnections>();
 
@@ -49,13 +50,13 @@ public static class SecurityModule
                         : SecurityProblems.WritePageAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Not allowed",
                             "Your role does not allow this. Ask a manager of the project or an admin."),
                     OnValidatePrincipal = RejectEndedSignInAsync,
+                    // Each sign-in names a session kept on the server, so sign-out ends it for every copy of the cookie.
+                    OnSigningIn = context => Sessions(context.HttpContext).OnSigningInAsync(context),
+                    OnCheckSlidingExpiration = context => Sessions(context.HttpContext).OnCheckSlidingExpirationAsync(context),
+                    OnSigningOut = context => Sessions(context.HttpContext).OnSigningOutAsync(context),
                 };
             })
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(AuthSchemes.Bearer, null);
-
-        // The sign-in lives on the server, so sign-out ends it for every copy of the cookie.
-        services.AddOptions<CookieAuthenticationOptions>(AuthSchemes.Cookie)
-            .Configure<ServerSessionStore>((options, store) => options.SessionStore = store);
 
         services.AddAuthorization(Policies.Add);
         services.AddScoped<IAuthorizationHandler, ProjectAccessHandler>();
@@ -84,6 +85,8 @@ public static class SecurityModule
         return app;
     }
 
+    private static BrowserSessions Sessions(HttpContext context) => context.RequestServices.GetRequiredService<BrowserSessions>();
+
     private static Task RedirectAsync(RedirectContext<CookieAuthenticationOptions> context)
     {
         context.Response.Redirect(context.RedirectUri);
@@ -96,6 +99,7 @@ public static class SecurityModule
         var check = context.HttpContext.RequestServices.GetRequiredService<SignInCheck>();
         if (await check.GetStandingUserAsync(context.Principal) is null)
         {
+            if (context.Principal?.FindFirstValue(BrowserSessions.SessionClaim) is { } session) await Sessions(context.HttpContext).EndAsync(session);
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(AuthSchemes.Cookie);
         }

@@ -10,7 +10,7 @@ namespace ImaginAI.Tracker.Security;
 /// API token or browser session it came through is still open. Cookies are checked with it on every request, hub
 /// connections on every call and on a timer, so a sign-in that ends ends everywhere.
 /// </summary>
-public sealed class SignInCheck(UserRepository users, ApiTokenRepository tokens, ServerSessionStore sessions)
+public sealed class SignInCheck(UserRepository users, ApiTokenRepository tokens, BrowserSessions sessions)
 {
     /// <summary>The API token a bearer sign-in came through (its id).</summary>
     public const string TokenClaim = "imaginai:token";
@@ -22,7 +22,7 @@ public sealed class SignInCheck(UserRepository users, ApiTokenRepository tokens,
         var user = await users.GetByIdAsync(userId);
         if (user is null || user.SecurityStamp != principal.FindFirstValue(ClaimsPrincipalExtensions.SecurityStampClaim)) return null;
         var tokenId = principal.FindFirstValue(TokenClaim);
-        var session = principal.FindFirstValue(ServerSessionStore.SessionClaim);
+        var session = principal.FindFirstValue(BrowserSessions.SessionClaim);
         // Every sign-in comes through exactly one of the two; one with neither was not issued by this server's rules.
         if (tokenId is not null)
             return long.TryParse(tokenId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && await tokens.IsActiveAsync(id, userId)
