@@ -18,6 +18,24 @@ const INDICATOR_TITLES = {
   signedOut: 'Your sign-in has ended (signed out, password or role changed), so this page no longer updates. Reload it to sign in again.',
 };
 
+/**
+ * Whether the server refused the connection as signed out. The client wraps a refused negotiation in an error of
+ * its own that keeps only the message ("...: Status code '401'"), hence the second test.
+ */
+function isRefused(error) {
+  return error?.statusCode === 401 || /Status code '401'/.test(String(error?.message ?? ''));
+}
+
+/** Asks the API directly whether this browser is still signed in (false when the network is what failed). */
+async function signInEnded() {
+  try {
+    const response = await fetch('/api/projects', { headers: { Accept: 'application/json' } });
+    return response.status === 401;
+  } catch {
+    return false;
+  }
+}
+
 function retryDelay(attempt) {
   return RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)];
 }
@@ -41,7 +59,7 @@ export function followProject(projectId, { onJoined, handlers }) {
     // A refused reconnect (401: the sign-in has ended) stops the automatic retries; start() then says so.
     .withAutomaticReconnect({
       nextRetryDelayInMilliseconds: context =>
-        context.retryReason?.statusCode === 401 ? null : retryDelay(context.previousRetryCount),
+        isRefused(context.retryReason) ? null : retryDelay(context.previousRetryCount),
     })
     .configureLogging(signalR.LogLevel.Warning)
     .build();
@@ -74,7 +92,7 @@ export function followProject(projectId, { onJoined, handlers }) {
       await connection.start();
     } catch (error) {
       // The server closes a connection whose sign-in ended; reconnecting is then refused, and retrying would not help.
-      if (error?.statusCode === 401) {
+      if (isRefused(error) || await signInEnded()) {
         revoked = true;
         showState('signedOut');
         return;
