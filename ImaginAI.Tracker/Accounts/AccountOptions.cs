@@ -23,4 +23,11 @@ public sealed class AccountOptions
 
     [Range(1, 3650, ErrorMessage = "Accounts:RememberMeDays must be between 1 and 3650.")]
     public int RememberMeDays { get; set; } = 30;
+
+    /// <summary>
+    /// How often every open live-update connection is re-checked against the database, for account changes made
+    /// outside this process (the `users` verb, another node); changes made in the web app close connections at once.
+    /// </summary>
+    [Range(1, 3600, ErrorMessage = "Accounts:LiveRecheckSeconds must be between 1 and 3600.")]
+    public int LiveRecheckSeconds { get; set; } = 30;
 }

@@ -26,7 +26,7 @@ internal static class MembershipRules
     }
 
     public static async Task RemoveAsync(
-        TrackerDb db, MembershipRepository members, AuditLog audit, ProjectAccess access, TimelineNotifier timelines, long projectId, User user)
+        TrackerDb db, MembershipRepository members, AuditLog audit, TimelineAccessGuard live, long projectId, User user)
     {
         await db.InTransactionAsync(async transaction =>
         {
@@ -34,6 +34,6 @@ internal static class MembershipRules
             if (removed) await audit.WriteAsync(AuditActions.MemberRemoved, projectId, user.Email, transaction: transaction);
             return removed;
         });
-        await timelines.RevokeAsync(user.Id, p => access.HasAsync(user, p, ProjectPermission.View));
+        await live.RecheckUserAsync(user.Id);
     }
 }

@@ -98,7 +98,7 @@ public sealed class TransactionTests
         var services = scope.ServiceProvider;
         var stored = (await services.GetRequiredService<UserRepository>().GetByIdAsync(user.Id))!;
         Task RemoveAsync() => MembershipRules.RemoveAsync(services.GetRequiredService<TrackerDb>(), services.GetRequiredService<MembershipRepository>(),
-            services.GetRequiredService<AuditLog>(), services.GetRequiredService<ProjectAccess>(), services.GetRequiredService<TimelineNotifier>(), projectId, stored);
+            services.GetRequiredService<AuditLog>(), services.GetRequiredService<TimelineAccessGuard>(), projectId, stored);
 
         await using (FailInserts(app, "audit_log"))
             await Assert.ThrowsAsync<SqliteException>(RemoveAsync);
