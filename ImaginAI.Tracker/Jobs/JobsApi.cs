@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Photos;
 using ImaginAI.Tracker.Projects;
 using ImaginAI.Tracker.Security;
@@ -43,7 +44,7 @@ public static class JobsApi
     private static async Task<Results<Ok<QueueState>, ProblemHttpResult>> SetPausedAsync(string queue, bool paused, ClaimsPrincipal user, JobsService jobs) =>
         await jobs.SetPausedAsync(queue, paused, user.Identity?.Name)
             ? TypedResults.Ok(new QueueState(queue, paused))
-            : TypedResults.Problem($"There is no queue \"{queue}\": use embedding or matching.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+            : Problems.NotFound($"There is no queue \"{queue}\": use embedding or matching.");
 
     private static async Task<Ok<RetryOutcome>> RetryAllAsync(ClaimsPrincipal user, JobsService jobs) =>
         TypedResults.Ok(await jobs.RetryFailedAsync(null, null, user.Identity?.Name ?? "admin"));
@@ -51,15 +52,14 @@ public static class JobsApi
     private static async Task<Results<Ok<RetryOutcome>, ProblemHttpResult>> RetryProjectAsync(
         long projectId, ClaimsPrincipal user, ProjectRepository projects, JobsService jobs)
     {
-        if (!await projects.ExistsAsync(projectId)) return NoSuchProject(projectId);
+        if (!await projects.ExistsAsync(projectId)) return Problems.NoSuchProject(projectId);
         return TypedResults.Ok(await jobs.RetryFailedAsync(null, projectId, user.Identity?.Name ?? "manager"));
     }
 
     private static async Task<Results<Ok<PhotoJson>, ProblemHttpResult>> RetryPhotoAsync(
         long photoId, ClaimsPrincipal user, PhotoRepository photos, JobsService jobs)
     {
-        if (await photos.GetByIdAsync(photoId) is not { } photo)
-            return TypedResults.Problem($"There is no photo {photoId}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        if (await photos.GetByIdAsync(photoId) is not { } photo) return Problems.NoSuchPhoto(photoId);
         if (photo.Status != PhotoStatus.Failed)
             return TypedResults.Problem($"Photo {photoId} has not failed (it is {photo.Status}): there is nothing to retry.",
                 statusCode: StatusCodes.Status409Conflict, title: "Nothing to retry");
@@ -69,10 +69,7 @@ public static class JobsApi
 
     private static async Task<Results<Ok<ReembedOutcome>, ProblemHttpResult>> ReembedAsync(long projectId, ProjectRepository projects, JobsService jobs)
     {
-        if (!await projects.ExistsAsync(projectId)) return NoSuchProject(projectId);
+        if (!await projects.ExistsAsync(projectId)) return Problems.NoSuchProject(projectId);
         return TypedResults.Ok(await jobs.ReembedProjectAsync(projectId));
     }
-
-    private static ProblemHttpResult NoSuchProject(long projectId) =>
-        TypedResults.Problem($"There is no project {projectId}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 }

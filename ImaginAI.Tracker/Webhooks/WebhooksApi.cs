@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Projects;
 using ImaginAI.Tracker.Scheduling;
 using ImaginAI.Tracker.Security;
@@ -38,13 +39,13 @@ public static class WebhooksApi
 
     private static async Task<Results<Ok<IReadOnlyList<WebhookJson>>, ProblemHttpResult>> GetManyAsync(
         long projectId, ProjectRepository projects, WebhookService webhooks) =>
-        await projects.ExistsAsync(projectId) ? TypedResults.Ok(await webhooks.GetManyAsync(projectId)) : NotFound($"There is no project {projectId}.");
+        await projects.ExistsAsync(projectId) ? TypedResults.Ok(await webhooks.GetManyAsync(projectId)) : Problems.NoSuchProject(projectId);
 
     private static async Task<Results<Created<CreatedWebhookJson>, ProblemHttpResult>> CreateAsync(
         long projectId, CreateWebhookRequest request, ClaimsPrincipal user, ProjectRepository projects, WebhookService webhooks,
         CancellationToken cancellationToken)
     {
-        if (!await projects.ExistsAsync(projectId)) return NotFound($"There is no project {projectId}.");
+        if (!await projects.ExistsAsync(projectId)) return Problems.NoSuchProject(projectId);
         var (created, error) = await webhooks.CreateAsync(projectId, request, user.Identity?.Name, cancellationToken);
         return created is null
             ? TypedResults.Problem(error, statusCode: StatusCodes.Status400BadRequest, title: "Webhook not accepted")
@@ -61,10 +62,7 @@ public static class WebhooksApi
     private static async Task<Results<Accepted, ProblemHttpResult>> RedeliverAsync(long projectId, long webhookId, long deliveryId, WebhookService webhooks) =>
         await webhooks.RedeliverAsync(projectId, webhookId, deliveryId)
             ? TypedResults.Accepted($"/api/projects/{projectId}/webhooks/{webhookId}/deliveries")
-            : NotFound($"Webhook {webhookId} of this project has no delivery {deliveryId}.");
+            : Problems.NotFound($"Webhook {webhookId} of this project has no delivery {deliveryId}.");
 
-    private static ProblemHttpResult NoSuchWebhook(long webhookId) => NotFound($"This project has no webhook {webhookId}.");
-
-    private static ProblemHttpResult NotFound(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+    private static ProblemHttpResult NoSuchWebhook(long webhookId) => Problems.NotFound($"This project has no webhook {webhookId}.");
 }
