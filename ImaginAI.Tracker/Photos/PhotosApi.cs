@@ -19,6 +19,7 @@ public static class PhotosApi
         services.AddSingleton<PhotoRepository>();
         services.AddSingleton<PhotoFileStore>();
         services.AddSingleton<ThumbnailService>();
+        services.AddHostedService<PhotoStoreSweeper>();
         services.AddScoped<PhotoUploadService>();
         // The upload API streams its multipart body itself; form binding elsewhere gets the same per-request cap.
         services.AddOptions<FormOptions>().Configure<IOptions<StorageOptions>>((form, storage) =>
