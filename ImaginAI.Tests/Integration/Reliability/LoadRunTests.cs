@@ -7,7 +7,7 @@ namespace ImaginAI.Tests.Integration.Reliability;
 /// <c>bench load</c>'s own run, small (5 uploaders × 5 photos, 2 watchers), against the tracker as a separate
 /// process: correctness only, the timing is the bench's to measure.
 /// </summary>
-public sealed class LoadTests
+public sealed class LoadRunTests
 {
     [Fact]
     public async Task LoadRun_FiveUploadersTwoWatchers_NothingLostNo5xxEveryEventHeardInOrder()
