@@ -36,6 +36,13 @@ public sealed record DecodeOptions
     public long MaxPixels { get; init; } = 100_000_000;
 
     /// <summary>
+    /// The most pixels a decode may hold. A baseline JPEG, a WebP or a non-interlaced PNG of any size (up to
+    /// <see cref="MaxPixels"/>) is scaled while it is decoded so that its bitmap stays within this; a file whose codec
+    /// must hold the whole image (progressive JPEG, interlaced PNG, GIF, BMP) is refused above it.
+    /// </summary>
+    public long MaxDecodedPixels { get; init; } = 16_000_000;
+
+    /// <summary>
     /// When set, the decoder may decode at a reduced scale (JPEG DCT scaling) as long as the short side stays
     /// at or above this many pixels. Null decodes at full size.
     /// </summary>

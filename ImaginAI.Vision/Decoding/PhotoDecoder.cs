@@ -38,8 +38,9 @@ public static class PhotoDecoder
     /// <summary>
     /// Decodes a photo upright (EXIF orientation applied) and opaque (transparency composited on white). The bitmap
     /// is <see cref="SKColorType.Rgba8888"/> with <see cref="SKAlphaType.Opaque"/> alpha in sRGB: see
-    /// <see cref="OutputColorType"/>. With <see cref="DecodeOptions.MinShortSide"/> set, a JPEG is decoded at the
-    /// smallest DCT scale (1/8 … 8/8) whose short side is still at least that many pixels. Throws
+    /// <see cref="OutputColorType"/>. With <see cref="DecodeOptions.MinShortSide"/> set, a JPEG or WebP is decoded at
+    /// the smallest scale (1/8 … 8/8) whose short side is still at least that many pixels; whatever the options, the
+    /// bitmap never holds more than <see cref="DecodeOptions.MaxDecodedPixels"/>. Throws
     /// <see cref="PhotoDecodeException"/>.
     /// </summary>
     public static unsafe DecodedPhoto Decode(ReadOnlySpan<byte> data, DecodeOptions? options = null)
@@ -110,6 +111,8 @@ public static class PhotoDecoder
             var format = FormatName(codec.EncodedFormat) ?? throw FileSniffer.Classify(data);
             var (width, height) = (codec.Info.Width, codec.Info.Height);
             if ((long)width * height > options.MaxPixels) throw TooManyPixels(width, height, options.MaxPixels);
+            if ((long)width * height > options.MaxDecodedPixels && !ScalesWhileDecoding(format, data))
+                throw TooManyPixelsForFormat(width, height, options.MaxDecodedPixels, format == "JPEG" ? "progressive JPEG" : format);
             if (format == "JPEG" && !JpegHasEnd(data)) throw Truncated(data.Length);
 
             var origin = codec.EncodedOrigin;
@@ -136,9 +139,11 @@ public static class PhotoDecoder
     private static SKBitmap DecodePixels(SKCodec codec, PhotoHeader header, DecodeOptions options, int fileLength)
     {
         var hasAlpha = codec.Info.AlphaType != SKAlphaType.Opaque;
-        var size = ChooseDecodeSize(codec, options.MinShortSide);
+        var size = ChooseDecodeSize(codec, options);
         var decoded = DecodeAt(codec, size, hasAlpha, out var result);
-        if (result == SKCodecResult.InvalidScale && size != codec.Info.Size)
+        // The codec refused the reduced scale: full size is only allowed within the pixel budget.
+        if (result == SKCodecResult.InvalidScale && size != codec.Info.Size
+            && (long)codec.Info.Width * codec.Info.Height <= options.MaxDecodedPixels)
         {
             decoded.Dispose();
             decoded = DecodeAt(codec, codec.Info.Size, hasAlpha, out result);
@@ -170,17 +175,51 @@ public static class PhotoDecoder
         return bitmap;
     }
 
-    /// <summary>The smallest size the codec decodes natively (JPEG: n/8) whose short side stays at or above the minimum.</summary>
-    private static SKSizeI ChooseDecodeSize(SKCodec codec, int? minShortSide)
+    /// <summary>
+    /// The smallest size the codec decodes natively (JPEG: n/8; WebP: any) whose short side stays at or above the
+    /// minimum, and never more pixels than the budget allows (the budget wins).
+    /// </summary>
+    private static SKSizeI ChooseDecodeSize(SKCodec codec, DecodeOptions options)
     {
-        var full = codec.Info.Size;
-        if (minShortSide is not > 0) return full;
-        for (var eighths = 1; eighths < 8; eighths++)
+        var chosen = codec.Info.Size;
+        if (options.MinShortSide is > 0)
+            for (var eighths = 1; eighths < 8; eighths++)
+            {
+                var scaled = codec.GetScaledDimensions(eighths / 8f);
+                if (Math.Min(scaled.Width, scaled.Height) >= options.MinShortSide) { chosen = scaled; break; }
+            }
+        for (var eighths = 7; eighths >= 1 && (long)chosen.Width * chosen.Height > options.MaxDecodedPixels; eighths--)
+            chosen = codec.GetScaledDimensions(eighths / 8f);
+        return chosen;
+    }
+
+    /// <summary>
+    /// Whether the codec can hand out a reduced image without holding the whole one: baseline JPEG (DCT scaling) and
+    /// WebP (scaled decoding). Progressive JPEG keeps every coefficient of the image (6 bytes a pixel at most), and
+    /// this SkiaSharp build decodes PNG, GIF and BMP only whole (its PNG codec has no row-by-row decoding: measured).
+    /// </summary>
+    private static bool ScalesWhileDecoding(string format, ReadOnlySpan<byte> data) => format switch
+    {
+        "JPEG" => !JpegIsProgressive(data),
+        "WebP" => true,
+        _ => false,
+    };
+
+    /// <summary>Whether the frame header (SOF2, SOF6, SOF10 or SOF14) says progressive, walking the segment lengths.</summary>
+    private static bool JpegIsProgressive(ReadOnlySpan<byte> data)
+    {
+        var position = 2;
+        while (position + 4 <= data.Length)
         {
-            var scaled = codec.GetScaledDimensions(eighths / 8f);
-            if (Math.Min(scaled.Width, scaled.Height) >= minShortSide) return scaled;
+            if (data[position] != 0xFF) return false;
+            var marker = data[position + 1];
+            if (marker == 0xFF) { position++; continue; }
+            if (marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC) return (marker & 0x03) == 0x02;
+            if (marker == 0xDA) return false;
+            if (marker is 0x01 or (>= 0xD0 and <= 0xD7)) { position += 2; continue; }
+            position += 2 + (data[position + 2] << 8 | data[position + 3]);
         }
-        return full;
+        return false;
     }
 
     /// <summary>Applies the EXIF orientation and composites any transparency on white, in one draw.</summary>
@@ -274,6 +313,11 @@ public static class PhotoDecoder
         new(PhotoDecodeError.TooManyPixels,
             $"This image is too large: it is {width} × {height} pixels ({(long)width * height / 1e6:0.#} megapixels) " +
             $"and the limit is {maxPixels / 1e6:0.#} megapixels. Please send a smaller photo.");
+
+    private static PhotoDecodeException TooManyPixelsForFormat(int width, int height, long maxPixels, string format) =>
+        new(PhotoDecodeError.TooManyPixels,
+            $"This image is too large: it is {width} × {height} pixels ({(long)width * height / 1e6:0.#} megapixels) " +
+            $"and a {format} file may have at most {maxPixels / 1e6:0.#} megapixels. Please send it as an ordinary JPEG, or smaller.");
 
     private static string Size(long bytes) => bytes switch
     {
