@@ -43,6 +43,11 @@ public sealed record DecodeOptions
     public long MaxDecodedPixels { get; init; } = 16_000_000;
 
     /// <summary>
+    /// When set, files whose upright short side is below this many pixels are refused (too small to show a place).
+    /// </summary>
+    public int? MinSide { get; init; }
+
+    /// <summary>
     /// When set, the decoder may decode at a reduced scale (JPEG DCT scaling) as long as the short side stays
     /// at or above this many pixels. Null decodes at full size.
     /// </summary>

@@ -113,6 +113,7 @@ public static class PhotoDecoder
             if ((long)width * height > options.MaxPixels) throw TooManyPixels(width, height, options.MaxPixels);
             if ((long)width * height > options.MaxDecodedPixels && !ScalesWhileDecoding(format, data))
                 throw TooManyPixelsForFormat(width, height, options.MaxDecodedPixels, format == "JPEG" ? "progressive JPEG" : format);
+            if (options.MinSide is { } minSide && Math.Min(width, height) < minSide) throw TooSmall(width, height, minSide);
             if (format == "JPEG" && !JpegHasEnd(data)) throw Truncated(data.Length);
 
             var origin = codec.EncodedOrigin;
@@ -313,6 +314,10 @@ public static class PhotoDecoder
         new(PhotoDecodeError.TooManyPixels,
             $"This image is too large: it is {width} × {height} pixels ({(long)width * height / 1e6:0.#} megapixels) " +
             $"and the limit is {maxPixels / 1e6:0.#} megapixels. Please send a smaller photo.");
+
+    private static PhotoDecodeException TooSmall(int width, int height, int minSide) =>
+        new(PhotoDecodeError.TooSmall,
+            $"This image is too small to be a site photo: it is {width} × {height} pixels, and a photo needs at least {minSide} pixels on each side.");
 
     private static PhotoDecodeException TooManyPixelsForFormat(int width, int height, long maxPixels, string format) =>
         new(PhotoDecodeError.TooManyPixels,
