@@ -49,6 +49,8 @@ public sealed class CrashTests(ITestOutputHelper output)
         Moment[] plan = [Moment.Upload, Moment.Embedding, Moment.Thumbnail, Moment.Matching, Moment.Upload, Moment.Embedding, Moment.Any];
         foreach (var moment in plan)
         {
+            // Each run of the server gets its share of the photos to receive, so there are uploads to cut every time.
+            workload.Release(batches: PhotoCount / 2 / plan.Length + 1);
             await WaitForMomentAsync(moment, tracker, workload, random, stop.Token);
             await Task.Delay(random.Next(0, 10));
             var (uploads, thumbnails) = (workload.UploadsInFlight, workload.ThumbnailsInFlight);
@@ -66,6 +68,7 @@ public sealed class CrashTests(ITestOutputHelper output)
             await tracker.StartAsync();
         }
 
+        workload.Release(batches: PhotoCount);
         await running;
         output.WriteLine($"{kills.Count} kills done and every upload answered at {clock.Elapsed.TotalSeconds:F0} s");
         var accepted = workload.Accepted;
@@ -130,7 +133,7 @@ public sealed class CrashTests(ITestOutputHelper output)
     /// </summary>
     private static async Task WaitForMomentAsync(Moment moment, TrackerProcess tracker, Workload workload, Random random, CancellationToken cancellationToken)
     {
-        await Task.Delay(random.Next(300, 2500), cancellationToken);
+        await Task.Delay(moment == Moment.Upload ? random.Next(0, 300) : random.Next(300, 2500), cancellationToken);
         if (moment == Moment.Any) return;
         var attemptsBefore = await CountAsync(tracker, "attempts > 0", "SUM(attempts)");
         var decidedBefore = await CountAsync(tracker, "status IN ('matched', 'unmatched')");
@@ -153,7 +156,7 @@ public sealed class CrashTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Three uploaders sending two photos per request at a field worker's pace, and two page viewers asking for the
+    /// Three uploaders sending two photos per request at a field worker's pace (each server run gets a share), and two page viewers asking for the
     /// thumbnail of each accepted photo; both retry what got no answer, as the app and the browser would.
     /// </summary>
     private sealed class Workload(TrackerProcess tracker, long projectId, IReadOnlyList<(string FileName, byte[] Bytes)> photos)
@@ -161,12 +164,16 @@ public sealed class CrashTests(ITestOutputHelper output)
         private readonly ConcurrentQueue<(string FileName, byte[] Bytes)[]> batches = new(photos.Chunk(2));
         private readonly ConcurrentDictionary<string, long> accepted = new();
         private readonly ConcurrentDictionary<long, bool> thumbnailed = new();
+        private readonly SemaphoreSlim released = new(0);
         private int uploadsInFlight, thumbnailsInFlight, uploadersLeft = 3;
 
         public int UploadsInFlight => Volatile.Read(ref uploadsInFlight);
         public int ThumbnailsInFlight => Volatile.Read(ref thumbnailsInFlight);
         public IReadOnlyDictionary<string, long> Accepted => accepted;
         public ConcurrentQueue<string> Unexpected { get; } = new();
+
+        /// <summary>Lets the uploaders send this many more requests.</summary>
+        public void Release(int batches) => released.Release(batches);
 
         public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(
             Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => UploadAsync(cancellationToken)))),
@@ -176,10 +183,12 @@ public sealed class CrashTests(ITestOutputHelper output)
         {
             try
             {
-                while (batches.TryDequeue(out var batch))
+                while (true)
                 {
+                    await released.WaitAsync(cancellationToken);
+                    if (!batches.TryDequeue(out var batch)) break;
                     while (!await TryUploadAsync(batch, cancellationToken)) await Task.Delay(100, cancellationToken);
-                    await Task.Delay(250, cancellationToken);
+                    await Task.Delay(150, cancellationToken);
                 }
             }
             finally
