@@ -22,7 +22,6 @@ internal static class BenchVerb
 {
     public static int Run(string[] args, VisionOptions options)
     {
-        if (args.Length > 0 && args[0] == "load") return BenchLoadVerb.RunAsync(args[1..]).GetAwaiter().GetResult();
         if (args.Length == 0 || args[0] != "vision")
         {
             Console.Error.WriteLine("usage: bench vision [--photos DIR] [--skip-vgg16] [--threads N]\n" + BenchLoadVerb.Usage);

@@ -13,7 +13,7 @@ namespace ImaginAI.Tests.Integration.Reliability;
 public sealed class PeakMemoryTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// The bound: a server at rest holds about 300-450 MB (runtime, model, OpenCV), and one 100-MP decode at full
+    /// The bound: a server at rest holds about 450-560 MB (runtime, model, OpenCV), and one 100-MP decode at full
     /// size holds 400 MB on its own, so four of them at once could not fit under it.
     /// </summary>
     private const long PeakBoundBytes = 800L * 1024 * 1024;
