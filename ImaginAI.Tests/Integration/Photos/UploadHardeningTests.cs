@@ -44,6 +44,24 @@ public sealed class UploadHardeningTests(UploadApp app) : IClassFixture<UploadAp
     }
 
     [Fact]
+    public async Task Upload_RandomBytesAfterAValidJpegHeader_Returns422AndStoresNothing()
+    {
+        var projectId = await NewProjectAsync("Garbage JPEG");
+        var jpeg = RealPhotos.Read("Garden.jpg");
+        var sos = 2;
+        while (!(jpeg[sos] == 0xFF && jpeg[sos + 1] == 0xDA)) sos++;
+        var headerEnd = sos + 2 + (jpeg[sos + 2] << 8 | jpeg[sos + 3]);
+        byte[] garbage = [.. jpeg[..headerEnd], .. TestImages.RandomBytes(200_000), 0xFF, 0xD9];
+
+        var response = await app.UploadAsync(projectId, [("site.jpg", garbage)], client: client);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var file = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("files")[0];
+        Assert.Equal("This file is not a photo we can read: it starts like a JPEG image but its contents are damaged.", file.GetProperty("error").GetString());
+        Assert.Equal(0, await PhotoRowsAsync(projectId));
+    }
+
+    [Fact]
     public async Task Upload_20000FormFields_Returns400AtOnceAndStoresNothing()
     {
         var projectId = await NewProjectAsync("Field flood");
