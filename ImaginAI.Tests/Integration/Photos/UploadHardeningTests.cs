@@ -10,10 +10,9 @@ public sealed class UploadHardeningTests(UploadApp app) : IClassFixture<UploadAp
 {
     private readonly HttpClient client = app.CreateClient();
 
-    private async Task<long> NewProjectAsync(string name) => (await app.CreateProjectAsync(name, client)).GetProperty("id").GetInt64();
+    private Task<long> NewProjectAsync(string name) => app.NewProjectAsync(name, client);
 
-    private Task<long> PhotoRowsAsync(long projectId) =>
-        TrackerDatabase.ScalarAsync<long>(app.DatabasePath, "SELECT COUNT(*) FROM photos WHERE project_id = @projectId", new { projectId });
+    private Task<long> PhotoRowsAsync(long projectId) => app.PhotoRowsAsync(projectId);
 
     [Theory]
     [InlineData(1, 1)]
@@ -47,11 +46,7 @@ public sealed class UploadHardeningTests(UploadApp app) : IClassFixture<UploadAp
     public async Task Upload_RandomBytesAfterAValidJpegHeader_Returns422AndStoresNothing()
     {
         var projectId = await NewProjectAsync("Garbage JPEG");
-        var jpeg = RealPhotos.Read("Garden.jpg");
-        var sos = 2;
-        while (!(jpeg[sos] == 0xFF && jpeg[sos + 1] == 0xDA)) sos++;
-        var headerEnd = sos + 2 + (jpeg[sos + 2] << 8 | jpeg[sos + 3]);
-        byte[] garbage = [.. jpeg[..headerEnd], .. TestImages.RandomBytes(200_000), 0xFF, 0xD9];
+        var garbage = TestImages.GarbageAfterJpegHeader(RealPhotos.Read("Garden.jpg"));
 
         var response = await app.UploadAsync(projectId, [("site.jpg", garbage)], client: client);
 

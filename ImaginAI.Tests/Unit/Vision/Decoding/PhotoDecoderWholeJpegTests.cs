@@ -14,7 +14,7 @@ public class PhotoDecoderWholeJpegTests
     [InlineData(3)]
     public void ReadHeader_RandomBytesAfterAValidJpegHeader_ThrowsNotAnImage(int seed)
     {
-        var file = GarbageAfterHeader(RealPhotos.Read("Garden.jpg"), seed);
+        var file = TestImages.GarbageAfterJpegHeader(RealPhotos.Read("Garden.jpg"), seed);
 
         var error = Assert.Throws<PhotoDecodeException>(() => PhotoDecoder.ReadHeader(file));
 
@@ -25,7 +25,7 @@ public class PhotoDecoderWholeJpegTests
     [Fact]
     public void Decode_RandomBytesAfterAValidJpegHeader_ThrowsInsteadOfAGreyPicture()
     {
-        var file = GarbageAfterHeader(TestImages.QuadrantsJpeg(640, 480), 4);
+        var file = TestImages.GarbageAfterJpegHeader(TestImages.QuadrantsJpeg(640, 480), 4);
 
         Assert.Throws<PhotoDecodeException>(() => PhotoDecoder.Decode(file, new DecodeOptions { MinShortSide = 224 }));
     }
@@ -53,14 +53,5 @@ public class PhotoDecoderWholeJpegTests
         var stray = photo[..afterFirstSegment].Concat(new byte[] { 0x00, 0x0A, 0x0D, 0x20 }).Concat(photo[afterFirstSegment..]).ToArray();
 
         Assert.Equal("JPEG", PhotoDecoder.ReadHeader(stray).Format);
-    }
-
-    /// <summary>A real JPEG's header up to and including its start-of-scan segment, then random bytes and an end marker.</summary>
-    private static byte[] GarbageAfterHeader(byte[] jpeg, int seed)
-    {
-        var sos = 2;
-        while (!(jpeg[sos] == 0xFF && jpeg[sos + 1] == 0xDA)) sos++;
-        var headerEnd = sos + 2 + (jpeg[sos + 2] << 8 | jpeg[sos + 3]);
-        return [.. jpeg[..headerEnd], .. TestImages.RandomBytes(jpeg.Length - headerEnd, seed), 0xFF, 0xD9];
     }
 }
