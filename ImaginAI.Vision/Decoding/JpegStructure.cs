@@ -70,21 +70,38 @@ internal static class JpegStructure
         }
     }
 
-    /// <summary>Whether the frame header (SOF2, SOF6, SOF10 or SOF14) says progressive.</summary>
-    public static bool IsProgressive(ReadOnlySpan<byte> data)
+    /// <summary>
+    /// For a progressive JPEG, the bytes libjpeg holds for its coefficients whatever the output scale (2 bytes for each
+    /// of the 64 coefficients of every block of every component: 3 bytes a pixel at 4:2:0, 6 at 4:4:4); 0 for a
+    /// baseline JPEG, which is decoded a row of blocks at a time.
+    /// </summary>
+    public static long ProgressiveCoefficientBytes(ReadOnlySpan<byte> data)
     {
         var position = 2;
         while (position + 4 <= data.Length)
         {
-            if (data[position] != 0xFF) return false;
+            if (data[position] != 0xFF) return 0;
             var marker = data[position + 1];
             if (marker == 0xFF) { position++; continue; }
-            if (marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC) return (marker & 0x03) == 0x02;
-            if (marker == 0xDA) return false;
+            if (marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC)
+                return (marker & 0x03) == 0x02 ? CoefficientBytes(data[(position + 4)..]) : 0;
+            if (marker == 0xDA) return 0;
             if (marker is 0x01 or (>= 0xD0 and <= 0xD7)) { position += 2; continue; }
             position += 2 + (data[position + 2] << 8 | data[position + 3]);
         }
-        return false;
+        return 0;
+    }
+
+    private static long CoefficientBytes(ReadOnlySpan<byte> frame)
+    {
+        if (frame.Length < 6) return 0;
+        var (height, width, count) = (frame[1] << 8 | frame[2], frame[3] << 8 | frame[4], frame[5]);
+        var sampling = new List<Component>();
+        for (var i = 0; i < count && 8 + i * 3 < frame.Length; i++)
+            sampling.Add(new Component(Math.Max(1, frame[7 + i * 3] >> 4), Math.Max(1, frame[7 + i * 3] & 0x0F)));
+        if (sampling.Count == 0) return 0;
+        var (maxH, maxV) = (sampling.Max(c => c.H), sampling.Max(c => c.V));
+        return sampling.Sum(c => (long)DivideUp(DivideUp(width * c.H, maxH), 8) * DivideUp(DivideUp(height * c.V, maxV), 8)) * 64 * 2;
     }
 
     /// <summary>The offset of the marker that ends the compressed data starting at <paramref name="start"/>; -1 when the file ends first.</summary>

@@ -17,6 +17,9 @@ public static class PhotoDecoder
     public static readonly SKColorType OutputColorType = SKColorType.Rgba8888;
 
     private static readonly DecodeOptions DefaultOptions = new();
+
+    // 64 two-byte coefficients for every 8 × 8 block of each of 3 full-size components.
+    private const int CoefficientBytesPerPixel444 = 6;
     private static readonly SKColorSpace Srgb = SKColorSpace.CreateSrgb();
 
     /// <summary>
@@ -111,8 +114,16 @@ public static class PhotoDecoder
             var format = FormatName(codec.EncodedFormat) ?? throw FileSniffer.Classify(data);
             var (width, height) = (codec.Info.Width, codec.Info.Height);
             if ((long)width * height > options.MaxPixels) throw TooManyPixels(width, height, options.MaxPixels);
-            if ((long)width * height > options.MaxDecodedPixels && !ScalesWhileDecoding(format, data))
-                throw TooManyPixelsForFormat(width, height, options.MaxDecodedPixels, format == "JPEG" ? "progressive JPEG" : format);
+            if (format == "JPEG")
+            {
+                // Progressive: what libjpeg holds is the coefficients, as much as a 16-MP 4:4:4 image's at most.
+                var coefficients = JpegStructure.ProgressiveCoefficientBytes(data);
+                if (coefficients > options.MaxDecodedPixels * CoefficientBytesPerPixel444)
+                    throw TooManyPixelsForFormat(width, height,
+                        (long)((double)width * height * options.MaxDecodedPixels * CoefficientBytesPerPixel444 / coefficients), "progressive JPEG");
+            }
+            else if ((long)width * height > options.MaxDecodedPixels && format != "WebP")
+                throw TooManyPixelsForFormat(width, height, options.MaxDecodedPixels, format);
             if (options.MinSide is { } minSide && Math.Min(width, height) < minSide) throw TooSmall(width, height, minSide);
             if (format == "JPEG")
                 switch (JpegStructure.Check(data))
@@ -198,18 +209,6 @@ public static class PhotoDecoder
             chosen = codec.GetScaledDimensions(eighths / 8f);
         return chosen;
     }
-
-    /// <summary>
-    /// Whether the codec can hand out a reduced image without holding the whole one: baseline JPEG (DCT scaling) and
-    /// WebP (scaled decoding). Progressive JPEG keeps every coefficient of the image (6 bytes a pixel at most), and
-    /// this SkiaSharp build decodes PNG, GIF and BMP only whole (its PNG codec has no row-by-row decoding: measured).
-    /// </summary>
-    private static bool ScalesWhileDecoding(string format, ReadOnlySpan<byte> data) => format switch
-    {
-        "JPEG" => !JpegStructure.IsProgressive(data),
-        "WebP" => true,
-        _ => false,
-    };
 
     /// <summary>Applies the EXIF orientation and composites any transparency on white, in one draw.</summary>
     private static SKBitmap UprightOnWhite(SKBitmap decoded, SKEncodedOrigin origin)
