@@ -14,7 +14,7 @@ public static class PhotoSet
     {
         var sources = Directory.GetFiles(directory, "*.jpg").Order(StringComparer.Ordinal).ToList();
         if (sources.Count == 0) throw new FileNotFoundException($"No .jpg photos in {directory}.");
-        // Trusted local sources: a large progressive JPEG among them may be decoded whole, unlike an upload.
+        // Trusted local sources: decoded whole, whatever budget a request's decode has.
         var decoded = sources.Select(f => PhotoDecoder.Decode(File.ReadAllBytes(f), new DecodeOptions { MinShortSide = longSide, MaxDecodedPixels = 100_000_000 })).ToList();
         try
         {

@@ -17,6 +17,9 @@ public static class PhotoDecoder
     public static readonly SKColorType OutputColorType = SKColorType.Rgba8888;
 
     private static readonly DecodeOptions DefaultOptions = new();
+
+    // 64 two-byte coefficients for every 8 × 8 block of each of 3 full-size components.
+    private const int CoefficientBytesPerPixel444 = 6;
     private static readonly SKColorSpace Srgb = SKColorSpace.CreateSrgb();
 
     /// <summary>
@@ -111,10 +114,23 @@ public static class PhotoDecoder
             var format = FormatName(codec.EncodedFormat) ?? throw FileSniffer.Classify(data);
             var (width, height) = (codec.Info.Width, codec.Info.Height);
             if ((long)width * height > options.MaxPixels) throw TooManyPixels(width, height, options.MaxPixels);
-            if ((long)width * height > options.MaxDecodedPixels && !ScalesWhileDecoding(format, data))
-                throw TooManyPixelsForFormat(width, height, options.MaxDecodedPixels, format == "JPEG" ? "progressive JPEG" : format);
+            if (format == "JPEG")
+            {
+                // Progressive: what libjpeg holds is the coefficients, as much as a 16-MP 4:4:4 image's at most.
+                var coefficients = JpegStructure.ProgressiveCoefficientBytes(data);
+                if (coefficients > options.MaxDecodedPixels * CoefficientBytesPerPixel444)
+                    throw TooManyPixelsForFormat(width, height,
+                        (long)((double)width * height * options.MaxDecodedPixels * CoefficientBytesPerPixel444 / coefficients), "progressive JPEG");
+            }
+            else if ((long)width * height > options.MaxDecodedPixels && format != "WebP")
+                throw TooManyPixelsForFormat(width, height, options.MaxDecodedPixels, format);
             if (options.MinSide is { } minSide && Math.Min(width, height) < minSide) throw TooSmall(width, height, minSide);
-            if (format == "JPEG" && !JpegHasEnd(data)) throw Truncated(data.Length);
+            if (format == "JPEG")
+                switch (JpegStructure.Check(data))
+                {
+                    case JpegStructure.Verdict.Truncated: throw Truncated(data.Length);
+                    case JpegStructure.Verdict.Damaged: throw Damaged(format);
+                }
 
             var origin = codec.EncodedOrigin;
             header = SwapsSides(origin)
@@ -194,35 +210,6 @@ public static class PhotoDecoder
         return chosen;
     }
 
-    /// <summary>
-    /// Whether the codec can hand out a reduced image without holding the whole one: baseline JPEG (DCT scaling) and
-    /// WebP (scaled decoding). Progressive JPEG keeps every coefficient of the image (6 bytes a pixel at most), and
-    /// this SkiaSharp build decodes PNG, GIF and BMP only whole (its PNG codec has no row-by-row decoding: measured).
-    /// </summary>
-    private static bool ScalesWhileDecoding(string format, ReadOnlySpan<byte> data) => format switch
-    {
-        "JPEG" => !JpegIsProgressive(data),
-        "WebP" => true,
-        _ => false,
-    };
-
-    /// <summary>Whether the frame header (SOF2, SOF6, SOF10 or SOF14) says progressive, walking the segment lengths.</summary>
-    private static bool JpegIsProgressive(ReadOnlySpan<byte> data)
-    {
-        var position = 2;
-        while (position + 4 <= data.Length)
-        {
-            if (data[position] != 0xFF) return false;
-            var marker = data[position + 1];
-            if (marker == 0xFF) { position++; continue; }
-            if (marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC) return (marker & 0x03) == 0x02;
-            if (marker == 0xDA) return false;
-            if (marker is 0x01 or (>= 0xD0 and <= 0xD7)) { position += 2; continue; }
-            position += 2 + (data[position + 2] << 8 | data[position + 3]);
-        }
-        return false;
-    }
-
     /// <summary>Applies the EXIF orientation and composites any transparency on white, in one draw.</summary>
     private static SKBitmap UprightOnWhite(SKBitmap decoded, SKEncodedOrigin origin)
     {
@@ -263,34 +250,6 @@ public static class PhotoDecoder
         SKEncodedImageFormat.Bmp => "BMP",
         _ => null,
     };
-
-    /// <summary>
-    /// Lets the header check catch a JPEG cut short without decoding it. The end-of-image marker is looked for after
-    /// the first scan starts, so an embedded EXIF thumbnail's own marker cannot hide a cut; data appended after the
-    /// marker (motion photos) is fine. When the segments cannot be walked (stray bytes between them, which libjpeg
-    /// tolerates), the whole file is searched and the decoder's own incomplete-input report is the backstop.
-    /// </summary>
-    private static bool JpegHasEnd(ReadOnlySpan<byte> data)
-    {
-        var scanStart = JpegScanStart(data);
-        return data[Math.Max(scanStart, 2)..].LastIndexOf([(byte)0xFF, (byte)0xD9]) >= 0;
-    }
-
-    /// <summary>The offset of the first start-of-scan marker, walking the segment lengths; -1 when the walk fails.</summary>
-    private static int JpegScanStart(ReadOnlySpan<byte> data)
-    {
-        var position = 2;
-        while (position + 4 <= data.Length)
-        {
-            if (data[position] != 0xFF) return -1;
-            var marker = data[position + 1];
-            if (marker == 0xFF) { position++; continue; }
-            if (marker == 0xDA) return position;
-            if (marker is 0x01 or (>= 0xD0 and <= 0xD7)) { position += 2; continue; }
-            position += 2 + (data[position + 2] << 8 | data[position + 3]);
-        }
-        return -1;
-    }
 
     /// <summary>
     /// Trilinear sampling over a mipmap pyramid (2×2 box averages): fine detail does not alias however far the photo

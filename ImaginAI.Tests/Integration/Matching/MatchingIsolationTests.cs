@@ -1,4 +1,7 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
+using System.Text.Json;
 using Dapper;
 using ImaginAI.Tests.Support;
 using ImaginAI.Tracker.Data;
@@ -44,6 +47,13 @@ public sealed class MatchingIsolationTests(IsolationApp app) : IClassFixture<Iso
         Assert.Equal("unmatched", same.GetProperty("status").GetString()); // nothing to verify against: needs review
         Assert.Equal("matched", other.GetProperty("status").GetString());
         Assert.Equal(otherMilestone, other.GetProperty("milestoneId").GetInt64());
+        // Comparing with the tiny reference finds nothing to align, and says so instead of failing.
+        var compare = await client.GetAsync($"/api/photos/{sameProject}/compare/{tinyReference}");
+        var aligned = await client.GetAsync($"/api/photos/{sameProject}/compare/{tinyReference}/aligned.jpg");
+        Assert.Equal(HttpStatusCode.OK, compare.StatusCode);
+        Assert.Equal(0, (await compare.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("inliers").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, aligned.StatusCode);
+        Assert.Equal("false", aligned.Headers.GetValues("X-Aligned").Single());
     }
 
     [Fact]

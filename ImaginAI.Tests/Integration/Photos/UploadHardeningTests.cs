@@ -10,10 +10,9 @@ public sealed class UploadHardeningTests(UploadApp app) : IClassFixture<UploadAp
 {
     private readonly HttpClient client = app.CreateClient();
 
-    private async Task<long> NewProjectAsync(string name) => (await app.CreateProjectAsync(name, client)).GetProperty("id").GetInt64();
+    private Task<long> NewProjectAsync(string name) => app.NewProjectAsync(name, client);
 
-    private Task<long> PhotoRowsAsync(long projectId) =>
-        TrackerDatabase.ScalarAsync<long>(app.DatabasePath, "SELECT COUNT(*) FROM photos WHERE project_id = @projectId", new { projectId });
+    private Task<long> PhotoRowsAsync(long projectId) => app.PhotoRowsAsync(projectId);
 
     [Theory]
     [InlineData(1, 1)]
@@ -41,6 +40,20 @@ public sealed class UploadHardeningTests(UploadApp app) : IClassFixture<UploadAp
         var response = await app.UploadAsync(projectId, [("small.gif", TestImages.QuadrantsGif(32, 32))], client: client);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Upload_RandomBytesAfterAValidJpegHeader_Returns422AndStoresNothing()
+    {
+        var projectId = await NewProjectAsync("Garbage JPEG");
+        var garbage = TestImages.GarbageAfterJpegHeader(RealPhotos.Read("Garden.jpg"));
+
+        var response = await app.UploadAsync(projectId, [("site.jpg", garbage)], client: client);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var file = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("files")[0];
+        Assert.Equal("This file is not a photo we can read: it starts like a JPEG image but its contents are damaged.", file.GetProperty("error").GetString());
+        Assert.Equal(0, await PhotoRowsAsync(projectId));
     }
 
     [Fact]

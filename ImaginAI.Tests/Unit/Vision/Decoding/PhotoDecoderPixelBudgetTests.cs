@@ -40,19 +40,22 @@ public class PhotoDecoderPixelBudgetTests
     }
 
     [Fact]
-    public void ReadHeader_ProgressiveJpegOverBudget_ThrowsTooManyPixels()
+    public void ReadHeader_ProgressiveJpegWhoseCoefficientsExceedTheBudget_ThrowsTooManyPixels()
     {
         var baseline = TestImages.QuadrantsJpeg(400, 300);
         var progressive = (byte[])baseline.Clone();
         var sof = FindMarker(progressive, 0xC0);
         progressive[sof + 1] = 0xC2; // the same frame, declared progressive: libjpeg then keeps every coefficient
 
-        var error = Assert.Throws<PhotoDecodeException>(() => PhotoDecoder.ReadHeader(progressive, new DecodeOptions { MaxDecodedPixels = 100_000 }));
-        var header = PhotoDecoder.ReadHeader(baseline, new DecodeOptions { MaxDecodedPixels = 100_000 });
+        // 120,000 pixels hold 360 KB (4:2:0) to 720 KB (4:4:4) of coefficients: more than a 4:4:4 image of 50,000.
+        var error = Assert.Throws<PhotoDecodeException>(() => PhotoDecoder.ReadHeader(progressive, new DecodeOptions { MaxDecodedPixels = 50_000 }));
+        var header = PhotoDecoder.ReadHeader(baseline, new DecodeOptions { MaxDecodedPixels = 50_000 });
+        var withinBudget = PhotoDecoder.ReadHeader(progressive, new DecodeOptions { MaxDecodedPixels = 120_000 });
 
         Assert.Equal(PhotoDecodeError.TooManyPixels, error.Reason);
         Assert.Contains("progressive JPEG", error.Message);
         Assert.Equal(400, header.Width); // a baseline JPEG scales while decoding, so its size alone is no reason to refuse
+        Assert.Equal(400, withinBudget.Width);
     }
 
     [Theory]
@@ -68,6 +71,16 @@ public class PhotoDecoderPixelBudgetTests
         Assert.Equal((1600, 1200), (photo.Header.Width, photo.Header.Height));
         // Still the same picture: the top-left quadrant is red.
         Assert.Equal(TestImages.Red.Red, photo.Bitmap.GetPixel(photo.Bitmap.Width / 4, photo.Bitmap.Height / 4).Red, 12f);
+    }
+
+    [Fact]
+    public void Decode_Progressive17MpPhoto_IsAcceptedWithinTheCoefficientBudget()
+    {
+        // A real 5640 × 3172 progressive 4:2:0 photo: 54 MB of coefficients, within a 16-MP 4:4:4 image's 96 MB.
+        using var photo = PhotoDecoder.Decode(File.ReadAllBytes(RealPhotos.Large), new DecodeOptions { MinShortSide = 768 });
+
+        Assert.Equal(5640, photo.Header.Width);
+        Assert.InRange(Math.Min(photo.Bitmap.Width, photo.Bitmap.Height), 768, 3172);
     }
 
     [Fact]
