@@ -40,4 +40,15 @@ public sealed class MatchingOptions
     /// <summary>Photos decided per database round.</summary>
     [Range(1, 10000, ErrorMessage = "Matching:BatchSize must be between 1 and 10000.")]
     public int BatchSize { get; set; } = 100;
+
+    /// <summary>After this many failed attempts to decide a photo it becomes failed, with the last reason.</summary>
+    [Range(1, 100, ErrorMessage = "Matching:MaxAttempts must be between 1 and 100.")]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>The wait before deciding a photo again after a failure; it doubles for each failure after that.</summary>
+    [Range(0.0, 86400, MinimumIsExclusive = true, ErrorMessage = "Matching:RetryBackoffSeconds must be above 0 and at most 86400.")]
+    public double RetryBackoffSeconds { get; set; } = 10;
+
+    public TimeSpan BackoffAfter(int failures) =>
+        TimeSpan.FromSeconds(RetryBackoffSeconds * Math.Pow(2, Math.Max(0, failures - 1)));
 }
