@@ -33,14 +33,14 @@ public sealed class PhotoRepository(TrackerDb db)
             """, new { id });
     }
 
-    /// <summary>The project's photos in the order they were taken.</summary>
+    /// <summary>The project's photos in the order they were taken (not the deleted ones).</summary>
     public async Task<IReadOnlyList<Photo>> GetManyByProjectIdAsync(long projectId)
     {
         await using var connection = await db.OpenAsync();
         var photos = await connection.QueryAsync<Photo>($"""
             SELECT {PhotoColumns}
             FROM photos ph LEFT JOIN milestones m ON m.id = ph.milestone_id
-            WHERE ph.project_id = @projectId
+            WHERE ph.project_id = @projectId AND ph.deleted_at IS NULL
             ORDER BY ph.taken_at, ph.id
             """, new { projectId });
         return photos.AsList();
@@ -98,8 +98,7 @@ public sealed class PhotoRepository(TrackerDb db)
     {
         await using var connection = await db.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var wasReached = milestoneId is not null && await MilestoneReachedAsync(connection, transaction, milestoneId.Value);
-        var updated = await connection.ExecuteAsync("""
+        var projectId = await connection.ExecuteScalarAsync<long?>("""
             UPDATE photos
             SET milestone_id = @milestoneId,
                 milestone_source = 'manual',
@@ -107,16 +106,12 @@ public sealed class PhotoRepository(TrackerDb db)
                 status = CASE WHEN status IN ('matched', 'unmatched')
                               THEN CASE WHEN @milestoneId IS NULL THEN 'unmatched' ELSE 'matched' END
                               ELSE status END
-            WHERE id = @photoId
+            WHERE id = @photoId AND deleted_at IS NULL
+            RETURNING project_id
             """, new { photoId, milestoneId }, transaction);
-        if (updated == 0) return null;
-        var nowReached = milestoneId is not null && await MilestoneReachedAsync(connection, transaction, milestoneId.Value);
+        if (projectId is null) return null;
+        var reached = await Projects.MilestoneProgress.RecomputeAsync(connection, transaction, projectId.Value);
         await transaction.CommitAsync();
-        return !wasReached && nowReached;
+        return milestoneId is { } id && reached.Contains(id);
     }
-
-    internal static Task<bool> MilestoneReachedAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, long milestoneId) =>
-        connection.ExecuteScalarAsync<bool>("""
-            SELECT EXISTS (SELECT 1 FROM photos WHERE milestone_id = @milestoneId AND status = 'matched')
-            """, new { milestoneId }, transaction);
 }

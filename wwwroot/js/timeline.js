@@ -84,8 +84,9 @@ function render() {
   const progressBar = root.querySelector('[data-progress]');
   progressBar.max = Math.max(progress.total, 1);
   progressBar.value = progress.reached;
+  const late = milestones.filter(m => m.late).length;
   root.querySelector('[data-progress-text]').textContent = progress.total
-    ? `${progress.reached} of ${plural(progress.total, 'milestone')} reached`
+    ? `${progress.reached} of ${plural(progress.total, 'milestone')} reached${late ? `, ${late} late` : ''}`
     : 'No milestones yet';
   root.querySelector('[data-progress-percent]').textContent = progress.total ? `${Math.round(progress.percent)}%` : '';
 
@@ -126,22 +127,34 @@ function renderFailed(photo) {
     h('p', { class: 'failed-reason' }, photo.error || 'The photo could not be processed.'));
 }
 
+/** What a milestone's badge says: reached (and whether late), overdue, or when it is due. */
+function milestoneStatus(milestone) {
+  if (milestone.reached) {
+    return milestone.late
+      ? { text: `Reached ${formatDay(milestone.reachedAt)}, late (due ${formatDay(milestone.dueDate)})`, tone: 'warning' }
+      : { text: `Reached ${formatDay(milestone.reachedAt)}`, tone: 'success' };
+  }
+  if (milestone.late) return { text: `Late: was due ${formatDay(milestone.dueDate)}`, tone: 'danger' };
+  return { text: milestone.dueDate ? `Not reached yet, due ${formatDay(milestone.dueDate)}` : 'Not reached yet', tone: 'muted' };
+}
+
 function renderMilestone(milestone, index) {
   const photos = [...milestone.photos].sort(byTimeTaken);
   const processing = photos.filter(isProcessing).length;
-  const status = milestone.reached
-    ? `Reached ${formatWhen(milestone.reachedAt)}`.trim()
-    : 'Not reached yet';
-  return h('li', { class: `milestone ${milestone.reached ? 'is-reached' : 'is-open'}`, dataset: { milestoneId: milestone.id } },
+  const references = photos.filter(p => p.milestoneSource === 'reference').length;
+  const status = milestoneStatus(milestone);
+  const classes = ['milestone', milestone.reached ? 'is-reached' : 'is-open', milestone.late ? 'is-late' : ''].filter(Boolean).join(' ');
+  return h('li', { class: classes, dataset: { milestoneId: milestone.id, late: String(Boolean(milestone.late)) } },
     h('span', { class: 'milestone-marker', 'aria-hidden': 'true' }, milestone.reached ? '✓' : String(index + 1)),
     h('div', { class: 'milestone-body' },
       h('div', { class: 'milestone-head' },
         h('h3', null, milestone.name),
-        h('span', { class: `badge ${milestone.reached ? 'badge-success' : 'badge-muted'}`, dataset: { milestoneStatus: '' } }, status)),
+        h('span', { class: `badge badge-${status.tone}`, dataset: { milestoneStatus: '' } }, status.text)),
       h('p', { class: 'milestone-meta muted' },
-        [photos.length ? plural(photos.length, 'photo') : null,
+        [photos.length - references ? plural(photos.length - references, 'site photo') : null,
+          references ? plural(references, 'reference photo') : null,
           processing ? `${processing} ${statusLabel('pending').toLowerCase()}` : null,
-          milestone.dueDate ? `due ${formatDay(milestone.dueDate)}` : null].filter(Boolean).join(' · ')),
+          milestone.dueDate && !milestone.late ? `due ${formatDay(milestone.dueDate)}` : null].filter(Boolean).join(' · ')),
       photos.length
         ? h('ul', { class: 'thumbs', dataset: { photos: '' } }, photos.map(photo => tiles.tile(photo)))
         : h('p', { class: 'lane-empty' }, 'No photos yet.')));
