@@ -20,7 +20,7 @@ public sealed class PhotoRepository(TrackerDb db)
         ph.id, ph.project_id, ph.file_name, ph.sha256, ph.content_type, ph.size_bytes, ph.width, ph.height,
         ph.taken_at, ph.uploaded_at, ph.note, ph.status, ph.milestone_id, ph.milestone_source, ph.milestone_score,
         ph.match_score, ph.matched_photo_id, ph.error, ph.attempts, ph.decision_count, ph.decision_json,
-        m.name AS milestone_name, m.position AS milestone_position
+        m.name AS milestone_name, m.position AS milestone_position, ph.deleted_at
         """;
 
     public async Task<Photo?> GetByIdAsync(long id)
@@ -113,5 +113,78 @@ public sealed class PhotoRepository(TrackerDb db)
         var reached = await Projects.MilestoneProgress.RecomputeAsync(connection, transaction, projectId.Value);
         await transaction.CommitAsync();
         return milestoneId is { } id && reached.Contains(id);
+    }
+
+    /// <summary>
+    /// A manager's soft delete: the photo leaves the timeline, search and progress at once; its file and vectors stay
+    /// until <see cref="PhotoPurgeJob"/> removes them. Returns the photo's project, or null when there is no such
+    /// photo or it is already deleted.
+    /// </summary>
+    public async Task<long?> SoftDeleteAsync(long photoId, long? deletedBy, DateTimeOffset now)
+    {
+        await using var connection = await db.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var projectId = await connection.ExecuteScalarAsync<long?>("""
+            UPDATE photos SET deleted_at = @now, deleted_by = @deletedBy
+            WHERE id = @photoId AND deleted_at IS NULL
+            RETURNING project_id
+            """, new { photoId, deletedBy, now = TrackerDb.Utc(now) }, transaction);
+        if (projectId is null) return null;
+        await Projects.MilestoneProgress.RecomputeAsync(connection, transaction, projectId.Value);
+        await transaction.CommitAsync();
+        return projectId;
+    }
+
+    /// <summary>Undoes a soft delete; returns the milestones the photo reaches again (null when it was not deleted).</summary>
+    public async Task<IReadOnlyList<long>?> RestoreAsync(long photoId)
+    {
+        await using var connection = await db.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var projectId = await connection.ExecuteScalarAsync<long?>("""
+            UPDATE photos SET deleted_at = NULL, deleted_by = NULL
+            WHERE id = @photoId AND deleted_at IS NOT NULL
+            RETURNING project_id
+            """, new { photoId }, transaction);
+        if (projectId is null) return null;
+        var reached = await Projects.MilestoneProgress.RecomputeAsync(connection, transaction, projectId.Value);
+        await transaction.CommitAsync();
+        return reached;
+    }
+
+    /// <summary>The deleted photos of the projects, which search leaves out.</summary>
+    public async Task<IReadOnlySet<long>> GetDeletedIdsAsync(IEnumerable<long> projectIds)
+    {
+        await using var connection = await db.OpenAsync();
+        var ids = await connection.QueryAsync<long>(
+            "SELECT id FROM photos WHERE deleted_at IS NOT NULL AND project_id IN @projectIds", new { projectIds });
+        return ids.ToHashSet();
+    }
+
+    /// <summary>Photos deleted before the cutoff, which their 30 days of grace have run out for.</summary>
+    public async Task<IReadOnlyList<Photo>> GetDeletedBeforeAsync(DateTimeOffset cutoff)
+    {
+        await using var connection = await db.OpenAsync();
+        var photos = await connection.QueryAsync<Photo>($"""
+            SELECT {PhotoColumns}
+            FROM photos ph LEFT JOIN milestones m ON m.id = ph.milestone_id
+            WHERE ph.deleted_at IS NOT NULL AND ph.deleted_at < @cutoff
+            """, new { cutoff = TrackerDb.Utc(cutoff) });
+        return photos.AsList();
+    }
+
+    /// <summary>
+    /// Removes a deleted photo's row for good (its vectors and examples go with it). Returns whether another photo
+    /// still uses the same stored file, which then must stay.
+    /// </summary>
+    public async Task<(bool Purged, bool FileStillUsed)> PurgeAsync(long photoId, string sha256)
+    {
+        await using var connection = await db.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var purged = await connection.ExecuteAsync(
+            "DELETE FROM photos WHERE id = @photoId AND deleted_at IS NOT NULL", new { photoId }, transaction) == 1;
+        var stillUsed = await connection.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM photos WHERE sha256 = @sha256)", new { sha256 }, transaction);
+        await transaction.CommitAsync();
+        return (purged, stillUsed);
     }
 }

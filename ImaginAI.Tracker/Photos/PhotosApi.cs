@@ -1,6 +1,7 @@
 using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Projects;
+using ImaginAI.Tracker.Scheduling;
 using ImaginAI.Tracker.Security;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Vision.Decoding;
@@ -20,6 +21,7 @@ public static class PhotosApi
         services.AddSingleton<PhotoFileStore>();
         services.AddSingleton<ThumbnailService>();
         services.AddScoped<PhotoUploadService>();
+        services.AddRecurringJob<PhotoPurgeJob>(PhotoPurgeJob.Key, _ => TimeSpan.FromHours(1));
         // The upload API streams its multipart body itself; form binding elsewhere gets the same per-request cap.
         services.AddOptions<FormOptions>().Configure<IOptions<StorageOptions>>((form, storage) =>
             form.MultipartBodyLengthLimit = storage.Value.MaxUploadBytes * storage.Value.MaxFilesPerRequest);
@@ -38,6 +40,7 @@ public static class PhotosApi
         photos.MapGet("/{photoId:long}/file", GetFileAsync);
         photos.MapPut("/{photoId:long}/milestone", SetMilestoneAsync).RequireAuthorization(Policies.PhotoManager);
         photos.MapPhotoCompare();
+        photos.MapPhotoTidy();
         return app;
     }
 

@@ -16,6 +16,7 @@ internal sealed partial class AuditedRequestsMiddleware(RequestDelegate next)
     [
         ("PUT", "/api/photos/{id}/milestone", AuditActions.MilestoneDecided),
         ("PATCH", "/api/projects/{id}", AuditActions.ProjectChanged),
+        ("POST", "/api/photos/{id}/restore", AuditActions.PhotoRestored),
     ];
 
     public async Task InvokeAsync(HttpContext context, AuditLog audit, MembershipRepository members)

@@ -18,6 +18,10 @@ public interface ITimelineClient
     Task photoUpdated(PhotoJson photo);
     /// <summary>The photo that gave its milestone its first photo.</summary>
     Task milestoneReached(PhotoJson photo);
+    /// <summary>A manager deleted the photo (payload with deletedAt): it leaves every lane.</summary>
+    Task photoDeleted(PhotoJson photo);
+    /// <summary>A deleted photo was restored: it goes back to the lane its status says.</summary>
+    Task photoRestored(PhotoJson photo);
     /// <summary>The user may no longer see this project (removed from it, or their account deleted): no more events follow.</summary>
     Task accessRevoked(long projectId);
 #pragma warning restore IDE1006

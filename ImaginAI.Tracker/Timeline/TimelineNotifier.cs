@@ -36,6 +36,10 @@ public sealed class TimelineNotifier(
 
     public Task PhotoUpdatedAsync(long photoId) => SendAsync(photoId, (client, photo) => client.photoUpdated(photo));
 
+    public Task PhotoDeletedAsync(long photoId) => SendAsync(photoId, (client, photo) => client.photoDeleted(photo));
+
+    public Task PhotoRestoredAsync(long photoId) => SendAsync(photoId, (client, photo) => client.photoRestored(photo));
+
     public Task MilestoneReachedAsync(long photoId) => SendAsync(photoId, (client, photo) => client.milestoneReached(photo));
 
     private async Task SendAsync(long photoId, Func<ITimelineClient, PhotoJson, Task> send)

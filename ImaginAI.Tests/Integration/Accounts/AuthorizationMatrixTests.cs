@@ -52,6 +52,10 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
             c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/compare/{c.PhotoId}/aligned.jpg")),
         ["PUT /api/photos/{photoId:long}/milestone"] = ([401, 403, 404, 200, 200],
             c => c.Api.PutAsJsonAsync($"/api/photos/{c.PhotoId}/milestone", new { milestoneId = c.MilestoneId })),
+        ["DELETE /api/photos/{photoId:long}"] = ([401, 403, 404, 200, 200],
+            async c => await c.Api.DeleteAsync($"/api/photos/{await c.SparePhotoAsync(deleted: false)}")),
+        ["POST /api/photos/{photoId:long}/restore"] = ([401, 403, 404, 200, 200],
+            async c => await c.Api.PostAsync($"/api/photos/{await c.SparePhotoAsync(deleted: true)}/restore", null)),
 
         // Search by photo: any signed-in user, over the projects they may see (an outsider simply finds nothing of this one).
         ["POST /api/search"] = ([401, 200, 200, 200, 200],
@@ -278,6 +282,17 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
             await App.AddMemberAsync(ProjectId, user.Id, ProjectRoles.Field);
             return user;
         }
+
+        /// <summary>A photo of the project to delete or restore, fresh for each cell (uploaded, and deleted if asked, by its manager).</summary>
+        public async Task<long> SparePhotoAsync(bool deleted)
+        {
+            using var manager = App.CreateClientWithToken(world.Users[Who.ManagerMember]!.Token);
+            var id = await App.UploadOneAsync(ProjectId, "spare.jpg", TestImages.QuadrantsJpeg(640 + Interlocked.Increment(ref spares), 480), client: manager);
+            if (deleted) (await manager.DeleteAsync($"/api/photos/{id}")).EnsureSuccessStatusCode();
+            return id;
+        }
+
+        private static int spares;
 
         /// <summary>A token of the caller's own to revoke (the anonymous caller gets some id: they never get that far).</summary>
         public async Task<long> OwnSpareTokenIdAsync()
