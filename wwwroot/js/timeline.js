@@ -55,6 +55,7 @@ function place(model, photo) {
     const index = lane.findIndex(p => p.id === photo.id);
     if (index >= 0) lane.splice(index, 1);
   }
+  if (photo.deletedAt) return;
   if (photo.status === 'failed') model.failed.push(photo);
   else if (photo.status === 'unmatched') model.unmatched.push(photo);
   else if (photo.status !== 'matched') model.pending.push(photo);
@@ -63,6 +64,15 @@ function place(model, photo) {
     if (milestone) milestone.photos.push(photo);
     else model.pending.push(photo); // its milestone was added since the last read; the refresh brings it
   }
+}
+
+function onPhotoDeleted(photo) {
+  if (photo?.projectId !== projectId) return;
+  eventsDuringLoad?.push(photo);
+  refreshSoon();
+  if (!timeline) return;
+  place(timeline, photo);
+  render();
 }
 
 function onPhotoEvent(photo) {
@@ -196,5 +206,7 @@ followProject(projectId, {
     photoAdded: onPhotoEvent,
     photoUpdated: onPhotoEvent,
     milestoneReached: onPhotoEvent,
+    photoDeleted: onPhotoDeleted,
+    photoRestored: onPhotoEvent,
   },
 });
