@@ -17,6 +17,8 @@ internal sealed partial class AuditedRequestsMiddleware(RequestDelegate next)
         ("PUT", "/api/photos/{id}/milestone", AuditActions.MilestoneDecided),
         ("PATCH", "/api/projects/{id}", AuditActions.ProjectChanged),
         ("POST", "/api/photos/{id}/restore", AuditActions.PhotoRestored),
+        ("PATCH", "/api/projects/{id}/milestones/{id}", AuditActions.MilestoneChanged),
+        ("PUT", "/api/projects/{id}/milestones/order", AuditActions.MilestoneChanged),
     ];
 
     public async Task InvokeAsync(HttpContext context, AuditLog audit, MembershipRepository members)

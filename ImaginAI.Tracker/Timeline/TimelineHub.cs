@@ -22,6 +22,8 @@ public interface ITimelineClient
     Task photoDeleted(PhotoJson photo);
     /// <summary>A deleted photo was restored: it goes back to the lane its status says.</summary>
     Task photoRestored(PhotoJson photo);
+    /// <summary>Milestones were renamed, reordered or deleted: the page re-reads the timeline.</summary>
+    Task milestonesChanged(long projectId);
     /// <summary>The user may no longer see this project (removed from it, or their account deleted): no more events follow.</summary>
     Task accessRevoked(long projectId);
 #pragma warning restore IDE1006

@@ -1,5 +1,6 @@
 // The live timeline of one project: milestones with their photos, plus the processing, review and failed lanes.
 import { describeProblem, getJson, sendJson } from './lib/api.js';
+import { confirmAction } from './lib/confirm.js';
 import { formatDay, formatWhen, h, plural, setText, show } from './lib/dom.js';
 import { followProject } from './lib/live.js';
 import { byTimeTaken, isProcessing, PhotoTiles, photoPageUrl, statusLabel } from './lib/photos.js';
@@ -8,6 +9,9 @@ const root = document.querySelector('[data-timeline]');
 const projectId = Number(root.dataset.projectId);
 const timelineUrl = `/api/projects/${projectId}/timeline`;
 const tiles = new PhotoTiles();
+const canManage = root.dataset.canManage === 'true';
+// The milestone whose rename form is open, with what has been typed so far (a live re-render keeps it).
+let editing = null;
 
 let timeline = null;
 let loadsStarted = 0;
@@ -111,7 +115,10 @@ function render() {
 
   const list = root.querySelector('[data-milestones]');
   const ordered = [...milestones].sort((a, b) => a.position - b.position || a.id - b.id);
+  // Re-rendering replaces the controls; the one that had the focus gets it back.
+  const focusKey = list.contains(document.activeElement) ? document.activeElement.dataset.focusKey : null;
   list.replaceChildren(...ordered.map(renderMilestone));
+  if (focusKey) list.querySelector(`[data-focus-key="${focusKey}"]`)?.focus();
   show(root.querySelector('[data-milestones-empty]'), ordered.length === 0);
 }
 
@@ -148,18 +155,21 @@ function milestoneStatus(milestone) {
   return { text: milestone.dueDate ? `Not reached yet, due ${formatDay(milestone.dueDate)}` : 'Not reached yet', tone: 'muted' };
 }
 
-function renderMilestone(milestone, index) {
+function renderMilestone(milestone, index, milestones) {
   const photos = [...milestone.photos].sort(byTimeTaken);
   const processing = photos.filter(isProcessing).length;
   const references = photos.filter(p => p.milestoneSource === 'reference').length;
   const status = milestoneStatus(milestone);
   const classes = ['milestone', milestone.reached ? 'is-reached' : 'is-open', milestone.late ? 'is-late' : ''].filter(Boolean).join(' ');
-  return h('li', { class: classes, dataset: { milestoneId: milestone.id, late: String(Boolean(milestone.late)) } },
+  return h('li', { class: classes, dataset: { milestoneId: milestone.id, late: String(Boolean(milestone.late)) }, draggable: canManage ? 'true' : null },
     h('span', { class: 'milestone-marker', 'aria-hidden': 'true' }, milestone.reached ? '✓' : String(index + 1)),
     h('div', { class: 'milestone-body' },
       h('div', { class: 'milestone-head' },
+        canManage ? h('span', { class: 'drag-handle', title: 'Drag to reorder', 'aria-hidden': 'true' }, '⠿') : null,
         h('h3', null, milestone.name),
         h('span', { class: `badge badge-${status.tone}`, dataset: { milestoneStatus: '' } }, status.text)),
+      canManage && editing?.id === milestone.id ? renameForm(milestone) : null,
+      canManage ? milestoneTools(milestone, index, milestones.length) : null,
       h('p', { class: 'milestone-meta muted' },
         [photos.length - references ? plural(photos.length - references, 'site photo') : null,
           references ? plural(references, 'reference photo') : null,
@@ -168,6 +178,171 @@ function renderMilestone(milestone, index) {
       photos.length
         ? h('ul', { class: 'thumbs', dataset: { photos: '' } }, photos.map(photo => tiles.tile(photo)))
         : h('p', { class: 'lane-empty' }, 'No photos yet.')));
+}
+
+function milestoneTools(milestone, index, count) {
+  const button = (label, key, props = {}) => h('button', {
+    type: 'button', class: `button button-small ${props.class ?? ''}`.trim(), dataset: { focusKey: `${key}-${milestone.id}`, action: key, id: milestone.id },
+    'aria-label': props.ariaLabel ?? null, 'aria-disabled': props.disabled ? 'true' : null,
+  }, label);
+  return h('div', { class: 'milestone-tools' },
+    button('Rename', 'rename', { ariaLabel: `Rename or change the due date of ${milestone.name}` }),
+    button('Up', 'up', { ariaLabel: `Move ${milestone.name} up`, disabled: index === 0 }),
+    button('Down', 'down', { ariaLabel: `Move ${milestone.name} down`, disabled: index === count - 1 }),
+    button('Delete', 'delete', { class: 'danger-outline', ariaLabel: `Delete ${milestone.name}` }));
+}
+
+function renameForm(milestone) {
+  const form = h('form', { class: 'form rename-milestone', dataset: { renameForm: milestone.id }, novalidate: true },
+    h('div', { class: 'form-row' },
+      h('label', { class: 'field grow' }, h('span', null, 'Name'),
+        h('input', { name: 'name', value: editing.name, maxlength: 200, required: true, autocomplete: 'off', dataset: { focusKey: `rename-name-${milestone.id}` } })),
+      h('label', { class: 'field' }, h('span', null, 'Due'),
+        h('input', { name: 'dueDate', type: 'date', value: editing.dueDate ?? '', dataset: { focusKey: `rename-due-${milestone.id}` } }))),
+    h('p', { class: 'form-error', role: 'alert', hidden: !editing.error }, editing.error ?? ''),
+    h('div', { class: 'confirm-actions' },
+      h('button', { type: 'button', class: 'button', dataset: { action: 'cancel-rename', focusKey: `rename-cancel-${milestone.id}` } }, 'Cancel'),
+      h('button', { type: 'submit', class: 'button primary', dataset: { focusKey: `rename-save-${milestone.id}` } }, 'Save')));
+  form.addEventListener('input', () => {
+    editing.name = form.elements.name.value;
+    editing.dueDate = form.elements.dueDate.value;
+  });
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    try {
+      await sendJson('PATCH', `/api/projects/${projectId}/milestones/${milestone.id}`, { name: editing.name, dueDate: editing.dueDate ?? '' });
+      editing = null;
+      announce(`Saved "${form.elements.name.value.trim()}".`);
+      await loadTimeline();
+      focusAction('rename', milestone.id);
+    } catch (failure) {
+      editing.error = failure.message;
+      render();
+      root.querySelector(`[data-rename-form="${milestone.id}"] input[name=name]`)?.focus();
+    }
+  });
+  return form;
+}
+
+function announce(text) {
+  setText(root.querySelector('[data-milestone-status]'), text);
+}
+
+function focusAction(action, id) {
+  root.querySelector(`[data-action="${action}"][data-id="${id}"]`)?.focus();
+}
+
+function orderedIds() {
+  return [...timeline.milestones].sort((a, b) => a.position - b.position || a.id - b.id).map(m => m.id);
+}
+
+async function saveOrder(ids, movedId, action) {
+  // Shown at once; the server's answer (and every other watcher's page) follows.
+  ids.forEach((id, index) => { timeline.milestones.find(m => m.id === id).position = index + 1; });
+  render();
+  if (action) focusAction(action, movedId);
+  try {
+    await sendJson('PUT', `/api/projects/${projectId}/milestones/order`, { milestoneIds: ids });
+    const moved = timeline.milestones.find(m => m.id === movedId);
+    announce(`Moved "${moved?.name}" to position ${ids.indexOf(movedId) + 1} of ${ids.length}.`);
+  } catch (failure) {
+    announce(`The new order was not saved. ${failure.message}`);
+  }
+  await loadTimeline();
+  if (action) focusAction(action, movedId);
+}
+
+async function deleteMilestone(id) {
+  const milestone = timeline.milestones.find(m => m.id === id);
+  if (!milestone) return;
+  const references = milestone.photos.filter(p => p.milestoneSource === 'reference').length;
+  const sitePhotos = milestone.photos.length - references;
+  const consequence = milestone.photos.length
+    ? `Its ${plural(milestone.photos.length, 'photo')} (${plural(sitePhotos, 'site photo')}, ${plural(references, 'reference photo')}) move to "Needs review", with no milestone.`
+    : 'It has no photos.';
+  const sure = await confirmAction({
+    title: `Delete the milestone "${milestone.name}"?`,
+    message: `${consequence} Progress is counted again without it. This cannot be undone.`,
+    confirmLabel: 'Delete milestone',
+  });
+  if (!sure) return;
+  try {
+    const result = await sendJson('DELETE', `/api/projects/${projectId}/milestones/${id}`);
+    announce(`Deleted "${milestone.name}". ${result.photosMovedToReview ? `${plural(result.photosMovedToReview, 'photo')} moved to "Needs review".` : ''}`.trim());
+    await loadTimeline();
+    root.querySelector('#milestones-title').focus();
+  } catch (failure) {
+    announce(`The milestone was not deleted. ${failure.message}`);
+  }
+}
+
+function wireMilestoneTools() {
+  if (!canManage) return;
+  const list = root.querySelector('[data-milestones]');
+  list.addEventListener('click', event => {
+    const button = event.target.closest('button[data-action]');
+    if (!button || button.getAttribute('aria-disabled') === 'true') return;
+    const id = Number(button.dataset.id);
+    const ids = orderedIds();
+    const index = ids.indexOf(id);
+    switch (button.dataset.action) {
+      case 'rename': {
+        const milestone = timeline.milestones.find(m => m.id === id);
+        editing = { id, name: milestone.name, dueDate: milestone.dueDate ?? '' };
+        render();
+        list.querySelector(`[data-rename-form="${id}"] input[name=name]`)?.focus();
+        break;
+      }
+      case 'cancel-rename': {
+        const editedId = editing?.id;
+        editing = null;
+        render();
+        focusAction('rename', editedId);
+        break;
+      }
+      case 'up':
+      case 'down': {
+        const target = button.dataset.action === 'up' ? index - 1 : index + 1;
+        [ids[index], ids[target]] = [ids[target], ids[index]];
+        saveOrder(ids, id, button.dataset.action);
+        break;
+      }
+      case 'delete':
+        deleteMilestone(id);
+        break;
+    }
+  });
+
+  let dragged = null;
+  list.addEventListener('dragstart', event => {
+    const item = event.target.closest?.('[data-milestone-id]');
+    if (!item) return;
+    dragged = Number(item.dataset.milestoneId);
+    event.dataTransfer.effectAllowed = 'move';
+    event.dataTransfer.setData('text/plain', String(dragged));
+    item.classList.add('is-dragging');
+  });
+  list.addEventListener('dragover', event => {
+    if (dragged != null && event.target.closest('[data-milestone-id]')) event.preventDefault();
+  });
+  list.addEventListener('drop', event => {
+    const target = event.target.closest('[data-milestone-id]');
+    if (dragged == null || !target) return;
+    event.preventDefault();
+    const ids = orderedIds().filter(id => id !== dragged);
+    const box = target.getBoundingClientRect();
+    const targetIndex = ids.indexOf(Number(target.dataset.milestoneId));
+    const after = event.clientY > box.top + box.height / 2;
+    if (targetIndex < 0) ids.push(dragged);
+    else ids.splice(after ? targetIndex + 1 : targetIndex, 0, dragged);
+    const moved = dragged;
+    dragged = null;
+    saveOrder(ids, moved, null);
+  });
+  list.addEventListener('dragend', () => {
+    dragged = null;
+    list.querySelector('.is-dragging')?.classList.remove('is-dragging');
+  });
 }
 
 function wireAddMilestone() {
@@ -199,6 +374,7 @@ function wireAddMilestone() {
 }
 
 wireAddMilestone();
+wireMilestoneTools();
 loadTimeline();
 followProject(projectId, {
   onJoined: loadTimeline,
@@ -208,5 +384,6 @@ followProject(projectId, {
     milestoneReached: onPhotoEvent,
     photoDeleted: onPhotoDeleted,
     photoRestored: onPhotoEvent,
+    milestonesChanged: refreshSoon,
   },
 });

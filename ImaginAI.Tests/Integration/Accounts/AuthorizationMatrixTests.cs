@@ -35,6 +35,12 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["GET /api/projects/{projectId:long}/milestones"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/milestones")),
         ["POST /api/projects/{projectId:long}/milestones"] = ([401, 403, 404, 201, 201],
             c => c.Api.PostAsJsonAsync($"/api/projects/{c.ProjectId}/milestones", new { name = "Roof by " + c.Who })),
+        ["PATCH /api/projects/{projectId:long}/milestones/{milestoneId:long}"] = ([401, 403, 404, 200, 200],
+            c => c.Api.PatchAsJsonAsync($"/api/projects/{c.ProjectId}/milestones/{c.MilestoneId}", new { name = "Foundations" })),
+        ["PUT /api/projects/{projectId:long}/milestones/order"] = ([401, 403, 404, 200, 200],
+            async c => await c.Api.PutAsJsonAsync($"/api/projects/{c.ProjectId}/milestones/order", new { milestoneIds = await c.MilestoneIdsAsync() })),
+        ["DELETE /api/projects/{projectId:long}/milestones/{milestoneId:long}"] = ([401, 403, 404, 200, 200],
+            async c => await c.Api.DeleteAsync($"/api/projects/{c.ProjectId}/milestones/{await c.SpareMilestoneAsync()}")),
         ["GET /api/projects/{projectId:long}/calibration"] = ([401, 403, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/calibration")),
         ["POST /api/projects/{projectId:long}/redecide"] = ([401, 403, 404, 200, 200],
             c => c.Api.PostAsJsonAsync($"/api/projects/{c.ProjectId}/redecide", new { })),
@@ -293,6 +299,20 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         }
 
         private static int spares;
+
+        public async Task<long> SpareMilestoneAsync()
+        {
+            using var manager = App.CreateClientWithToken(world.Users[Who.ManagerMember]!.Token);
+            return await App.AddMilestoneAsync(ProjectId, "Spare " + Interlocked.Increment(ref spares), manager);
+        }
+
+        /// <summary>The project's milestones in their order, as the manager sees them (to reorder them).</summary>
+        public async Task<long[]> MilestoneIdsAsync()
+        {
+            using var manager = App.CreateClientWithToken(world.Users[Who.ManagerMember]!.Token);
+            var all = await manager.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/projects/{ProjectId}/milestones");
+            return all.EnumerateArray().Select(m => m.GetProperty("id").GetInt64()).Reverse().ToArray();
+        }
 
         /// <summary>A token of the caller's own to revoke (the anonymous caller gets some id: they never get that far).</summary>
         public async Task<long> OwnSpareTokenIdAsync()
