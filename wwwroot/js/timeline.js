@@ -225,7 +225,7 @@ function renameForm(milestone) {
 }
 
 function announce(text) {
-  setText(root.querySelector('[data-milestone-status]'), text);
+  setText(root.querySelector('[data-milestone-announcer]'), text);
 }
 
 function focusAction(action, id) {
