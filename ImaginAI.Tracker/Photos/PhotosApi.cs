@@ -33,8 +33,9 @@ public static class PhotosApi
         app.MapPost("/api/projects/{projectId:long}/photos",
             (long projectId, HttpContext http, PhotoUploadService uploads, CancellationToken cancellationToken) =>
                 uploads.UploadAsync(projectId, http, cancellationToken))
-            .RequireAuthorization(Policies.ProjectMember);
-        var photos = app.MapGroup("/api/photos").RequireAuthorization(Policies.PhotoMember);
+            .RequireAuthorization(Policies.ProjectMember)
+            .RefuseChangesWhenArchived();
+        var photos = app.MapGroup("/api/photos").RequireAuthorization(Policies.PhotoMember).RefuseChangesWhenArchived();
         photos.MapGet("/{photoId:long}", GetPhotoAsync);
         photos.MapGet("/{photoId:long}/thumbnail", GetThumbnailAsync);
         photos.MapGet("/{photoId:long}/file", GetFileAsync);

@@ -19,6 +19,8 @@ public sealed class Project
     public int InReview { get; init; }
     /// <summary>The earliest due date of a milestone not reached yet.</summary>
     public DateOnly? NextDueDate { get; init; }
+    /// <summary>Set while the project is archived: read-only and hidden from the list by default.</summary>
+    public DateTimeOffset? ArchivedAt { get; init; }
 }
 
 public sealed class Milestone
@@ -38,12 +40,12 @@ public sealed class Milestone
 public sealed record ProjectJson(
     long Id, string Name, string Description, DateTimeOffset CreatedAt, int PhotoCount, int MilestoneCount,
     int MilestonesReached, double MatchThreshold, bool MatchThresholdIsDefault, int MinInliers,
-    int MilestonesLate, int InReview, DateOnly? NextDueDate)
+    int MilestonesLate, int InReview, DateOnly? NextDueDate, DateTimeOffset? ArchivedAt)
 {
     public static ProjectJson From(Project project, double defaultThreshold) => new(
         project.Id, project.Name, project.Description, project.CreatedAt, project.PhotoCount, project.MilestoneCount,
         project.MilestonesReached, project.MatchThreshold ?? defaultThreshold, project.MatchThreshold is null, project.MinInliers,
-        project.MilestonesLate, project.InReview, project.NextDueDate);
+        project.MilestonesLate, project.InReview, project.NextDueDate, project.ArchivedAt);
 }
 
 public sealed record MilestoneJson(

@@ -7,7 +7,7 @@ public sealed class ProjectRepository(TrackerDb db, TimeProvider clock)
 {
     // Progress and lateness follow MilestoneProgress (reached_at is kept by it); deleted photos count nowhere.
     private const string ProjectColumns = $"""
-        p.id, p.name, p.description, p.created_at, p.match_threshold, p.min_inliers,
+        p.id, p.name, p.description, p.created_at, p.match_threshold, p.min_inliers, p.archived_at,
         (SELECT COUNT(*) FROM photos ph WHERE ph.project_id = p.id AND ph.deleted_at IS NULL) AS photo_count,
         (SELECT COUNT(*) FROM photos ph WHERE ph.project_id = p.id AND ph.deleted_at IS NULL AND ph.status = 'unmatched') AS in_review,
         (SELECT COUNT(*) FROM milestones m WHERE m.project_id = p.id) AS milestone_count,
@@ -72,5 +72,20 @@ public sealed class ProjectRepository(TrackerDb db, TimeProvider clock)
         await using var connection = await db.OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<ProjectMatchSettings>(
             "SELECT match_threshold, min_inliers FROM projects WHERE id = @id", new { id });
+    }
+
+    public async Task<bool> IsArchivedAsync(long id)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM projects WHERE id = @id AND archived_at IS NOT NULL)", new { id });
+    }
+
+    /// <summary>Archives (a time) or unarchives (null) the project; false when there is no such project.</summary>
+    public async Task<bool> SetArchivedAsync(long id, DateTimeOffset? archivedAt)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.ExecuteAsync("UPDATE projects SET archived_at = @archivedAt WHERE id = @id",
+            new { id, archivedAt = archivedAt is { } at ? TrackerDb.Utc(at) : null }) == 1;
     }
 }

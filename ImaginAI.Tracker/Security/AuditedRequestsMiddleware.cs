@@ -19,6 +19,8 @@ internal sealed partial class AuditedRequestsMiddleware(RequestDelegate next)
         ("POST", "/api/photos/{id}/restore", AuditActions.PhotoRestored),
         ("PATCH", "/api/projects/{id}/milestones/{id}", AuditActions.MilestoneChanged),
         ("PUT", "/api/projects/{id}/milestones/order", AuditActions.MilestoneChanged),
+        ("POST", "/api/projects/{id}/archive", AuditActions.ProjectChanged),
+        ("POST", "/api/projects/{id}/unarchive", AuditActions.ProjectChanged),
     ];
 
     public async Task InvokeAsync(HttpContext context, AuditLog audit, MembershipRepository members)

@@ -5,6 +5,8 @@ import { formatDay, h, plural, setText } from './lib/dom.js';
 const list = document.querySelector('[data-project-list]');
 const status = document.querySelector('[data-projects-status]');
 const form = document.querySelector('[data-create-project]');
+const archivedSection = document.querySelector('[data-archived-projects]');
+const archivedList = archivedSection.querySelector('[data-archived-list]');
 // Only managers and admins get the form: field staff cannot create projects.
 const formError = form?.querySelector('[data-form-error]');
 
@@ -12,10 +14,15 @@ let projectIds = [];
 
 async function loadProjects() {
   try {
-    const projects = await getJson('/api/projects');
-    projectIds = projects.map(p => p.id);
-    projects.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+    const all = await getJson('/api/projects?includeArchived=true');
+    projectIds = all.filter(p => !p.archivedAt).map(p => p.id);
+    all.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+    const projects = all.filter(p => !p.archivedAt);
+    const archived = all.filter(p => p.archivedAt);
     list.replaceChildren(...projects.map(renderProject));
+    archivedList.replaceChildren(...archived.map(renderProject));
+    archivedSection.querySelector('[data-archived-count]').textContent = String(archived.length);
+    archivedSection.hidden = archived.length === 0;
     setText(status, projects.length ? '' : form ? 'No projects yet. Create the first one with the form.' : 'You are not a member of any project yet. Ask a manager to add you.');
   } catch (error) {
     setText(status, `The projects could not be loaded. ${error.message}`);
@@ -45,6 +52,7 @@ function renderProject(project) {
       h('span', { class: 'badge badge-muted' }, plural(project.photoCount ?? 0, 'photo'))),
     project.description ? h('p', { class: 'muted project-description' }, project.description) : null,
     h('div', { class: 'project-card-status' },
+      project.archivedAt ? h('span', { class: 'badge', dataset: { archived: '' } }, 'Archived, read-only') : null,
       h('span', { class: `badge badge-${status.tone}`, dataset: { projectStatus: '' } }, status.text),
       inReview
         ? h('a', { class: 'badge badge-warning above-stretched', href: `${url}#lane-review-title`, dataset: { inReview: inReview } },

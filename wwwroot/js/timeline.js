@@ -9,7 +9,9 @@ const root = document.querySelector('[data-timeline]');
 const projectId = Number(root.dataset.projectId);
 const timelineUrl = `/api/projects/${projectId}/timeline`;
 const tiles = new PhotoTiles();
-const canManage = root.dataset.canManage === 'true';
+const canManageProject = root.dataset.canManage === 'true';
+// An archived project is read-only: its managers see it as any member does, with a way to unarchive it.
+let canManage = canManageProject;
 // The milestone whose rename form is open, with what has been typed so far (a live re-render keeps it).
 let editing = null;
 
@@ -91,6 +93,7 @@ function onPhotoEvent(photo) {
 
 function render() {
   const { project, progress, milestones } = timeline;
+  renderArchived(project);
   document.title = `${project.name} · ImaginAI Tracker`;
   setText(root.querySelector('[data-project-name]'), project.name);
   setText(root.querySelector('[data-project-description]'), project.description);
@@ -373,8 +376,71 @@ function wireAddMilestone() {
   });
 }
 
+function renderArchived(project) {
+  const archived = Boolean(project.archivedAt);
+  canManage = canManageProject && !archived;
+  setText(root.querySelector('[data-archived-text]'), archived
+    ? `This project was archived ${formatWhen(project.archivedAt)}. It is read-only: no uploads and no changes to its milestones or photos.`
+    : '');
+  show(root.querySelector('[data-archived-banner]'), archived);
+  show(root.querySelector('[data-upload-link]'), !archived);
+  show(root.querySelector('[data-add-milestone]'), canManage);
+  show(root.querySelector('[data-reorder-hint]'), canManage);
+  show(root.querySelector('[data-project-form]'), canManage);
+  const archiveButton = root.querySelector('[data-archive-project]');
+  if (archiveButton) {
+    archiveButton.textContent = archived ? 'Unarchive project' : 'Archive project';
+    archiveButton.className = archived ? 'button' : 'button danger-outline';
+  }
+  const form = root.querySelector('[data-project-form]');
+  if (form && !form.contains(document.activeElement)) {
+    form.elements.name.value = project.name;
+    form.elements.description.value = project.description ?? '';
+  }
+}
+
+function wireProjectEdit() {
+  const form = root.querySelector('[data-project-form]');
+  if (!form) return;
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    const error = form.querySelector('[data-form-error]');
+    const ok = form.querySelector('[data-form-ok]');
+    setText(ok, '');
+    try {
+      await sendJson('PATCH', `/api/projects/${projectId}`, { name: form.elements.name.value, description: form.elements.description.value });
+      setText(error, '');
+      setText(ok, 'Saved.');
+      await loadTimeline();
+    } catch (failure) {
+      setText(error, failure.message);
+      form.elements.name.focus();
+    }
+  });
+  const archiveButton = root.querySelector('[data-archive-project]');
+  archiveButton.addEventListener('click', async () => {
+    const archived = Boolean(timeline?.project.archivedAt);
+    if (!archived) {
+      const sure = await confirmAction({
+        title: `Archive "${timeline.project.name}"?`,
+        message: 'It becomes read-only: nobody can upload to it or change its milestones or photos. It leaves the projects list (it stays under "Archived projects"). You can unarchive it at any time.',
+        confirmLabel: 'Archive project',
+      });
+      if (!sure) return;
+    }
+    try {
+      await sendJson('POST', `/api/projects/${projectId}/${archived ? 'unarchive' : 'archive'}`);
+      await loadTimeline();
+      archiveButton.focus();
+    } catch (failure) {
+      setText(form.querySelector('[data-form-error]'), failure.message);
+    }
+  });
+}
+
 wireAddMilestone();
 wireMilestoneTools();
+wireProjectEdit();
 loadTimeline();
 followProject(projectId, {
   onJoined: loadTimeline,

@@ -41,6 +41,10 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
             async c => await c.Api.PutAsJsonAsync($"/api/projects/{c.ProjectId}/milestones/order", new { milestoneIds = await c.MilestoneIdsAsync() })),
         ["DELETE /api/projects/{projectId:long}/milestones/{milestoneId:long}"] = ([401, 403, 404, 200, 200],
             async c => await c.Api.DeleteAsync($"/api/projects/{c.ProjectId}/milestones/{await c.SpareMilestoneAsync()}")),
+        ["POST /api/projects/{projectId:long}/archive"] = ([401, 403, 404, 200, 200],
+            async c => await c.Api.PostAsync($"/api/projects/{await c.SpareProjectAsync()}/archive", null)),
+        ["POST /api/projects/{projectId:long}/unarchive"] = ([401, 403, 404, 200, 200],
+            async c => await c.Api.PostAsync($"/api/projects/{await c.SpareProjectAsync()}/unarchive", null)),
         ["GET /api/projects/{projectId:long}/calibration"] = ([401, 403, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/calibration")),
         ["POST /api/projects/{projectId:long}/redecide"] = ([401, 403, 404, 200, 200],
             c => c.Api.PostAsJsonAsync($"/api/projects/{c.ProjectId}/redecide", new { })),
@@ -299,6 +303,14 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         }
 
         private static int spares;
+
+        /// <summary>A project of the manager's with the field member in it, fresh for each cell (to archive or unarchive).</summary>
+        public async Task<long> SpareProjectAsync()
+        {
+            var id = await App.CreateProjectAsAsync(world.Users[Who.ManagerMember]!, "Spare site " + Interlocked.Increment(ref spares));
+            await App.AddMemberAsync(id, world.Users[Who.FieldMember]!.Id, ProjectRoles.Field);
+            return id;
+        }
 
         public async Task<long> SpareMilestoneAsync()
         {
