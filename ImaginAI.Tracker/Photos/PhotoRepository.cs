@@ -94,11 +94,20 @@ public sealed class PhotoRepository(TrackerDb db)
     /// photo moves between matched and unmatched; one still being processed keeps its status and the job keeps the
     /// manager's choice. Returns whether the milestone was reached by this decision, or null when the photo is gone.
     /// </summary>
-    public async Task<bool?> SetMilestoneByManagerAsync(long photoId, long? milestoneId)
+    public async Task<bool?> SetMilestoneByManagerAsync(long photoId, long? milestoneId) =>
+        await SetMilestoneByManagerAsync(null, [photoId], milestoneId) is { Applied: 1 } result
+            ? milestoneId is { } id && result.Reached.Contains(id)
+            : null;
+
+    /// <summary>
+    /// The same decision for many photos of one project, all or none in one transaction (a bulk review). Applies
+    /// nothing, and returns null, unless every photo exists in the project and is not deleted.
+    /// </summary>
+    public async Task<(int Applied, IReadOnlyList<long> Reached)?> SetMilestoneByManagerAsync(long? projectId, IReadOnlyCollection<long> photoIds, long? milestoneId)
     {
         await using var connection = await db.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var projectId = await connection.ExecuteScalarAsync<long?>("""
+        var projects = (await connection.QueryAsync<long>("""
             UPDATE photos
             SET milestone_id = @milestoneId,
                 milestone_source = 'manual',
@@ -106,13 +115,13 @@ public sealed class PhotoRepository(TrackerDb db)
                 status = CASE WHEN status IN ('matched', 'unmatched')
                               THEN CASE WHEN @milestoneId IS NULL THEN 'unmatched' ELSE 'matched' END
                               ELSE status END
-            WHERE id = @photoId AND deleted_at IS NULL
+            WHERE id IN @photoIds AND deleted_at IS NULL AND (@projectId IS NULL OR project_id = @projectId)
             RETURNING project_id
-            """, new { photoId, milestoneId }, transaction);
-        if (projectId is null) return null;
-        var reached = await Projects.MilestoneProgress.RecomputeAsync(connection, transaction, projectId.Value);
+            """, new { photoIds, milestoneId, projectId }, transaction)).AsList();
+        if (projects.Count != photoIds.Count || projects.Distinct().Count() != 1) return null;
+        var reached = await Projects.MilestoneProgress.RecomputeAsync(connection, transaction, projects[0]);
         await transaction.CommitAsync();
-        return milestoneId is { } id && reached.Contains(id);
+        return (projects.Count, reached);
     }
 
     /// <summary>

@@ -42,6 +42,7 @@ public static class PhotosApi
         photos.MapPut("/{photoId:long}/milestone", SetMilestoneAsync).RequireAuthorization(Policies.PhotoManager);
         photos.MapPhotoCompare();
         photos.MapPhotoTidy();
+        app.MapPhotoReview();
         return app;
     }
 

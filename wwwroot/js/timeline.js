@@ -135,6 +135,7 @@ function renderLane(name, photos) {
   if (empty) {
     show(empty, sorted.length === 0);
     show(lane.querySelector('[data-hint]'), sorted.length > 0);
+    show(lane.querySelector('[data-review-link]'), sorted.length > 0 && canManage);
   } else {
     show(lane, sorted.length > 0);
   }
