@@ -220,6 +220,8 @@ form.addEventListener('submit', async event => {
     setText(error, failure.message);
   } finally {
     button.disabled = false;
+    // A disabled button drops the focus to the page; give it back so the keyboard carries on from here.
+    button.focus();
   }
 });
 
