@@ -72,15 +72,6 @@ function place(model, photo) {
   }
 }
 
-function onPhotoDeleted(photo) {
-  if (photo?.projectId !== projectId) return;
-  eventsDuringLoad?.push(photo);
-  refreshSoon();
-  if (!timeline) return;
-  place(timeline, photo);
-  render();
-}
-
 function onPhotoEvent(photo) {
   if (photo?.projectId !== projectId) return;
   eventsDuringLoad?.push(photo);
@@ -449,7 +440,7 @@ followProject(projectId, {
     photoAdded: onPhotoEvent,
     photoUpdated: onPhotoEvent,
     milestoneReached: onPhotoEvent,
-    photoDeleted: onPhotoDeleted,
+    photoDeleted: onPhotoEvent,
     photoRestored: onPhotoEvent,
     milestonesChanged: refreshSoon,
   },

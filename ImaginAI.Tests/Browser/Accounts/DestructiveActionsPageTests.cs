@@ -19,11 +19,7 @@ public sealed class DestructiveActionsPageTests(KestrelTrackerApp app, ChromiumB
     public async Task AccountPage_CreateTokenReloadCopyAndRevoke_OneTokenCopiedAndRevokedOnlyAfterConfirming(int width, int height)
     {
         var user = await app.CreateUserAsync(ImaginAI.Tracker.Accounts.Roles.Field);
-        var (context, errors) = await chromium.NewContextAsync(new()
-        {
-            ViewportSize = new() { Width = width, Height = height }, IsMobile = width < 500, HasTouch = width < 500,
-            Permissions = ["clipboard-read", "clipboard-write"],
-        });
+        var (context, errors) = await chromium.NewContextAsync(width, height, "clipboard-read", "clipboard-write");
         await context.SignInAsync(app, user.Email, user.Password);
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(app.BaseAddress, "account").ToString());

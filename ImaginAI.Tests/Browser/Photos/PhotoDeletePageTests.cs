@@ -19,10 +19,7 @@ public sealed class PhotoDeletePageTests(KestrelTrackerApp app, ChromiumBrowser 
         var photoId = await app.UploadOneAsync(projectId, "IMG_2231.jpg", RealPhotos.Read("Wood.jpg"), client: api);
         await app.WaitUntilDecidedAsync(photoId, TimeSpan.FromMinutes(2), api);
 
-        var (context, errors) = await chromium.NewContextAsync(new()
-        {
-            ViewportSize = new() { Width = width, Height = height }, IsMobile = width < 500, HasTouch = width < 500,
-        });
+        var (context, errors) = await chromium.NewContextAsync(width, height);
         await context.SignInAsync(app);
         var timeline = await context.NewPageAsync();
         await timeline.GotoAsync(new Uri(app.BaseAddress, $"projects/{projectId}").ToString());
@@ -54,7 +51,7 @@ public sealed class PhotoDeletePageTests(KestrelTrackerApp app, ChromiumBrowser 
         await Expect(page.Locator("[data-restore-photo]")).ToBeFocusedAsync();
         await Expect(page.Locator("[data-milestone-form]")).ToBeHiddenAsync();
         await Expect(tile).ToHaveCountAsync(0);
-        Assert.True(await FitsWidthAsync(page), "The photo page scrolls sideways.");
+        Assert.True(await page.FitsWidthAsync(), "The photo page scrolls sideways.");
         if (width > 500) await page.ScreenshotAsync(new() { Path = ReadmeScreenshot.PathFor("photo-deleted.png"), Animations = ScreenshotAnimations.Disabled });
 
         await page.Locator("[data-restore-photo]").ClickAsync();
@@ -69,6 +66,4 @@ public sealed class PhotoDeletePageTests(KestrelTrackerApp app, ChromiumBrowser 
 
     private const System.Text.Json.JsonValueKind JsonNull = System.Text.Json.JsonValueKind.Null;
 
-    private static Task<bool> FitsWidthAsync(IPage page) =>
-        page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth");
 }

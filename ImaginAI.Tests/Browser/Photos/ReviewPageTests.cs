@@ -24,10 +24,7 @@ public sealed class ReviewPageTests(KestrelTrackerApp app, ChromiumBrowser chrom
         var piling = await app.AddMilestoneAsync(projectId, "Piling", api);
         var capping = await app.AddMilestoneAsync(projectId, "Capping beam", api);
 
-        var (context, errors) = await chromium.NewContextAsync(new()
-        {
-            ViewportSize = new() { Width = width, Height = height }, IsMobile = width < 500, HasTouch = width < 500,
-        });
+        var (context, errors) = await chromium.NewContextAsync(width, height);
         await context.SignInAsync(app);
         var timeline = await context.NewPageAsync();
         await timeline.GotoAsync(new Uri(app.BaseAddress, $"projects/{projectId}").ToString());
@@ -66,7 +63,7 @@ public sealed class ReviewPageTests(KestrelTrackerApp app, ChromiumBrowser chrom
         await Expect(watcher.Locator("[data-lane='unmatched'] [data-empty]")).ToBeVisibleAsync();
         Assert.Equal(2L, await TrackerDatabase.ScalarAsync<long>(app.DatabasePath,
             "SELECT COUNT(*) FROM audit_log WHERE action = 'milestone-decided' AND project_id = @projectId", new { projectId }));
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"),
+        Assert.True(await page.FitsWidthAsync(),
             "The review page scrolls sideways.");
 
         Assert.Empty(errors);

@@ -21,10 +21,7 @@ public sealed class MilestoneToolsPageTests(KestrelTrackerApp app, ChromiumBrows
         var railings = await app.AddMilestoneAsync(projectId, "Railings", api);
         await app.WaitUntilDecidedAsync(await app.UploadOneAsync(projectId, "railings.jpg", RealPhotos.Read("Storm.jpg"), railings, api), TimeSpan.FromMinutes(2), api);
 
-        var (context, errors) = await chromium.NewContextAsync(new()
-        {
-            ViewportSize = new() { Width = width, Height = height }, IsMobile = width < 500, HasTouch = width < 500,
-        });
+        var (context, errors) = await chromium.NewContextAsync(width, height);
         await context.SignInAsync(app);
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(app.BaseAddress, $"projects/{projectId}").ToString());
@@ -56,7 +53,7 @@ public sealed class MilestoneToolsPageTests(KestrelTrackerApp app, ChromiumBrows
         }
         await page.ReloadAsync();
         await Expect(names).ToHaveTextAsync(width > 500 ? ["Railings", "Deck", "Piers cast"] : ["Deck", "Piers cast", "Railings"]);
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"),
+        Assert.True(await page.FitsWidthAsync(),
             "The timeline with milestone tools scrolls sideways.");
 
         // Delete says what happens to the photos before it does anything.

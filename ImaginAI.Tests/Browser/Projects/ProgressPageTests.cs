@@ -60,18 +60,15 @@ public sealed class ProgressPageTests(KestrelTrackerApp app, ChromiumBrowser chr
         Assert.True(await list.EvaluateAsync<bool>("() => window.sameDocument === true"));
         await list.ScreenshotAsync(new() { Path = ReadmeScreenshot.PathFor("projects.png"), Animations = ScreenshotAnimations.Disabled });
 
-        var (phone, phoneErrors) = await chromium.NewContextAsync(new()
-        {
-            ViewportSize = new() { Width = 390, Height = 844 }, DeviceScaleFactor = 2, IsMobile = true, HasTouch = true,
-        });
+        var (phone, phoneErrors) = await chromium.NewContextAsync(390, 844);
         await phone.SignInAsync(app);
         var small = await phone.NewPageAsync();
         await small.GotoAsync(new Uri(app.BaseAddress, "").ToString());
         await Expect(small.Locator($"[data-project-id='{projectId}'] [data-project-status]")).ToBeVisibleAsync();
-        Assert.True(await FitsWidthAsync(small), "The projects list scrolls sideways on a 390 px wide phone.");
+        Assert.True(await small.FitsWidthAsync(), "The projects list scrolls sideways on a 390 px wide phone.");
         await small.GotoAsync(new Uri(app.BaseAddress, $"projects/{projectId}").ToString());
         await Expect(small.Locator($"[data-milestone-id='{drainage}'] [data-milestone-status]")).ToBeVisibleAsync();
-        Assert.True(await FitsWidthAsync(small), "The timeline scrolls sideways on a 390 px wide phone.");
+        Assert.True(await small.FitsWidthAsync(), "The timeline scrolls sideways on a 390 px wide phone.");
 
         Assert.Empty(errors);
         Assert.Empty(phoneErrors);
@@ -79,8 +76,6 @@ public sealed class ProgressPageTests(KestrelTrackerApp app, ChromiumBrowser chr
         await phone.DisposeAsync();
     }
 
-    private static Task<bool> FitsWidthAsync(IPage page) =>
-        page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth");
 
     private static async Task<long> AddMilestoneAsync(HttpClient api, long projectId, string name, string dueDate)
     {

@@ -19,10 +19,7 @@ public sealed class ProjectEditPageTests(KestrelTrackerApp app, ChromiumBrowser 
     public async Task Projects_CreateReloadRenameArchiveUnarchive_OneProjectReadOnlyWhileArchivedAndHiddenFromTheList(int width, int height)
     {
         var name = $"Canal lock gates {width}";
-        var (context, errors) = await chromium.NewContextAsync(new()
-        {
-            ViewportSize = new() { Width = width, Height = height }, IsMobile = width < 500, HasTouch = width < 500,
-        });
+        var (context, errors) = await chromium.NewContextAsync(width, height);
         await context.SignInAsync(app);
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(app.BaseAddress, "").ToString());
@@ -59,7 +56,7 @@ public sealed class ProjectEditPageTests(KestrelTrackerApp app, ChromiumBrowser 
         await Expect(archivedSection.Locator("summary")).ToContainTextAsync("Archived projects");
         await archivedSection.Locator("summary").ClickAsync();
         await Expect(archivedSection.Locator($"[data-project-id='{projectId}'] [data-archived]")).ToHaveTextAsync("Archived, read-only");
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"),
+        Assert.True(await page.FitsWidthAsync(),
             "The projects list scrolls sideways.");
 
         await page.GotoAsync(new Uri(app.BaseAddress, $"projects/{projectId}").ToString());
