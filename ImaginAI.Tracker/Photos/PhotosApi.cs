@@ -20,6 +20,7 @@ public static class PhotosApi
         services.AddSingleton<PhotoRepository>();
         services.AddSingleton<PhotoFileStore>();
         services.AddSingleton<ThumbnailService>();
+        services.AddHostedService<PhotoStoreSweeper>();
         services.AddScoped<PhotoUploadService>();
         services.AddRecurringJob<PhotoPurgeJob>(PhotoPurgeJob.Key, _ => TimeSpan.FromHours(1));
         // The upload API streams its multipart body itself; form binding elsewhere gets the same per-request cap.
