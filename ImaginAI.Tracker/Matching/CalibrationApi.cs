@@ -22,7 +22,7 @@ public static class CalibrationApi
 {
     public static IEndpointRouteBuilder MapCalibrationApi(this IEndpointRouteBuilder app)
     {
-        var project = app.MapGroup("/api/projects/{projectId:long}").RequireAuthorization(Policies.ProjectManager);
+        var project = app.MapGroup("/api/projects/{projectId:long}").RequireAuthorization(Policies.ProjectManager).RefuseChangesWhenArchived();
         project.MapGet("/calibration", GetCalibrationAsync).ProducesProblem(StatusCodes.Status404NotFound);
         project.MapPost("/redecide", RedecideAsync).ProducesProblem(StatusCodes.Status404NotFound);
         return app;

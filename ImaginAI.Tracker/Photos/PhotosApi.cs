@@ -2,6 +2,7 @@ using ImaginAI.Tracker.ApiDocs;
 using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Projects;
+using ImaginAI.Tracker.Scheduling;
 using ImaginAI.Tracker.Security;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Vision.Decoding;
@@ -26,6 +27,7 @@ public static class PhotosApi
         services.AddSingleton<ThumbnailService>();
         services.AddHostedService<PhotoStoreSweeper>();
         services.AddScoped<PhotoUploadService>();
+        services.AddRecurringJob<PhotoPurgeJob>(PhotoPurgeJob.Key, _ => TimeSpan.FromHours(1));
         // The upload API streams its multipart body itself; form binding elsewhere gets the same per-request cap.
         // No form of the app has more than a few dozen fields: 20,000 fields once took 34 s to read.
         services.AddOptions<FormOptions>().Configure<IOptions<StorageOptions>>((form, storage) =>
@@ -48,8 +50,9 @@ public static class PhotosApi
             .Produces<List<UploadedFileResult>>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        var photos = app.MapGroup("/api/photos").RequireAuthorization(Policies.PhotoMember);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .RefuseChangesWhenArchived();
+        var photos = app.MapGroup("/api/photos").RequireAuthorization(Policies.PhotoMember).RefuseChangesWhenArchived();
         photos.MapGet("/{photoId:long}", GetPhotoAsync).ProducesProblem(StatusCodes.Status404NotFound);
         photos.MapGet("/{photoId:long}/thumbnail", GetThumbnailAsync).Produces(StatusCodes.Status200OK, typeof(Stream), "image/jpeg")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -59,6 +62,8 @@ public static class PhotosApi
         photos.MapPut("/{photoId:long}/milestone", SetMilestoneAsync).RequireAuthorization(Policies.PhotoManager)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         photos.MapPhotoCompare();
+        photos.MapPhotoTidy();
+        app.MapPhotoReview();
         return app;
     }
 

@@ -27,7 +27,7 @@ public static class ProjectsApi
 
     public static IEndpointRouteBuilder MapProjectsApi(this IEndpointRouteBuilder app)
     {
-        var projects = app.MapGroup("/api/projects");
+        var projects = app.MapGroup("/api/projects").RefuseChangesWhenArchived();
         projects.MapGet("/", GetProjectsAsync);
         projects.MapPost("/", CreateProjectAsync).RequireAuthorization(Policies.ProjectCreator).ProducesProblem(StatusCodes.Status400BadRequest);
         projects.MapGet("/{projectId:long}", GetProjectAsync).RequireAuthorization(Policies.ProjectMember).ProducesProblem(StatusCodes.Status404NotFound);
@@ -36,15 +36,39 @@ public static class ProjectsApi
         projects.MapGet("/{projectId:long}/milestones", GetMilestonesAsync).RequireAuthorization(Policies.ProjectMember).ProducesProblem(StatusCodes.Status404NotFound);
         projects.MapPost("/{projectId:long}/milestones", CreateMilestoneAsync).RequireAuthorization(Policies.ProjectManager)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        projects.MapMilestoneTidy();
+        // Outside the read-only rule: unarchiving is how an archived project becomes editable again.
+        var archive = app.MapGroup("/api/projects/{projectId:long}").RequireAuthorization(Policies.ProjectManager);
+        archive.MapPost("/archive", ArchiveAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        archive.MapPost("/unarchive", UnarchiveAsync).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
+    /// <summary>The projects the caller may see; archived ones only when asked for (?includeArchived=true).</summary>
     private static async Task<Ok<List<ProjectJson>>> GetProjectsAsync(
-        ProjectRepository repository, IOptions<MatchingOptions> matching, ClaimsPrincipal user, ProjectAccess access)
+        ProjectRepository repository, IOptions<MatchingOptions> matching, ClaimsPrincipal user, ProjectAccess access, bool? includeArchived)
     {
         var all = await repository.GetAllAsync();
         var visible = await access.GetVisibleProjectIdsAsync(user);
-        return TypedResults.Ok(all.Where(p => visible is null || visible.Contains(p.Id)).Select(p => ProjectJson.From(p, matching.Value.DefaultThreshold)).ToList());
+        return TypedResults.Ok(all
+            .Where(p => (visible is null || visible.Contains(p.Id)) && (includeArchived == true || p.ArchivedAt is null))
+            .Select(p => ProjectJson.From(p, matching.Value.DefaultThreshold)).ToList());
+    }
+
+    private static async Task<Results<Ok<ProjectJson>, ProblemHttpResult>> ArchiveAsync(
+        long projectId, ProjectRepository repository, IOptions<MatchingOptions> matching, TimeProvider clock) =>
+        await SetArchivedAsync(projectId, clock.GetUtcNow(), repository, matching);
+
+    private static async Task<Results<Ok<ProjectJson>, ProblemHttpResult>> UnarchiveAsync(
+        long projectId, ProjectRepository repository, IOptions<MatchingOptions> matching) =>
+        await SetArchivedAsync(projectId, null, repository, matching);
+
+    private static async Task<Results<Ok<ProjectJson>, ProblemHttpResult>> SetArchivedAsync(
+        long projectId, DateTimeOffset? archivedAt, ProjectRepository repository, IOptions<MatchingOptions> matching)
+    {
+        if (!await repository.SetArchivedAsync(projectId, archivedAt))
+            return Problems.NoSuchProject(projectId);
+        return TypedResults.Ok(ProjectJson.From((await repository.GetByIdAsync(projectId))!, matching.Value.DefaultThreshold));
     }
 
     private static async Task<Results<Ok<ProjectJson>, ProblemHttpResult>> GetProjectAsync(long projectId, ProjectRepository repository, IOptions<MatchingOptions> matching)

@@ -16,9 +16,9 @@ namespace ImaginAI.Tests.Integration.ApiDocs;
 /// </summary>
 public sealed class DocumentedResponsesTests
 {
-    private sealed record Ids(long ProjectId, long MilestoneId, long PhotoId, long FailedPhotoId, long WebhookId, long DeliveryId, string Queue);
+    private sealed record Ids(long ProjectId, long MilestoneId, long SpareMilestoneId, long PhotoId, long FailedPhotoId, long WebhookId, long DeliveryId, string Queue);
 
-    private static readonly Ids Missing = new(999999, 999999, 999999, 999999, 999999, 999999, "thumbnails");
+    private static readonly Ids Missing = new(999999, 999999, 999999, 999999, 999999, 999999, 999999, "thumbnails");
 
     /// <summary>The request of each operation; a 2xx with the world's ids, 401 without credentials, 404 with <see cref="Missing"/>.</summary>
     private static readonly Dictionary<string, Func<World, HttpClient, Ids, Task<HttpResponseMessage>>> Requests = new()
@@ -55,6 +55,19 @@ public sealed class DocumentedResponsesTests
         ["POST /api/projects/{projectId}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver"] = (_, c, i) =>
             c.PostAsync($"/api/projects/{i.ProjectId}/webhooks/{i.WebhookId}/deliveries/{i.DeliveryId}/redeliver", null),
         ["DELETE /api/projects/{projectId}/webhooks/{webhookId}"] = (_, c, i) => c.DeleteAsync($"/api/projects/{i.ProjectId}/webhooks/{i.WebhookId}"),
+        ["PATCH /api/projects/{projectId}/milestones/{milestoneId}"] = (_, c, i) =>
+            c.PatchAsJsonAsync($"/api/projects/{i.ProjectId}/milestones/{i.MilestoneId}", new { name = "Footings", dueDate = "2026-12-31" }),
+        ["PUT /api/projects/{projectId}/milestones/order"] = async (w, c, i) =>
+            await c.PutAsJsonAsync($"/api/projects/{i.ProjectId}/milestones/order", new { milestoneIds = (await MilestoneIdsAsync(w, i.ProjectId)).Reverse() }),
+        ["DELETE /api/projects/{projectId}/milestones/{milestoneId}"] = (_, c, i) => c.DeleteAsync($"/api/projects/{i.ProjectId}/milestones/{i.SpareMilestoneId}"),
+        ["POST /api/projects/{projectId}/photos/milestone"] = (_, c, i) =>
+            c.PostAsJsonAsync($"/api/projects/{i.ProjectId}/photos/milestone", new { photoIds = new[] { i.PhotoId }, milestoneId = i.MilestoneId }),
+        // Deleted and at once restored, so the requests after these still find the photo.
+        ["DELETE /api/photos/{photoId}"] = (_, c, i) => c.DeleteAsync($"/api/photos/{i.PhotoId}"),
+        ["POST /api/photos/{photoId}/restore"] = (_, c, i) => c.PostAsync($"/api/photos/{i.PhotoId}/restore", null),
+        // Archived and at once unarchived: an archived project refuses every other change.
+        ["POST /api/projects/{projectId}/archive"] = (_, c, i) => c.PostAsync($"/api/projects/{i.ProjectId}/archive", null),
+        ["POST /api/projects/{projectId}/unarchive"] = (_, c, i) => c.PostAsync($"/api/projects/{i.ProjectId}/unarchive", null),
         ["POST /api/auth/token"] = (_, c, _) => c.PostAsJsonAsync("/api/auth/token", new { email = TrackerApp.AdminEmail, password = TrackerApp.AdminPassword }),
     };
 
@@ -75,6 +88,20 @@ public sealed class DocumentedResponsesTests
         ("POST /api/search", 503, w => w.WithoutModel.CreateClient().PostAsync("/api/search", SearchScenario.Query(TestImages.QuadrantsJpeg(640, 480)))),
         ("GET /api/photos/{photoId}/thumbnail", 422, w => w.Admin.GetAsync($"/api/photos/{w.BrokenPhotoId}/thumbnail")),
         ("PUT /api/photos/{photoId}/milestone", 400, w => w.Admin.PutAsJsonAsync($"/api/photos/{w.Ids.PhotoId}/milestone", new { milestoneId = 999999 })),
+        ("PATCH /api/projects/{projectId}/milestones/{milestoneId}", 400, w => w.Admin.PatchAsJsonAsync(
+            $"/api/projects/{w.Ids.ProjectId}/milestones/{w.Ids.MilestoneId}", new { dueDate = "next Friday" })),
+        ("PUT /api/projects/{projectId}/milestones/order", 400, w => w.Admin.PutAsJsonAsync(
+            $"/api/projects/{w.Ids.ProjectId}/milestones/order", new { milestoneIds = new[] { w.Ids.MilestoneId } })),
+        ("POST /api/projects/{projectId}/photos/milestone", 400, w => w.Admin.PostAsJsonAsync(
+            $"/api/projects/{w.Ids.ProjectId}/photos/milestone", new { photoIds = Array.Empty<long>(), milestoneId = w.Ids.MilestoneId })),
+        ("POST /api/photos/{photoId}/restore", 409, w => w.Admin.PostAsync($"/api/photos/{w.Ids.PhotoId}/restore", null)),
+        ("DELETE /api/photos/{photoId}", 409, async w =>
+        {
+            (await w.Admin.DeleteAsync($"/api/photos/{w.Ids.PhotoId}")).Dispose();
+            var again = await w.Admin.DeleteAsync($"/api/photos/{w.Ids.PhotoId}");
+            (await w.Admin.PostAsync($"/api/photos/{w.Ids.PhotoId}/restore", null)).Dispose();
+            return again;
+        }),
         ("POST /api/photos/{photoId}/retry", 409, w => w.Admin.PostAsync($"/api/photos/{w.Ids.PhotoId}/retry", null)),
         ("POST /api/projects/{projectId}/webhooks", 400, w => w.Admin.PostAsJsonAsync($"/api/projects/{w.Ids.ProjectId}/webhooks",
             new { url = "http://example.com/hook", events = new[] { "photo.failed" } })),
@@ -119,6 +146,14 @@ public sealed class DocumentedResponsesTests
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
+    /// <summary>The project's milestones as they are now (none when it does not exist).</summary>
+    private static async Task<long[]> MilestoneIdsAsync(World world, long projectId)
+    {
+        using var response = await world.Admin.GetAsync($"/api/projects/{projectId}/milestones");
+        if (!response.IsSuccessStatusCode) return [];
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(m => m.GetProperty("id").GetInt64()).ToArray();
+    }
+
     /// <summary>A JPEG header followed by more bytes than Storage:MaxUploadBytes (1 MB here).</summary>
     private static byte[] TooBig()
     {
@@ -151,6 +186,7 @@ public sealed class DocumentedResponsesTests
             var admin = app.CreateClient();
             var projectId = (await app.CreateProjectAsync("Every answer", admin)).GetProperty("id").GetInt64();
             var milestoneId = await app.AddMilestoneAsync(projectId, "Foundations", admin);
+            var spareMilestoneId = await app.AddMilestoneAsync(projectId, "Scaffolding", admin);
             using var subscribed = await admin.PostAsJsonAsync($"/api/projects/{projectId}/webhooks",
                 new { url = receiver.Url.ToString(), events = new[] { "photo.needs_review", "photo.matched", "photo.failed" } });
             var webhookId = (await subscribed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
@@ -170,7 +206,7 @@ public sealed class DocumentedResponsesTests
                 Receiver = receiver,
                 Admin = admin,
                 Anonymous = app.CreateAnonymousClient(),
-                Ids = new Ids(projectId, milestoneId, photoId, failedPhotoId, webhookId, deliveryId, "matching"),
+                Ids = new Ids(projectId, milestoneId, spareMilestoneId, photoId, failedPhotoId, webhookId, deliveryId, "matching"),
                 BrokenPhotoId = brokenPhotoId,
             };
         }

@@ -48,6 +48,33 @@ public sealed class TransactionTests
     }
 
     [Fact]
+    public async Task BulkReview_CalibrationExampleCannotBeWritten_LeavesEveryPhotoAsTheJobDecidedIt()
+    {
+        await using var app = TrackerApp.Create();
+        var admin = app.CreateClient();
+        var projectId = (await app.CreateProjectAsync("Bulk decisions", admin)).GetProperty("id").GetInt64();
+        var milestone = await app.AddMilestoneAsync(projectId, "Planted", admin);
+        await app.WaitUntilDecidedAsync(await app.UploadOneAsync(projectId, "garden.jpg", RealPhotos.Read("Garden.jpg"), milestone, admin), client: admin);
+        var photoId = await app.UploadOneAsync(projectId, "dune.jpg", RealPhotos.Read("Dune.jpg"), client: admin);
+        Assert.Equal("unmatched", (await app.WaitUntilDecidedAsync(photoId, client: admin)).GetProperty("status").GetString());
+        var review = $"/api/projects/{projectId}/photos/milestone";
+
+        await using (FailInserts(app, "match_examples"))
+        {
+            using var refused = await admin.PostAsJsonAsync(review, new { photoIds = new[] { photoId }, milestoneId = milestone });
+            Assert.False(refused.IsSuccessStatusCode);
+        }
+        var after = await app.GetPhotoAsync(photoId, admin);
+        Assert.Equal("unmatched", after.GetProperty("status").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, after.GetProperty("milestoneSource").ValueKind);
+
+        using var accepted = await admin.PostAsJsonAsync(review, new { photoIds = new[] { photoId }, milestoneId = milestone });
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(1, await TrackerDatabase.ScalarAsync<long>(app.DatabasePath, "SELECT COUNT(*) FROM match_examples WHERE photo_id = @photoId", new { photoId }));
+        Assert.Equal("manual", (await app.GetPhotoAsync(photoId, admin)).GetProperty("milestoneSource").GetString());
+    }
+
+    [Fact]
     public async Task CreateProject_CreatorCannotBeMadeManager_StoresNoProject()
     {
         await using var app = TrackerApp.Create();

@@ -19,7 +19,7 @@ public sealed class WebhookDeliveryTests
     };
 
     [Fact]
-    public async Task Webhook_ReferencePhotoMatched_DeliversSignedMatchedAndMilestoneReached()
+    public async Task Webhook_ReferenceMatchedThenSitePhotoFiled_DeliversSignedMatchedAndMilestoneReached()
     {
         await using var receiver = await LoopbackReceiver.StartAsync();
         await using var app = TrackerApp.Create(settings: Settings());
@@ -31,10 +31,17 @@ public sealed class WebhookDeliveryTests
         var listed = await admin.GetStringAsync($"/api/projects/{projectId}/webhooks");
         Assert.DoesNotContain(secret, listed);
 
-        var photoId = await app.UploadOneAsync(projectId, "garden.jpg", RealPhotos.Read("Garden.jpg"), milestone, admin);
-        var requests = await receiver.WaitForAsync(r => r.Count >= 2);
+        var reference = await app.UploadOneAsync(projectId, "garden.jpg", RealPhotos.Read("Garden.jpg"), milestone, admin);
+        await receiver.WaitForAsync(r => r.Count >= 1);
+        // A reference photo does not reach its milestone; the first site photo filed under it does.
+        var site = await app.UploadOneAsync(projectId, "site.jpg", RealPhotos.Read("LadyBird.jpg"), client: admin);
+        await app.WaitUntilDecidedAsync(site, client: admin);
+        (await admin.PutAsJsonAsync($"/api/photos/{site}/milestone", new { milestoneId = milestone })).EnsureSuccessStatusCode();
+        var requests = await receiver.WaitForAsync(r => r.Any(x => x.Headers["X-ImaginAI-Event"] == "milestone.reached"));
 
-        Assert.Equal(["milestone.reached", "photo.matched"], requests.Select(r => r.Headers["X-ImaginAI-Event"]).Order());
+        Assert.Contains(requests, r => r.Headers["X-ImaginAI-Event"] == "photo.matched"
+            && JsonDocument.Parse(r.Body).RootElement.GetProperty("photo").GetProperty("id").GetInt64() == reference);
+        Assert.Single(requests, r => r.Headers["X-ImaginAI-Event"] == "milestone.reached");
         foreach (var request in requests)
         {
             var timestamp = request.Headers["X-ImaginAI-Timestamp"];
@@ -44,7 +51,7 @@ public sealed class WebhookDeliveryTests
             var body = JsonDocument.Parse(request.Body).RootElement;
             Assert.Equal(request.Headers["X-ImaginAI-Event"], body.GetProperty("event").GetString());
             Assert.Equal(request.Headers["X-ImaginAI-Delivery"], body.GetProperty("id").GetString());
-            Assert.Equal(photoId, body.GetProperty("photo").GetProperty("id").GetInt64());
+            if (body.GetProperty("event").GetString() == "milestone.reached") Assert.Equal(site, body.GetProperty("photo").GetProperty("id").GetInt64());
             Assert.Equal(milestone, body.GetProperty("photo").GetProperty("milestone").GetProperty("id").GetInt64());
             // A body changed on the way no longer matches its signature.
             var tampered = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{request.Body.Replace("matched", "unmatched")}")));
