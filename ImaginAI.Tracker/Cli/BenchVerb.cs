@@ -22,9 +22,11 @@ internal static class BenchVerb
 {
     public static int Run(string[] args, VisionOptions options)
     {
+        if (args is ["search", ..]) return BenchSearchVerb.Run(args[1..]);
         if (args.Length == 0 || args[0] != "vision")
         {
             Console.Error.WriteLine("usage: bench vision [--photos DIR] [--skip-vgg16] [--threads N]");
+            Console.Error.WriteLine("       bench search --vectors N --dims D [--projects P] [--queries Q]");
             return 2;
         }
         var (flags, _) = CliVerbs.Parse(args[1..], "--skip-vgg16");
@@ -420,7 +422,7 @@ internal sealed class VisionBenchmark(int threads, string? photosDirectory, bool
         return path;
     }
 
-    private static string CpuModel()
+    internal static string CpuModel()
     {
         try
         {
@@ -432,7 +434,7 @@ internal sealed class VisionBenchmark(int threads, string? photosDirectory, bool
         }
     }
 
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {

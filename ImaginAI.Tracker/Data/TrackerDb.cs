@@ -16,6 +16,8 @@ public sealed class TrackerDb(IOptions<StorageOptions> storage)
         DefaultTimeout = 30,
     }.ToString();
 
+    private const string ConnectionPragmas = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
+
     public string ConnectionString => connectionString;
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
@@ -23,8 +25,19 @@ public sealed class TrackerDb(IOptions<StorageOptions> storage)
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
+        pragma.CommandText = ConnectionPragmas;
         await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>The same connection, opened synchronously, for reads inside synchronous code (the similarity index's re-rank).</summary>
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = ConnectionPragmas;
+        pragma.ExecuteNonQuery();
         return connection;
     }
 

@@ -16,7 +16,11 @@ public static class MatchingModule
             .Validate(o => o.MaxVerifiedCandidates is >= 0 and <= 20, "Matching:MaxVerifiedCandidates must be between 0 and 20.")
             .ValidateOnStart();
         services.AddSingleton<MatchingRepository>();
+        services.AddOptions<VectorIndexOptions>().Bind(configuration.GetSection(VectorIndexOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<VectorIndexRepository>();
         services.AddSingleton<VectorIndexRegistry>();
+        services.AddHostedService<VectorIndexMaintenance>();
         services.AddSingleton<PhotoVerifier>();
         services.AddSingleton<CalibrationRepository>();
         services.AddSingleton<MatchingQueue>();

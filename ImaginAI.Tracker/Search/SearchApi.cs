@@ -125,9 +125,7 @@ public static class SearchApi
     {
         var model = extractor.Model;
         await indexes.EnsureLoadedAsync(model.Id, model.Dims);
-        var hits = projectIds
-            .SelectMany(projectId => indexes.Get(projectId, model.Id, model.Dims).Search(vector.Values, k, _ => true))
-            .OrderByDescending(hit => hit.Score).Take(k).ToList();
+        var hits = indexes.Search(model.Id, model.Dims, vector.Values, k, projectIds);
 
         var results = new List<SearchResult>();
         var projectNames = new Dictionary<long, (string Name, int MinInliers)>();
