@@ -154,7 +154,7 @@ public sealed partial class VectorIndexRegistry(
             {
                 model.Applied = index.stamp;
                 await CatchUpAsync(model, index.loaded);
-                var expected = await store.CountAsync(model.ModelId, model.Dims);
+                var expected = await store.CountAsync(model.ModelId);
                 if (expected == index.loaded.Count)
                 {
                     model.Index = index.loaded;

@@ -69,13 +69,14 @@ public sealed class VectorIndexRepository(TrackerDb db)
         return changes.AsList();
     }
 
-    public async Task<int> CountAsync(string modelId, int dims)
+    public async Task<int> CountAsync(string modelId)
     {
         await using var connection = await db.OpenAsync();
+        // The model id alone, so the count is read from ix_embeddings_model without touching 1M rows (a model's
+        // vectors all have its dimension, and foreign keys leave no vector without its photo).
         return await connection.ExecuteScalarAsync<int>("""
-            SELECT COUNT(*) FROM embeddings e JOIN photos ph ON ph.id = e.photo_id
-            WHERE e.model_id = @modelId AND e.dims = @dims
-            """, new { modelId, dims });
+            SELECT COUNT(*) FROM embeddings WHERE model_id = @modelId
+            """, new { modelId });
     }
 
     /// <summary>The stamp of the index file last saved for the model, and the newest change there is.</summary>

@@ -38,7 +38,7 @@ public sealed record VectorIndexSettings
     public double PartitionedSearchShare { get; init; } = 0.5;
 
     /// <summary>Rows a search scans before it splits the scan over the cores.</summary>
-    public int ParallelRows { get; init; } = 16_384;
+    public int ParallelRows { get; init; } = 65_536;
 }
 
 /// <summary>
