@@ -129,6 +129,7 @@ public sealed partial class VectorIndex
             reader.Read(centroids.AsSpan());
             reader.Finish();
 
+            index.rowOfId.EnsureCapacity(count);
             var built = cellCount > 0 ? new Cells(centroids, dims, trainedRows) : null;
             for (var row = 0; row < count; row++)
             {

@@ -4,8 +4,8 @@ namespace ImaginAI.Vision.Vectors;
 
 public sealed partial class VectorIndex
 {
-    private const int SamplePerCell = 16;
-    private const int KMeansIterations = 6;
+    private const int SamplePerCell = 40;
+    private const int KMeansIterations = 8;
 
     /// <summary>
     /// Trains k-means cells (√n of them) on a sample and files every live vector under its nearest cell, on a

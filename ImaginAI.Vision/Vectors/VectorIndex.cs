@@ -225,9 +225,18 @@ public sealed partial class VectorIndex
         }
         if (cells is { } c && selected >= Settings.MinVectorsForPartitions && selected >= Settings.PartitionedSearchShare * live)
         {
-            var probe = Math.Min(c.Members.Length, Math.Max(Settings.MinProbe, (int)Math.Ceiling(c.Members.Length * Settings.ProbeFraction)));
-            var nearest = c.Nearest(query, probe);
-            return (nearest.Select(cell => c.Members[cell]).ToList(), nearest.Select(cell => c.Count[cell]).ToList(), selected == live ? null : slots);
+            // Cells are visited nearest first until the share of rows is reached, not a fixed number of cells: k-means
+            // cells of real data are uneven, and the big ones tend to be the ones nearest a query.
+            var budget = Settings.ProbeFraction * rows;
+            var visited = new List<int>();
+            long scanned = 0;
+            foreach (var cell in c.Nearest(query, c.Count.Length))
+            {
+                if (visited.Count >= Settings.MinProbe && scanned >= budget) break;
+                visited.Add(cell);
+                scanned += c.Count[cell];
+            }
+            return (visited.Select(cell => c.Members[cell]).ToList(), visited.Select(cell => c.Count[cell]).ToList(), selected == live ? null : slots);
         }
         if (slots is null)
             return (partitions.Select(p => p.Rows).ToList(), partitions.Select(p => p.Count).ToList(), null);
