@@ -30,14 +30,24 @@ public sealed class TrackerDb(IOptions<StorageOptions> storage)
         return connection;
     }
 
-    /// <summary>The same connection, opened synchronously, for reads inside synchronous code (the similarity index's re-rank).</summary>
+    /// <summary>The same connection, opened synchronously, for code that cannot await (the similarity index).</summary>
     public SqliteConnection Open()
     {
-        var connection = new SqliteConnection(connectionString);
-        connection.Open();
+        var connection = OpenForReading();
         using var pragma = connection.CreateCommand();
         pragma.CommandText = ConnectionPragmas;
         pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    /// <summary>
+    /// A connection for reads only, without the pragmas (in WAL mode readers never wait for writers): the similarity
+    /// index's exact re-rank opens one per search, where the pragmas cost more than the read.
+    /// </summary>
+    public SqliteConnection OpenForReading()
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
         return connection;
     }
 

@@ -114,7 +114,7 @@ public sealed class VectorIndexRepository(TrackerDb db)
     public IReadOnlyList<VectorHit> ExactScan(string modelId, int dims, ReadOnlySpan<float> query, int k,
         IReadOnlyCollection<long>? projectIds, Func<long, bool>? filter)
     {
-        using var connection = db.Open();
+        using var connection = db.OpenForReading();
         using var command = connection.CreateCommand();
         command.CommandText = projectIds is null
             ? """
@@ -164,7 +164,7 @@ public sealed class VectorIndexRepository(TrackerDb db)
             if (ids.Count == 0) return;
             var position = new Dictionary<long, int>(ids.Count);
             for (var i = 0; i < ids.Count; i++) position.TryAdd(ids[i], i);
-            using var connection = db.Open();
+            using var connection = db.OpenForReading();
             using var command = connection.CreateCommand();
             command.CommandText = """
                 SELECT photo_id, vector FROM embeddings
