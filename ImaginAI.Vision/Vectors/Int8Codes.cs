@@ -44,7 +44,10 @@ public static class Int8Codes
             return 0;
         }
         var factor = levels / max;
-        for (var i = 0; i < values.Length; i++) codes[i] = (sbyte)Math.Clamp(MathF.Round(values[i] * factor), -levels, levels);
+        var scaled = values.Length <= 4096 ? stackalloc float[values.Length] : new float[values.Length];
+        TensorPrimitives.Multiply(values, factor, scaled);
+        TensorPrimitives.Round(scaled, scaled);
+        TensorPrimitives.ConvertSaturating(scaled, codes);
         return max / levels;
     }
 
