@@ -75,9 +75,10 @@ public sealed partial class VectorIndexRegistry(
             {
                 if (model.Index is not { } index) continue;
                 await CatchUpAsync(model, index);
-                if (model.Partitioning is null && index.NeedsRebuild)
-                    model.Partitioning = Task.Run(() => BuildPartitionsAsync(model, index));
-                else if (model.Partitioning is null && model.Dirty && now - model.LastSaved >= TimeSpan.FromSeconds(options.Value.SaveIntervalSeconds))
+                var partitioning = model.Partitioning is { IsCompleted: false };
+                if (!partitioning && now >= model.NextPartitioning && index.NeedsRebuild)
+                    model.Partitioning = Task.Run(() => BuildPartitions(model, index, now));
+                else if (!partitioning && model.Dirty && now - model.LastSaved >= TimeSpan.FromSeconds(options.Value.SaveIntervalSeconds))
                     await SaveAsync(model, index, now);
             }
             finally { model.Gate.Release(); }
@@ -194,7 +195,7 @@ public sealed partial class VectorIndexRegistry(
         }
     }
 
-    private async Task BuildPartitionsAsync(ModelIndex model, VectorIndex index)
+    private void BuildPartitions(ModelIndex model, VectorIndex index, DateTimeOffset now)
     {
         try
         {
@@ -210,9 +211,9 @@ public sealed partial class VectorIndexRegistry(
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Partitioning the similarity index of model {ModelId} failed; searches scan it whole", model.ModelId);
+            logger.LogError(e, "Partitioning the similarity index of model {ModelId} failed; searches scan it whole, and it is tried again in 10 minutes", model.ModelId);
+            model.NextPartitioning = now + TimeSpan.FromMinutes(10);
         }
-        finally { model.Partitioning = null; }
     }
 
     private async Task SaveAsync(ModelIndex model, VectorIndex index, DateTimeOffset now)
@@ -244,6 +245,7 @@ public sealed partial class VectorIndexRegistry(
         public bool Dirty;
         public DateTimeOffset LastSaved = DateTimeOffset.MinValue;
         public volatile Task? Partitioning;
+        public DateTimeOffset NextPartitioning = DateTimeOffset.MinValue;
     }
 }
 

@@ -91,11 +91,11 @@ public sealed partial class VectorIndex
     public bool IsPartitioned => Read(() => cells is not null);
 
     /// <summary>
-    /// True once the index has grown to twice the size its partitions were trained on, or holds more dead rows than
-    /// live ones: time for a background <see cref="BuildPartitions"/> (or a save and load, which drops dead rows).
+    /// True when the index is big enough for partitions and has none, or has grown to twice the size its partitions
+    /// were trained on: time for a background <see cref="BuildPartitions"/>. (Dead rows are dropped by a save and load.)
     /// </summary>
     public bool NeedsRebuild => Read(() =>
-        (cells is null && live >= Settings.MinVectorsForPartitions) || (cells is { } c && live > 2 * c.TrainedRows) || rows - live > live);
+        (cells is null && live >= Settings.MinVectorsForPartitions) || (cells is { } c && live > 2 * c.TrainedRows));
 
     /// <summary>Bytes held by codes, ids, scales, project rows and partitions (what the index costs in memory).</summary>
     public long MemoryBytes => Read(() =>
