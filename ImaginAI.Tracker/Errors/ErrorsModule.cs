@@ -29,6 +29,10 @@ public static class ErrorsModule
             {
                 BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                     (StatusCodes.Status413PayloadTooLarge, "Upload too large", "The upload is larger than the server accepts in one request. Send fewer or smaller photos at a time."),
+                // FormOptions' and MultipartReader's limits (field count, part header size) are worded "... limit N exceeded".
+                InvalidDataException e when e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) =>
+                    (StatusCodes.Status400BadRequest, "Form too large",
+                        "The form has more fields, or longer part headers, than the server accepts. Send only the photo and the fields the page offers."),
                 // MultipartReader's answer to a body that is not a complete multipart form (cut off, bad boundary).
                 InvalidDataException =>
                     (StatusCodes.Status400BadRequest, "Upload incomplete", "The upload could not be read to its end: it is not a complete multipart form. Please send it again."),

@@ -40,7 +40,7 @@ public sealed class MatchingJob(
 
         while (!cancellationToken.IsCancellationRequested)
         {
-            var waiting = await repository.GetAwaitingDecisionAsync(model.Id, settings.BatchSize);
+            var waiting = await repository.GetAwaitingDecisionAsync(model.Id, settings.BatchSize, clock.GetUtcNow());
             if (waiting.Count == 0) return;
             var decidedAny = false;
             var projectPhotos = new Dictionary<long, IReadOnlyDictionary<long, PhotoFacts>>();
@@ -48,36 +48,67 @@ public sealed class MatchingJob(
             foreach (var photo in waiting)
             {
                 if (cancellationToken.IsCancellationRequested) return;
-                if (!projectPhotos.TryGetValue(photo.ProjectId, out var comparable))
+                // One photo (or one project's data) that cannot be decided fails alone: it is retried later and
+                // the rest of the batch, and every other project, goes on.
+                try
                 {
-                    comparable = projectPhotos[photo.ProjectId] = await repository.GetComparableByProjectIdAsync(photo.ProjectId, model.Id);
-                    rules[photo.ProjectId] = await GetRuleSettingsAsync(photo.ProjectId, settings);
+                    decidedAny |= await DecideAsync(photo, model, settings, projectPhotos, rules, cancellationToken);
                 }
-                var index = indexes.Get(photo.ProjectId, model.Id, model.Dims);
-                if (!index.TryGet(photo.Id, out var vector))
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    logger.LogWarning("Photo {PhotoId} has a {ModelId} vector in the database but not in the index; reloading it next start", photo.Id, model.Id);
-                    continue;
+                    decidedAny |= await RecordFailureAsync(photo, e, settings);
                 }
-
-                var rule = rules[photo.ProjectId];
-                var ranking = MatchingRule.Rank(photo, vector, index, comparable);
-                var verifying = PhotoVerifier.IsAvailable && settings.VerifyKeypoints;
-                var inliers = photo.HasHumanMilestone || !verifying
-                    ? new Dictionary<long, int>()
-                    : await VerifyCandidatesAsync(photo.Id, ranking, rule, settings.MaxVerifiedCandidates, cancellationToken);
-                var decision = MatchingRule.Decide(photo, ranking, inliers, verifying, rule);
-                var (applied, milestoneReached) = await repository.ApplyAsync(decision, photo, clock.GetUtcNow());
-                if (!applied) continue;
-                decidedAny = true;
-                logger.LogInformation("Photo {PhotoId}: {Status}, milestone {MilestoneId} ({MilestoneScore}), best earlier match {MatchedPhotoId} ({MatchScore}): {Why}",
-                    photo.Id, decision.Status, decision.MilestoneId, decision.MilestoneScore, decision.MatchedPhotoId, decision.MatchScore, decision.Explanation?.Text);
-                await notifier.PhotoUpdatedAsync(photo.Id);
-                if (milestoneReached) await notifier.MilestoneReachedAsync(photo.Id);
             }
             // Nothing applicable in a full batch (e.g. vectors missing from the index): wait for the next run.
             if (!decidedAny) return;
         }
+    }
+
+    /// <summary>Ranks, verifies, decides and applies one photo; false when there was nothing to apply.</summary>
+    private async Task<bool> DecideAsync(
+        PhotoFacts photo, ImaginAI.Vision.Models.ModelInfo model, MatchingOptions settings,
+        Dictionary<long, IReadOnlyDictionary<long, PhotoFacts>> projectPhotos, Dictionary<long, MatchRuleSettings> rules,
+        CancellationToken cancellationToken)
+    {
+        if (!projectPhotos.TryGetValue(photo.ProjectId, out var comparable))
+        {
+            comparable = await repository.GetComparableByProjectIdAsync(photo.ProjectId, model.Id);
+            rules[photo.ProjectId] = await GetRuleSettingsAsync(photo.ProjectId, settings);
+            projectPhotos[photo.ProjectId] = comparable;
+        }
+        var index = indexes.Get(photo.ProjectId, model.Id, model.Dims);
+        if (!index.TryGet(photo.Id, out var vector))
+        {
+            logger.LogWarning("Photo {PhotoId} has a {ModelId} vector in the database but not in the index; reloading it next start", photo.Id, model.Id);
+            return false;
+        }
+
+        var rule = rules[photo.ProjectId];
+        var ranking = MatchingRule.Rank(photo, vector, index, comparable);
+        var verifying = PhotoVerifier.IsAvailable && settings.VerifyKeypoints;
+        var inliers = photo.HasHumanMilestone || !verifying
+            ? new Dictionary<long, int>()
+            : await VerifyCandidatesAsync(photo.Id, ranking, rule, settings.MaxVerifiedCandidates, cancellationToken);
+        var decision = MatchingRule.Decide(photo, ranking, inliers, verifying, rule);
+        var (applied, milestoneReached) = await repository.ApplyAsync(decision, photo, clock.GetUtcNow());
+        if (!applied) return false;
+        logger.LogInformation("Photo {PhotoId}: {Status}, milestone {MilestoneId} ({MilestoneScore}), best earlier match {MatchedPhotoId} ({MatchScore}): {Why}",
+            photo.Id, decision.Status, decision.MilestoneId, decision.MilestoneScore, decision.MatchedPhotoId, decision.MatchScore, decision.Explanation?.Text);
+        await notifier.PhotoUpdatedAsync(photo.Id);
+        if (milestoneReached) await notifier.MilestoneReachedAsync(photo.Id);
+        return true;
+    }
+
+    /// <summary>Holds the photo back for a retry, or after the last attempt marks it failed with the reason.</summary>
+    private async Task<bool> RecordFailureAsync(PhotoFacts photo, Exception exception, MatchingOptions settings)
+    {
+        var failures = photo.DecisionFailures + 1;
+        var lastAttempt = failures >= settings.MaxAttempts;
+        var reason = $"The photo could not be matched to a milestone ({exception.GetType().Name}: {exception.Message}).";
+        logger.LogWarning(exception, "Deciding photo {PhotoId} failed (attempt {Attempt} of {MaxAttempts})", photo.Id, failures, settings.MaxAttempts);
+        var recorded = await repository.RecordDecisionFailureAsync(photo.Id, reason, lastAttempt, clock.GetUtcNow() + settings.BackoffAfter(failures));
+        if (recorded && lastAttempt) await notifier.PhotoUpdatedAsync(photo.Id);
+        return recorded;
     }
 
     private async Task<MatchRuleSettings> GetRuleSettingsAsync(long projectId, MatchingOptions settings)
