@@ -1,22 +1,18 @@
-using ImaginAI.Tracker.Vision;
 using Microsoft.Extensions.Options;
 
 namespace ImaginAI.Tracker.Matching;
 
 /// <summary>
-/// Loads the configured model's index right after start-up, then keeps every loaded index current: changes applied
-/// each <see cref="VectorIndexOptions.PollMilliseconds"/>, partitions built when due, the file saved when due and at
-/// shutdown. All of it off the request path.
+/// Keeps every loaded index current: changes applied each <see cref="VectorIndexOptions.PollMilliseconds"/>,
+/// partitions built when due, the file saved when due and at shutdown. All of it off the request path. (The index of
+/// the configured model is loaded when the matching job first runs after start-up, or by the first search; loading
+/// the model here as well made start-up compete with the first requests.)
 /// </summary>
 public sealed class VectorIndexMaintenance(
-    VectorIndexRegistry registry, FeatureExtractorProvider vision, IOptions<VectorIndexOptions> options, TimeProvider clock,
-    ILogger<VectorIndexMaintenance> logger) : BackgroundService
+    VectorIndexRegistry registry, IOptions<VectorIndexOptions> options, TimeProvider clock, ILogger<VectorIndexMaintenance> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await Task.Yield();
-        if (vision.TryGet(out var extractor, out _))
-            await registry.EnsureLoadedAsync(extractor!.Model.Id, extractor.Model.Dims);
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.PollMilliseconds), clock);
         try
         {
