@@ -25,8 +25,7 @@ internal static class BenchVerb
         if (args is ["search", ..]) return BenchSearchVerb.Run(args[1..]);
         if (args.Length == 0 || args[0] != "vision")
         {
-            Console.Error.WriteLine("usage: bench vision [--photos DIR] [--skip-vgg16] [--threads N]");
-            Console.Error.WriteLine("       bench search --vectors N --dims D [--projects P] [--queries Q]");
+            Console.Error.WriteLine("usage: bench vision [--photos DIR] [--skip-vgg16] [--threads N]\n" + BenchLoadVerb.Usage + "\n" + BenchSearchVerb.Usage);
             return 2;
         }
         var (flags, _) = CliVerbs.Parse(args[1..], "--skip-vgg16");

@@ -39,6 +39,12 @@ public sealed partial class VectorIndexRegistry(
         return Task.CompletedTask;
     }
 
+    /// <summary>Forgets a purged photo's vectors, whatever their model (the change log would within a poll anyway).</summary>
+    public void RemoveEverywhere(long projectId, long photoId)
+    {
+        foreach (var model in models.Values) model.Index?.Remove(photoId);
+    }
+
     /// <summary>The vectors of one project, as the matching job sees them.</summary>
     public ProjectVectors Get(long projectId, string modelId, int dims) => new(this, projectId, modelId, dims);
 

@@ -117,16 +117,33 @@ public sealed class PhotoUploadService(
 
             var results = new List<UploadedFileResult>();
             var added = new List<long>();
+            var storageFull = false;
             foreach (var file in incoming)
             {
-                var result = file.Refusal ?? await AcceptAsync(projectId, file.FileName, file.Staged!, details!, cancellationToken);
+                UploadedFileResult result;
+                try
+                {
+                    result = file.Refusal ?? await AcceptAsync(projectId, file.FileName, file.Staged!, details!, cancellationToken);
+                }
+                catch (Exception e) when (StorageErrors.IsDiskFull(e))
+                {
+                    logger.LogError(e, "The data disk is full: {FileName} for project {ProjectId} was not stored", file.FileName, projectId);
+                    storageFull = true;
+                    break;
+                }
                 if (result.Id is { } id && result.DuplicateOf is null) added.Add(id);
                 results.Add(result);
             }
 
             foreach (var id in added) await notifier.PhotoAddedAsync(id);
             if (added.Count > 0) await embeddingQueue.WakeAsync();
-            return Answer(results);
+            // The photos stored before the disk filled up stay stored; the answer lists them.
+            return storageFull ? Problems.StorageFull(results) : Answer(results);
+        }
+        catch (Exception e) when (StorageErrors.IsDiskFull(e))
+        {
+            logger.LogError(e, "The data disk is full: an upload to project {ProjectId} could not be received", projectId);
+            return Problems.StorageFull();
         }
         finally
         {
@@ -159,12 +176,22 @@ public sealed class PhotoUploadService(
             return new UploadedFileResult(existing.Id, fileName, existing.Status, existing.Id, null, null);
 
         var contentType = PhotoContentTypes.FromDecoderFormat(header.Format);
-        store.Commit(staged, contentType);
+        var placed = store.Commit(staged, contentType);
         var uploadedAt = clock.GetUtcNow();
-        var id = await photos.CreateAsync(new NewPhoto(
-            projectId, fileName, staged.Sha256, contentType, staged.Length, header.Width, header.Height,
-            details.TakenAt ?? metadata.TakenAt ?? uploadedAt, uploadedAt, metadata.Latitude, metadata.Longitude,
-            details.Note, details.MilestoneId));
+        long? id;
+        try
+        {
+            id = await photos.CreateAsync(new NewPhoto(
+                projectId, fileName, staged.Sha256, contentType, staged.Length, header.Width, header.Height,
+                details.TakenAt ?? metadata.TakenAt ?? uploadedAt, uploadedAt, metadata.Latitude, metadata.Longitude,
+                details.Note, details.MilestoneId));
+        }
+        catch (Exception e) when (placed && StorageErrors.IsDiskFull(e))
+        {
+            // The row could not be stored, so the file must not stay without it.
+            store.Uncommit(staged.Sha256, contentType);
+            throw;
+        }
         if (id is null && await photos.GetBySha256Async(projectId, staged.Sha256) is { } winner)
             return new UploadedFileResult(winner.Id, fileName, winner.Status, winner.Id, null, null);
         logger.LogInformation("Photo {PhotoId} ({FileName}, {Width}×{Height}) added to project {ProjectId}", id, fileName, header.Width, header.Height, projectId);

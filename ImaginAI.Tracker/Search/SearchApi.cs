@@ -130,7 +130,9 @@ public static class SearchApi
     {
         var model = extractor.Model;
         await indexes.EnsureLoadedAsync(model.Id, model.Dims);
-        var hits = indexes.Search(model.Id, model.Dims, vector.Values, k, projectIds);
+        // Deleted photos keep their vectors for 30 days (they can be restored) but are never found.
+        var deleted = await photos.GetDeletedIdsAsync(projectIds);
+        var hits = indexes.Search(model.Id, model.Dims, vector.Values, k, projectIds, id => !deleted.Contains(id));
 
         var results = new List<SearchResult>();
         var projectNames = new Dictionary<long, (string Name, int MinInliers)>();
