@@ -22,9 +22,10 @@ internal static class BenchVerb
 {
     public static int Run(string[] args, VisionOptions options)
     {
+        if (args is ["search", ..]) return BenchSearchVerb.Run(args[1..]);
         if (args.Length == 0 || args[0] != "vision")
         {
-            Console.Error.WriteLine("usage: bench vision [--photos DIR] [--skip-vgg16] [--threads N]\n" + BenchLoadVerb.Usage);
+            Console.Error.WriteLine("usage: bench vision [--photos DIR] [--skip-vgg16] [--threads N]\n" + BenchLoadVerb.Usage + "\n" + BenchSearchVerb.Usage);
             return 2;
         }
         var (flags, _) = CliVerbs.Parse(args[1..], "--skip-vgg16");
@@ -420,7 +421,7 @@ internal sealed class VisionBenchmark(int threads, string? photosDirectory, bool
         return path;
     }
 
-    private static string CpuModel()
+    internal static string CpuModel()
     {
         try
         {

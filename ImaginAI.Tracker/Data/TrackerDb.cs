@@ -17,6 +17,8 @@ public sealed class TrackerDb(IOptions<StorageOptions> storage)
         DefaultTimeout = 30,
     }.ToString();
 
+    private const string ConnectionPragmas = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
+
     public string ConnectionString => connectionString;
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
@@ -24,8 +26,29 @@ public sealed class TrackerDb(IOptions<StorageOptions> storage)
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
+        pragma.CommandText = ConnectionPragmas;
         await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>The same connection, opened synchronously, for code that cannot await (the similarity index).</summary>
+    public SqliteConnection Open()
+    {
+        var connection = OpenForReading();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = ConnectionPragmas;
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    /// <summary>
+    /// A connection for reads only, without the pragmas (in WAL mode readers never wait for writers): the similarity
+    /// index's exact re-rank opens one per search, where the pragmas cost more than the read.
+    /// </summary>
+    public SqliteConnection OpenForReading()
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
         return connection;
     }
 

@@ -9,7 +9,11 @@ public static class MatchingModule
     {
         services.AddOptions<MatchingOptions>().BindConfiguration(MatchingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MatchingRepository>();
+        services.AddOptions<VectorIndexOptions>().Bind(configuration.GetSection(VectorIndexOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<VectorIndexRepository>();
         services.AddSingleton<VectorIndexRegistry>();
+        services.AddHostedService<VectorIndexMaintenance>();
         services.AddSingleton<PhotoVerifier>();
         services.AddSingleton<CalibrationRepository>();
         services.AddSingleton<MatchingQueue>();

@@ -18,7 +18,7 @@ public sealed record MatchRanking(long? MatchedPhotoId, double? MatchScore, IRea
 /// </summary>
 public static class MatchingRule
 {
-    public static MatchRanking Rank(PhotoFacts photo, ReadOnlySpan<float> vector, VectorIndex index, IReadOnlyDictionary<long, PhotoFacts> comparable)
+    public static MatchRanking Rank(PhotoFacts photo, ReadOnlySpan<float> vector, ProjectVectors index, IReadOnlyDictionary<long, PhotoFacts> comparable)
     {
         var earlier = index.Search(vector, 1, id => id != photo.Id && comparable.TryGetValue(id, out var other) && other.IsEarlierThan(photo));
         var bestEarlier = earlier.Count > 0 ? earlier[0] : (VectorHit?)null;

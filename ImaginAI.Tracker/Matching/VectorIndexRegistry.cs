@@ -1,65 +1,279 @@
 using System.Collections.Concurrent;
-using Dapper;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
 using ImaginAI.Tracker.Data;
 using ImaginAI.Vision.Vectors;
+using Microsoft.Extensions.Options;
 
 namespace ImaginAI.Tracker.Matching;
 
 /// <summary>
-/// One in-memory <see cref="VectorIndex"/> per project and model, loaded from SQLite once per model (on the
-/// matching job's first run at start-up) and kept in step by the embedding job, so matching never re-reads BLOBs.
+/// One <see cref="VectorIndex"/> per model, over all projects. At start-up it is loaded from its file
+/// (data/index/), brought up to date from the <c>embedding_changes</c> log and checked against the database; a
+/// missing, stale or damaged file is rebuilt from the database in the background while searches scan exactly.
+/// <see cref="VectorIndexMaintenance"/> applies new changes every few hundred milliseconds (so an insert, a
+/// re-embedding or a deletion reaches searches within a second, whoever wrote it), builds the k-means partitions
+/// off the request path and saves the file.
 /// </summary>
-public sealed class VectorIndexRegistry(TrackerDb db, ILogger<VectorIndexRegistry> logger)
+public sealed partial class VectorIndexRegistry(
+    VectorIndexRepository store, IOptions<VectorIndexOptions> options, IOptions<StorageOptions> storage, ILogger<VectorIndexRegistry> logger)
 {
-    private readonly ConcurrentDictionary<(long ProjectId, string ModelId), VectorIndex> indexes = new();
-    private readonly HashSet<string> loadedModels = [];
-    private readonly SemaphoreSlim loading = new(1, 1);
+    private const int ChangeBatch = 5000;
+    private readonly ConcurrentDictionary<string, ModelIndex> models = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource stopping = new();
 
-    public async Task EnsureLoadedAsync(string modelId, int dims)
+    /// <summary>Starts loading the model's index in the background; searches scan exactly until it is ready.</summary>
+    public Task EnsureLoadedAsync(string modelId, int dims)
     {
-        lock (loadedModels)
-            if (loadedModels.Contains(modelId)) return;
-        await loading.WaitAsync();
-        try
-        {
-            lock (loadedModels)
-                if (loadedModels.Contains(modelId)) return;
-            await using var connection = await db.OpenAsync();
-            var rows = await connection.QueryAsync<(long PhotoId, long ProjectId, byte[] Vector)>("""
-                SELECT e.photo_id, ph.project_id, e.vector
-                FROM embeddings e JOIN photos ph ON ph.id = e.photo_id
-                WHERE e.model_id = @modelId AND e.dims = @dims
-                """, new { modelId, dims });
-            var count = 0;
-            foreach (var (photoId, projectId, vector) in rows)
-            {
-                Get(projectId, modelId, dims).Upsert(photoId, VectorMath.FromBlob(vector));
-                count++;
-            }
-            lock (loadedModels) loadedModels.Add(modelId);
-            logger.LogInformation("Loaded {Count} vectors of model {ModelId} into the similarity index", count, modelId);
-        }
-        finally
-        {
-            loading.Release();
-        }
+        Start(modelId, dims);
+        return Task.CompletedTask;
     }
 
-    public async Task UpsertAsync(long projectId, long photoId, FeatureVector vector)
+    /// <summary>Completes once the model's index is in memory (loaded from its file or from the database).</summary>
+    public Task WhenLoadedAsync(string modelId, int dims) => Start(modelId, dims).Loaded.Task;
+
+    /// <summary>Makes a just-committed vector searchable at once (the change log would bring it within a poll anyway).</summary>
+    public Task UpsertAsync(long projectId, long photoId, FeatureVector vector)
     {
-        // Loading first means the load (which already sees this committed vector) cannot be followed by a stale state.
-        await EnsureLoadedAsync(vector.ModelId, vector.Dims);
-        Get(projectId, vector.ModelId, vector.Dims).Upsert(photoId, vector.Values);
+        Start(vector.ModelId, vector.Dims).Index?.Upsert(photoId, projectId, vector.Values);
+        return Task.CompletedTask;
     }
 
-    /// <summary>Forgets a purged photo's vectors, whatever their model.</summary>
+    /// <summary>Forgets a purged photo's vectors, whatever their model (the change log would within a poll anyway).</summary>
     public void RemoveEverywhere(long projectId, long photoId)
     {
-        foreach (var ((project, _), index) in indexes)
-            if (project == projectId) index.Remove(photoId);
+        foreach (var model in models.Values) model.Index?.Remove(photoId);
     }
 
-    /// <summary>The project's index for the model (empty when the project has no vector of it yet).</summary>
-    public VectorIndex Get(long projectId, string modelId, int dims) =>
-        indexes.GetOrAdd((projectId, modelId), key => new VectorIndex(key.ModelId, dims));
+    /// <summary>The vectors of one project, as the matching job sees them.</summary>
+    public ProjectVectors Get(long projectId, string modelId, int dims) => new(this, projectId, modelId, dims);
+
+    /// <summary>
+    /// The <paramref name="k"/> best photos, exactly scored, among <paramref name="projectIds"/> (all when null)
+    /// and those <paramref name="filter"/> keeps.
+    /// </summary>
+    public IReadOnlyList<VectorHit> Search(string modelId, int dims, ReadOnlySpan<float> query, int k,
+        IReadOnlyCollection<long>? projectIds = null, Func<long, bool>? filter = null)
+    {
+        var model = Start(modelId, dims);
+        return model.Index is { } index
+            ? index.Search(query, k, projectIds, filter, store.ExactVectors(modelId, dims))
+            : store.ExactScan(modelId, dims, query, k, projectIds, filter);
+    }
+
+    public float[]? GetVector(long photoId, string modelId, int dims) => store.GetVector(photoId, modelId, dims);
+
+    /// <summary>What a search of the model runs on now.</summary>
+    public VectorIndexState GetState(string modelId) =>
+        !models.TryGetValue(modelId, out var model) || model.Index is not { } index ? VectorIndexState.ExactScan
+        : index.IsPartitioned ? VectorIndexState.Partitioned : VectorIndexState.Scan;
+
+    public string IndexPath(string modelId) =>
+        Path.Combine(storage.Value.DataPath, "index", UnsafeFileCharacters().Replace(modelId, "_") + ".vidx");
+
+    /// <summary>One maintenance pass: new changes applied, partitions built when due, the file saved when due.</summary>
+    internal async Task MaintainAsync(DateTimeOffset now)
+    {
+        foreach (var model in models.Values)
+        {
+            if (!await model.Gate.WaitAsync(0)) continue;
+            try
+            {
+                if (model.Index is not { } index) continue;
+                await CatchUpAsync(model, index);
+                var partitioning = model.Partitioning is { IsCompleted: false };
+                if (!partitioning && now >= model.NextPartitioning && index.NeedsRebuild)
+                    model.Partitioning = Task.Run(() => BuildPartitions(model, index, now));
+                else if (!partitioning && model.Dirty && now - model.LastSaved >= TimeSpan.FromSeconds(options.Value.SaveIntervalSeconds))
+                    await SaveAsync(model, index, now);
+            }
+            finally { model.Gate.Release(); }
+        }
+    }
+
+    /// <summary>Saves every index with unsaved changes (at shutdown) and stops background builds.</summary>
+    internal async Task SaveAllAsync(DateTimeOffset now)
+    {
+        await stopping.CancelAsync();
+        foreach (var model in models.Values)
+        {
+            if (model.Partitioning is { } partitioning) await partitioning;
+            await model.Gate.WaitAsync();
+            try
+            {
+                if (model.Index is { } index && model.Dirty) await SaveAsync(model, index, now);
+            }
+            finally { model.Gate.Release(); }
+        }
+    }
+
+    private ModelIndex Start(string modelId, int dims)
+    {
+        var model = models.GetOrAdd(modelId, id => new ModelIndex(id, dims));
+        if (Interlocked.Exchange(ref model.Started, 1) == 0) _ = Task.Run(() => LoadAsync(model));
+        return model;
+    }
+
+    private async Task LoadAsync(ModelIndex model)
+    {
+        await model.Gate.WaitAsync();
+        try
+        {
+            if (await TryLoadFileAsync(model)) return;
+            var clock = Stopwatch.StartNew();
+            var index = new VectorIndex(model.ModelId, model.Dims, options.Value.ToSettings());
+            var stamp = await Task.Run(() => store.LoadAll(index, stopping.Token));
+            model.Applied = stamp;
+            model.Dirty = true;
+            model.Index = index;
+            model.Loaded.TrySetResult();
+            logger.LogInformation("Read {Count} vectors of model {ModelId} from the database in {Seconds:0.0} s", index.Count, model.ModelId, clock.Elapsed.TotalSeconds);
+            await CatchUpAsync(model, index);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "The similarity index of model {ModelId} could not be loaded; searches scan exactly, and loading is retried", model.ModelId);
+            Volatile.Write(ref model.Started, 0);
+        }
+        finally { model.Gate.Release(); }
+    }
+
+    /// <summary>Loads the saved file if it is sound and current; otherwise says why (and the caller rebuilds).</summary>
+    private async Task<bool> TryLoadFileAsync(ModelIndex model)
+    {
+        var path = IndexPath(model.ModelId);
+        if (!File.Exists(path))
+        {
+            logger.LogInformation("No similarity index file for model {ModelId} yet; building it from the database", model.ModelId);
+            return false;
+        }
+        string reason;
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var (saved, newest) = await store.GetStampsAsync(model.ModelId);
+            var index = await Task.Run(() => VectorIndex.LoadFrom(path, out var stamp, options.Value.ToSettings()) is var loaded ? (loaded, stamp) : default);
+            if (index.loaded.ModelId != model.ModelId || index.loaded.Dims != model.Dims)
+                reason = "it holds vectors of another model";
+            else if (saved != index.stamp || index.stamp > newest)
+                reason = $"it is not the file this database last saved (file at change {index.stamp}, database expects {saved?.ToString() ?? "none"}): stale";
+            else
+            {
+                model.Applied = index.stamp;
+                await CatchUpAsync(model, index.loaded);
+                var expected = await store.CountAsync(model.ModelId);
+                if (expected == index.loaded.Count)
+                {
+                    model.Index = index.loaded;
+                    model.Dirty = model.Applied != index.stamp;
+                    model.LastSaved = DateTimeOffset.UtcNow;
+                    model.Loaded.TrySetResult();
+                    logger.LogInformation("Loaded the similarity index of model {ModelId} ({Count} vectors) from {Path} in {Seconds:0.00} s",
+                        model.ModelId, expected, path, clock.Elapsed.TotalSeconds);
+                    return true;
+                }
+                reason = $"it holds {index.loaded.Count} vectors where the database has {expected}: stale";
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            reason = $"it is damaged ({e.Message})";
+        }
+        logger.LogWarning("The similarity index file {Path} is not used: {Reason}. Rebuilding it from the database; searches scan exactly meanwhile", path, reason);
+        return false;
+    }
+
+    private async Task CatchUpAsync(ModelIndex model, VectorIndex index)
+    {
+        while (true)
+        {
+            var changes = await store.GetChangesAsync(model.ModelId, model.Dims, model.Applied, ChangeBatch);
+            foreach (var change in changes)
+            {
+                if (change is { Vector: { } blob, ProjectId: { } projectId } && blob.Length == model.Dims * sizeof(float))
+                    index.Upsert(change.PhotoId, projectId, VectorMath.FromBlob(blob));
+                else
+                    index.Remove(change.PhotoId);
+                model.Applied = change.Seq;
+                model.Dirty = true;
+            }
+            if (changes.Count < ChangeBatch) return;
+        }
+    }
+
+    private void BuildPartitions(ModelIndex model, VectorIndex index, DateTimeOffset now)
+    {
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            if (index.BuildPartitions(stopping.Token))
+                logger.LogInformation("Partitioned the similarity index of model {ModelId} ({Count} vectors) in {Seconds:0.0} s", model.ModelId, index.Count, clock.Elapsed.TotalSeconds);
+            model.Dirty = true;
+            model.LastSaved = DateTimeOffset.MinValue;
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: the file is saved without partitions and they are built after the next start.
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Partitioning the similarity index of model {ModelId} failed; searches scan it whole, and it is tried again in 10 minutes", model.ModelId);
+            model.NextPartitioning = now + TimeSpan.FromMinutes(10);
+        }
+    }
+
+    private async Task SaveAsync(ModelIndex model, VectorIndex index, DateTimeOffset now)
+    {
+        var path = IndexPath(model.ModelId);
+        var stamp = model.Applied;
+        var clock = Stopwatch.StartNew();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await Task.Run(() => index.SaveTo(path, stamp));
+        await store.RecordSavedAsync(model.ModelId, stamp);
+        model.Dirty = false;
+        model.LastSaved = now;
+        logger.LogInformation("Saved the similarity index of model {ModelId} ({Count} vectors) in {Seconds:0.00} s", model.ModelId, index.Count, clock.Elapsed.TotalSeconds);
+    }
+
+    [GeneratedRegex("[^A-Za-z0-9._-]")]
+    private static partial Regex UnsafeFileCharacters();
+
+    private sealed class ModelIndex(string modelId, int dims)
+    {
+        public string ModelId { get; } = modelId;
+        public int Dims { get; } = dims;
+        /// <summary>Held while loading, applying changes and saving, so the saved stamp matches the saved contents.</summary>
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+        public TaskCompletionSource Loaded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int Started;
+        public volatile VectorIndex? Index;
+        public long Applied;
+        public bool Dirty;
+        public DateTimeOffset LastSaved = DateTimeOffset.MinValue;
+        public volatile Task? Partitioning;
+        public DateTimeOffset NextPartitioning = DateTimeOffset.MinValue;
+    }
+}
+
+public enum VectorIndexState
+{
+    /// <summary>Not in memory yet: every vector of the chosen projects is read from the database.</summary>
+    ExactScan,
+    /// <summary>In memory, not partitioned: the chosen projects' int8 codes are scanned whole.</summary>
+    Scan,
+    /// <summary>In memory with k-means partitions: a search over most projects visits the nearest partitions.</summary>
+    Partitioned,
+}
+
+/// <summary>The vectors of one project (the matching job's view).</summary>
+public sealed class ProjectVectors(VectorIndexRegistry registry, long projectId, string modelId, int dims)
+{
+    public IReadOnlyList<VectorHit> Search(ReadOnlySpan<float> query, int k, Func<long, bool>? filter = null) =>
+        registry.Search(modelId, dims, query, k, [projectId], filter);
+
+    public bool TryGet(long photoId, out float[] vector)
+    {
+        vector = registry.GetVector(photoId, modelId, dims) ?? [];
+        return vector.Length > 0;
+    }
 }

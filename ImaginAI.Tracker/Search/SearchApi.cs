@@ -141,9 +141,7 @@ public static class SearchApi
         await indexes.EnsureLoadedAsync(model.Id, model.Dims);
         // Deleted photos keep their vectors for 30 days (they can be restored) but are never found.
         var deleted = await photos.GetDeletedIdsAsync(projectIds);
-        var hits = projectIds
-            .SelectMany(projectId => indexes.Get(projectId, model.Id, model.Dims).Search(vector.Values, k, id => !deleted.Contains(id)))
-            .OrderByDescending(hit => hit.Score).Take(k).ToList();
+        var hits = indexes.Search(model.Id, model.Dims, vector.Values, k, projectIds, id => !deleted.Contains(id));
 
         var results = new List<SearchResult>();
         var projectNames = new Dictionary<long, (string Name, int MinInliers)>();
