@@ -104,16 +104,19 @@ public sealed class WebhookDeliveryTests
         }
         receiver.Answer = _ => 200;
 
-        await using var second = TrackerApp.Create(dataDirectory: dataDirectory, settings: settings);
-        second.Start();
-        var requests = await receiver.WaitForAsync(r => r.Any(x => x.AnsweredWith == 200));
-        // Long enough for a wrongly repeated send (the back-off is 2 s, the sender runs every second).
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        // Stopped before its directory is removed: its background jobs may still be writing there.
+        await using (var second = TrackerApp.Create(dataDirectory: dataDirectory, settings: settings))
+        {
+            second.Start();
+            await receiver.WaitForAsync(r => r.Any(x => x.AnsweredWith == 200));
+            // Long enough for a wrongly repeated send (the back-off is 2 s, the sender runs every second).
+            await Task.Delay(TimeSpan.FromSeconds(5));
 
-        Assert.Single(receiver.Requests, r => r.AnsweredWith == 200);
-        Assert.Single(receiver.Requests.Select(r => r.Headers["X-ImaginAI-Delivery"]).Distinct());
-        Assert.Equal(1, await TrackerDatabase.ScalarAsync<long>(second.DatabasePath, "SELECT COUNT(*) FROM webhook_deliveries"));
-        Assert.Equal("delivered", await TrackerDatabase.ScalarAsync<string>(second.DatabasePath, "SELECT status FROM webhook_deliveries"));
+            Assert.Single(receiver.Requests, r => r.AnsweredWith == 200);
+            Assert.Single(receiver.Requests.Select(r => r.Headers["X-ImaginAI-Delivery"]).Distinct());
+            Assert.Equal(1, await TrackerDatabase.ScalarAsync<long>(second.DatabasePath, "SELECT COUNT(*) FROM webhook_deliveries"));
+            Assert.Equal("delivered", await TrackerDatabase.ScalarAsync<string>(second.DatabasePath, "SELECT status FROM webhook_deliveries"));
+        }
         SqliteConnection.ClearAllPools();
         Directory.Delete(dataDirectory, recursive: true);
     }
