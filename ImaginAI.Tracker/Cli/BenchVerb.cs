@@ -25,6 +25,7 @@ internal static class BenchVerb
         if (args.Length == 0 || args[0] != "vision")
         {
             Console.Error.WriteLine("usage: bench vision [--photos DIR] [--skip-vgg16] [--threads N]");
+            Console.Error.WriteLine(BenchIngestVerb.Usage);
             return 2;
         }
         var (flags, _) = CliVerbs.Parse(args[1..], "--skip-vgg16");
@@ -432,7 +433,7 @@ internal sealed class VisionBenchmark(int threads, string? photosDirectory, bool
         }
     }
 
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {
