@@ -15,17 +15,18 @@ using SkiaSharp;
 namespace ImaginAI.Tracker.Cli;
 
 /// <summary>
-/// <c>bench ingest [--photos DIR] [--count N] [--rate R] [--milestones M] [--app DLL]</c>: starts the real server
+/// <c>bench ingest [--photos DIR] [--count N] [--rate R] [--milestones M] [--app DLL] [--decisions FILE]</c>: starts the real server
 /// (this build, or the one <c>--app</c> names, to measure a baseline) on a loopback port with a fresh data directory,
 /// creates a project whose milestones have reference photos, uploads N 12-MP photos through the HTTP API (as fast as
 /// they are accepted, four at a time, or at R photos/s) while a SignalR client listens, and reports the rate from
 /// upload to decided, the latency from each upload's 202 to its final <c>photoUpdated</c> event, the timeline API's
 /// latency during the backlog, the CPU time per photo of each stage and the embedding-only rate measured in the same
-/// run. Prints a table and ends with one JSON line. A measurement, not a test: it asserts nothing.
+/// run. <c>--decisions</c> writes each upload's outcome (status, milestone), to compare two builds' decisions.
+/// Prints a table and ends with one JSON line. A measurement, not a test: it asserts nothing.
 /// </summary>
 internal static class BenchIngestVerb
 {
-    public const string Usage = "usage: bench ingest [--photos DIR] [--count N] [--rate R] [--milestones M] [--app TRACKER_DLL]";
+    public const string Usage = "usage: bench ingest [--photos DIR] [--count N] [--rate R] [--milestones M] [--app TRACKER_DLL] [--decisions FILE]";
 
     public static async Task<int> RunAsync(string[] args, VisionOptions vision, TextWriter output, TextWriter error)
     {
@@ -46,7 +47,7 @@ internal static class BenchIngestVerb
             error.WriteLine($"There is no Tracker build at {app}.");
             return 2;
         }
-        var bench = new IngestBenchmark(photos, (int)count, rate, (int)milestones, app, vision, output);
+        var bench = new IngestBenchmark(photos, (int)count, rate, (int)milestones, app, flags.GetValueOrDefault("--decisions"), vision, output);
         return await bench.RunAsync();
     }
 
@@ -57,7 +58,8 @@ internal static class BenchIngestVerb
     }
 }
 
-internal sealed class IngestBenchmark(string photosDirectory, int count, double rate, int milestones, string app, VisionOptions vision, TextWriter output)
+internal sealed class IngestBenchmark(
+    string photosDirectory, int count, double rate, int milestones, string app, string? decisionsFile, VisionOptions vision, TextWriter output)
 {
     private const string AdminEmail = "bench@imaginai.test";
     private const string AdminPassword = "bench passphrase for ingest";
@@ -91,6 +93,7 @@ internal sealed class IngestBenchmark(string photosDirectory, int count, double 
         {
             var run = await RunServerAsync(server, data, references, phonePhotos);
             var loadAfter = VisionBenchmark.LoadAverage();
+            if (decisionsFile is not null) await File.WriteAllLinesAsync(decisionsFile, run.Decisions);
             Print(run, embedOnly, loadAfter);
             return run.Decided == count ? 0 : 1;
         }
@@ -224,7 +227,7 @@ internal sealed class IngestBenchmark(string photosDirectory, int count, double 
 
     private sealed record RunResult(
         int Decided, double Seconds, double[] LatenciesMs, double[] AckMs, double[] TimelineMs,
-        double ServerCpuMsPerPhoto, Dictionary<string, int> Statuses);
+        double ServerCpuMsPerPhoto, Dictionary<string, int> Statuses, List<string> Decisions);
 
     private async Task<RunResult> RunServerAsync(Process server, string data, List<string> references, List<byte[]> photos)
     {
@@ -236,7 +239,7 @@ internal sealed class IngestBenchmark(string photosDirectory, int count, double 
         var projectId = (await (await http.PostAsJsonAsync("api/projects", new { name = "Bench ingest" })).EnsureSuccessStatusCode()
             .Content.ReadFromJsonAsync<JsonElement>(Json)).GetProperty("id").GetInt64();
 
-        var final = new ConcurrentDictionary<long, (long Ticks, string Status)>();
+        var final = new ConcurrentDictionary<long, (long Ticks, string Status, long? MilestoneId)>();
         await using var hub = new HubConnectionBuilder()
             .WithUrl(new Uri(baseAddress, "hubs/timeline"), o => o.AccessTokenProvider = () => Task.FromResult(token))
             .Build();
@@ -244,7 +247,8 @@ internal sealed class IngestBenchmark(string photosDirectory, int count, double 
         {
             var status = photo.GetProperty("status").GetString()!;
             if (status is "matched" or "unmatched" or "failed")
-                final.TryAdd(photo.GetProperty("id").GetInt64(), (Stopwatch.GetTimestamp(), status));
+                final.TryAdd(photo.GetProperty("id").GetInt64(), (Stopwatch.GetTimestamp(), status,
+                    photo.TryGetProperty("milestoneId", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : null));
         });
         await hub.StartAsync();
         await hub.InvokeAsync("JoinProject", projectId);
@@ -260,7 +264,7 @@ internal sealed class IngestBenchmark(string photosDirectory, int count, double 
         foreach (var id in referenceIds) final.TryRemove(id, out _);
 
         var cpuBefore = ServerCpu(server);
-        var acks = new ConcurrentDictionary<long, (long Ticks, double AckMs)>();
+        var acks = new ConcurrentDictionary<long, (long Ticks, double AckMs, int Upload)>();
         var timeline = new ConcurrentBag<double>();
         using var stopPolling = new CancellationTokenSource();
         var started = Stopwatch.GetTimestamp();
@@ -273,7 +277,7 @@ internal sealed class IngestBenchmark(string photosDirectory, int count, double 
             var sent = Stopwatch.GetTimestamp();
             var (id, _) = await UploadAsync(http, projectId, $"IMG_{i:D5}.jpg", bytes, null);
             var acked = Stopwatch.GetTimestamp();
-            acks[id] = (acked, Stopwatch.GetElapsedTime(sent, acked).TotalMilliseconds);
+            acks[id] = (acked, Stopwatch.GetElapsedTime(sent, acked).TotalMilliseconds, i);
         }
         if (rate > 0)
         {
@@ -313,7 +317,8 @@ internal sealed class IngestBenchmark(string photosDirectory, int count, double 
             [.. acks.Values.Select(a => a.AckMs)],
             [.. timeline],
             (cpuAfter - cpuBefore).TotalMilliseconds / Math.Max(1, decided.Count),
-            decided.GroupBy(id => final[id].Status).ToDictionary(g => g.Key, g => g.Count()));
+            decided.GroupBy(id => final[id].Status).ToDictionary(g => g.Key, g => g.Count()),
+            [.. decided.OrderBy(id => acks[id].Upload).Select(id => $"IMG_{acks[id].Upload:D5}.jpg\t{final[id].Status}\t{final[id].MilestoneId}")]);
     }
 
     private static async Task PollTimelineAsync(HttpClient http, long projectId, ConcurrentBag<double> latencies, CancellationToken stop)

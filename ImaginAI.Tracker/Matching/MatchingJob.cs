@@ -1,6 +1,7 @@
 using ImaginAI.Tracker.Projects;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Tracker.Vision;
+using ImaginAI.Vision.Models;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -42,42 +43,51 @@ public sealed class MatchingJob(
         {
             var waiting = await repository.GetAwaitingDecisionAsync(model.Id, settings.BatchSize);
             if (waiting.Count == 0) return;
-            var decidedAny = false;
             var projectPhotos = new Dictionary<long, IReadOnlyDictionary<long, PhotoFacts>>();
             var rules = new Dictionary<long, MatchRuleSettings>();
-            foreach (var photo in waiting)
+            foreach (var projectId in waiting.Select(p => p.ProjectId).Distinct())
+            {
+                projectPhotos[projectId] = await repository.GetComparableByProjectIdAsync(projectId, model.Id);
+                rules[projectId] = await GetRuleSettingsAsync(projectId, settings);
+            }
+            // A decision rests on the references and the earlier photos' vectors, never on another automatic
+            // decision, so the photos of a batch are decided side by side: verification is CPU-bound and one photo
+            // at a time left a core idle. Each decision still applies only while its photo is embedded.
+            var decided = 0;
+            await Parallel.ForEachAsync(waiting, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (photo, _) =>
             {
                 if (cancellationToken.IsCancellationRequested) return;
-                if (!projectPhotos.TryGetValue(photo.ProjectId, out var comparable))
-                {
-                    comparable = projectPhotos[photo.ProjectId] = await repository.GetComparableByProjectIdAsync(photo.ProjectId, model.Id);
-                    rules[photo.ProjectId] = await GetRuleSettingsAsync(photo.ProjectId, settings);
-                }
-                var index = indexes.Get(photo.ProjectId, model.Id, model.Dims);
-                if (!index.TryGet(photo.Id, out var vector))
-                {
-                    logger.LogWarning("Photo {PhotoId} has a {ModelId} vector in the database but not in the index; reloading it next start", photo.Id, model.Id);
-                    continue;
-                }
-
-                var rule = rules[photo.ProjectId];
-                var ranking = MatchingRule.Rank(photo, vector, index, comparable);
-                var verifying = PhotoVerifier.IsAvailable && settings.VerifyKeypoints;
-                var inliers = photo.HasHumanMilestone || !verifying
-                    ? new Dictionary<long, int>()
-                    : await VerifyCandidatesAsync(photo.Id, ranking, rule, settings.MaxVerifiedCandidates, cancellationToken);
-                var decision = MatchingRule.Decide(photo, ranking, inliers, verifying, rule);
-                var (applied, milestoneReached) = await repository.ApplyAsync(decision, photo, clock.GetUtcNow());
-                if (!applied) continue;
-                decidedAny = true;
-                logger.LogInformation("Photo {PhotoId}: {Status}, milestone {MilestoneId} ({MilestoneScore}), best earlier match {MatchedPhotoId} ({MatchScore}): {Why}",
-                    photo.Id, decision.Status, decision.MilestoneId, decision.MilestoneScore, decision.MatchedPhotoId, decision.MatchScore, decision.Explanation?.Text);
-                await notifier.PhotoUpdatedAsync(photo.Id);
-                if (milestoneReached) await notifier.MilestoneReachedAsync(photo.Id);
-            }
+                if (await DecideAsync(photo, model, projectPhotos[photo.ProjectId], rules[photo.ProjectId], settings, cancellationToken))
+                    Interlocked.Increment(ref decided);
+            });
             // Nothing applicable in a full batch (e.g. vectors missing from the index): wait for the next run.
-            if (!decidedAny) return;
+            if (decided == 0) return;
         }
+    }
+
+    private async Task<bool> DecideAsync(PhotoFacts photo, ModelInfo model, IReadOnlyDictionary<long, PhotoFacts> comparable,
+        MatchRuleSettings rule, MatchingOptions settings, CancellationToken cancellationToken)
+    {
+        var index = indexes.Get(photo.ProjectId, model.Id, model.Dims);
+        if (!index.TryGet(photo.Id, out var vector))
+        {
+            logger.LogWarning("Photo {PhotoId} has a {ModelId} vector in the database but not in the index; reloading it next start", photo.Id, model.Id);
+            return false;
+        }
+
+        var ranking = MatchingRule.Rank(photo, vector, index, comparable);
+        var verifying = PhotoVerifier.IsAvailable && settings.VerifyKeypoints;
+        var inliers = photo.HasHumanMilestone || !verifying
+            ? new Dictionary<long, int>()
+            : await VerifyCandidatesAsync(photo.Id, ranking, rule, settings.MaxVerifiedCandidates, cancellationToken);
+        var decision = MatchingRule.Decide(photo, ranking, inliers, verifying, rule);
+        var (applied, milestoneReached) = await repository.ApplyAsync(decision, photo, clock.GetUtcNow());
+        if (!applied) return false;
+        logger.LogInformation("Photo {PhotoId}: {Status}, milestone {MilestoneId} ({MilestoneScore}), best earlier match {MatchedPhotoId} ({MatchScore}): {Why}",
+            photo.Id, decision.Status, decision.MilestoneId, decision.MilestoneScore, decision.MatchedPhotoId, decision.MatchScore, decision.Explanation?.Text);
+        await notifier.PhotoUpdatedAsync(photo.Id);
+        if (milestoneReached) await notifier.MilestoneReachedAsync(photo.Id);
+        return true;
     }
 
     private async Task<MatchRuleSettings> GetRuleSettingsAsync(long projectId, MatchingOptions settings)
