@@ -1,5 +1,6 @@
 using ImaginAI.Tracker.Matching;
 using ImaginAI.Tracker.Photos;
+using ImaginAI.Tracker.Scheduling;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Tracker.Vision;
 using ImaginAI.Vision;
@@ -23,6 +24,7 @@ public sealed class EmbeddingJob(
     VectorIndexRegistry indexes,
     MatchingQueue matching,
     PhotoVerifier verifier,
+    BackgroundCpu cpu,
     IOptions<MatchingOptions> matchingOptions,
     TimelineNotifier notifier,
     ReembeddingFailures reembeddingFailures,
@@ -81,7 +83,7 @@ public sealed class EmbeddingJob(
             var describing = PhotoVerifier.IsAvailable && matchingOptions.Value.VerifyKeypoints;
             var decodeOptions = describing ? verifier.DecodeOptionsFor(extractor.DecodeOptions) : extractor.DecodeOptions;
             var loaded = new (DecodedPhoto? Pixels, Exception? Error)[photos.Count];
-            await Parallel.ForAsync(0, photos.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (i, _) =>
+            await Parallel.ForAsync(0, photos.Count, cpu.Options, async (i, _) =>
             {
                 try
                 {
@@ -104,7 +106,8 @@ public sealed class EmbeddingJob(
             IReadOnlyList<FeatureVector?> vectors;
             try
             {
-                vectors = extractor.ExtractBatch(decoded.Select(d => d.Pixels).ToList());
+                var batch = decoded.Select(d => d.Pixels).ToList();
+                vectors = await Task.Factory.StartNew(() => extractor.ExtractBatch(batch), CancellationToken.None, TaskCreationOptions.None, cpu);
             }
             catch (Exception e)
             {

@@ -1,4 +1,5 @@
 using ImaginAI.Tracker.Projects;
+using ImaginAI.Tracker.Scheduling;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Tracker.Vision;
 using ImaginAI.Vision.Models;
@@ -21,6 +22,7 @@ public sealed class MatchingJob(
     ProjectRepository projects,
     VectorIndexRegistry indexes,
     PhotoVerifier verifier,
+    BackgroundCpu cpu,
     FeatureExtractorProvider vision,
     TimelineNotifier notifier,
     IOptions<MatchingOptions> options,
@@ -54,7 +56,7 @@ public sealed class MatchingJob(
             // decision, so the photos of a batch are decided side by side: verification is CPU-bound and one photo
             // at a time left a core idle. Each decision still applies only while its photo is embedded.
             var decided = 0;
-            await Parallel.ForEachAsync(waiting, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (photo, _) =>
+            await Parallel.ForEachAsync(waiting, cpu.Options, async (photo, _) =>
             {
                 if (cancellationToken.IsCancellationRequested) return;
                 if (await DecideAsync(photo, model, projectPhotos[photo.ProjectId], rules[photo.ProjectId], settings, cancellationToken))

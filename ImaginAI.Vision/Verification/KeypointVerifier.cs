@@ -61,15 +61,9 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
         if (!IsAvailable) return VerificationResult.Unavailable(UnavailableReason!);
         if (a.Count < 2 || b.Count < 2) return new VerificationResult { Available = true };
 
-        using var matcher = new BFMatcher(NormTypes.Hamming);
-        using var descriptorsA = a.CreateDescriptorMat();
-        using var descriptorsB = b.CreateDescriptorMat();
-        var knn = matcher.KnnMatch(descriptorsA, descriptorsB, 2);
         // Ratio test, then one match per keypoint of B: many-to-one matches let a homography collapse a whole photo
         // onto a few points and count them all as inliers.
-        var good = knn
-            .Where(pair => pair.Length == 2 && pair[0].Distance < Options.RatioTest * pair[1].Distance)
-            .Select(pair => pair[0])
+        var good = RatioTestMatches(a, b)
             .GroupBy(m => m.TrainIdx)
             .Select(g => g.MinBy(m => m.Distance))
             .ToList();
@@ -95,6 +89,27 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
             Homography = homography,
             Pairs = pairs,
         };
+    }
+
+    // Nearest neighbours of A's descriptors among B's that pass Lowe's ratio test, in A's order.
+    private IEnumerable<DMatch> RatioTestMatches(PhotoKeypoints a, PhotoKeypoints b)
+    {
+        if (a.DescriptorLength == b.DescriptorLength && a.DescriptorLength > 0 && a.DescriptorLength % 8 == 0)
+        {
+            var (nearest, nearestDistance, secondDistance) = (new int[a.Count], new int[a.Count], new int[a.Count]);
+            HammingMatcher.NearestTwo(a.Descriptors, b.Descriptors, a.DescriptorLength, nearest, nearestDistance, secondDistance);
+            return Enumerable.Range(0, a.Count)
+                .Where(i => (float)nearestDistance[i] < Options.RatioTest * (float)secondDistance[i])
+                .Select(i => new DMatch(i, nearest[i], nearestDistance[i]))
+                .ToList();
+        }
+        using var matcher = new BFMatcher(NormTypes.Hamming);
+        using var descriptorsA = a.CreateDescriptorMat();
+        using var descriptorsB = b.CreateDescriptorMat();
+        return matcher.KnnMatch(descriptorsA, descriptorsB, 2)
+            .Where(pair => pair.Length == 2 && pair[0].Distance < Options.RatioTest * pair[1].Distance)
+            .Select(pair => pair[0])
+            .ToList();
     }
 
     /// <summary>

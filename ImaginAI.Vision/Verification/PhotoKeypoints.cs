@@ -96,6 +96,12 @@ public sealed class PhotoKeypoints
 
     internal KeyPoint[] Keypoints { get; }
 
+    /// <summary>Bytes per descriptor (32 for ORB).</summary>
+    internal int DescriptorLength => descriptorLength;
+
+    /// <summary>The binary descriptors, one row of <see cref="DescriptorLength"/> bytes per keypoint.</summary>
+    internal ReadOnlySpan<byte> Descriptors => descriptors;
+
     /// <summary>A native copy of the binary descriptors (one row per keypoint) for one matching run; the caller disposes it.</summary>
     internal Mat CreateDescriptorMat()
     {
