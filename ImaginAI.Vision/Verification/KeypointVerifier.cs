@@ -185,17 +185,26 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
         return Cv2.ContourArea(hull) / photoArea;
     }
 
+    // Gray first, then an area-averaging downscale in OpenCV: the same anti-aliased result as Skia's mipmapped
+    // resize of the RGBA bitmap it replaced, at a tenth of the CPU (building the mipmaps of a 1500×1125 decode alone
+    // took 30 ms a photo, more than ORB itself; docs/BENCHMARKS.md, "Ingest").
     private static Mat ToGray(SKBitmap bitmap, double scale)
     {
         var width = Math.Max(1, (int)Math.Round(bitmap.Width * scale));
         var height = Math.Max(1, (int)Math.Round(bitmap.Height * scale));
-        using var rgba = bitmap.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul),
-                             new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear))
-                         ?? throw new InvalidOperationException("The photo could not be resized for keypoint verification.");
-        using var wrapped = Mat.FromPixelData(height, width, MatType.CV_8UC4, rgba.GetPixels(), rgba.RowBytes);
+        using var rgba = bitmap.ColorType == SKColorType.Rgba8888 ? null : bitmap.Copy(SKColorType.Rgba8888)
+                         ?? throw new InvalidOperationException("The photo could not be converted for keypoint verification.");
+        var source = rgba ?? bitmap;
+        using var wrapped = Mat.FromPixelData(source.Height, source.Width, MatType.CV_8UC4, source.GetPixels(), source.RowBytes);
         var gray = new Mat();
         Cv2.CvtColor(wrapped, gray, ColorConversionCodes.RGBA2GRAY);
-        return gray;
+        if (width == source.Width && height == source.Height) return gray;
+        using (gray)
+        {
+            var resized = new Mat();
+            Cv2.Resize(gray, resized, new Size(width, height), 0, 0, InterpolationFlags.Area);
+            return resized;
+        }
     }
 
     private static string? ProbeOpenCv()
