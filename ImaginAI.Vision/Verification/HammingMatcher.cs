@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace ImaginAI.Vision.Verification;
@@ -32,16 +33,7 @@ internal static class HammingMatcher
                     var o = j * 4;
                     var d = BitOperations.PopCount(q0 ^ t[o]) + BitOperations.PopCount(q1 ^ t[o + 1])
                           + BitOperations.PopCount(q2 ^ t[o + 2]) + BitOperations.PopCount(q3 ^ t[o + 3]);
-                    if (d < second)
-                    {
-                        if (d < best)
-                        {
-                            second = best;
-                            best = d;
-                            bestIndex = j;
-                        }
-                        else second = d;
-                    }
+                    Offer(d, j, ref best, ref second, ref bestIndex);
                 }
             }
             else
@@ -51,21 +43,25 @@ internal static class HammingMatcher
                     var other = t.Slice(j * words, words);
                     var d = 0;
                     for (var w = 0; w < words; w++) d += BitOperations.PopCount(row[w] ^ other[w]);
-                    if (d < second)
-                    {
-                        if (d < best)
-                        {
-                            second = best;
-                            best = d;
-                            bestIndex = j;
-                        }
-                        else second = d;
-                    }
+                    Offer(d, j, ref best, ref second, ref bestIndex);
                 }
             }
             nearest[i] = bestIndex;
             nearestDistance[i] = best;
             secondDistance[i] = second;
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Offer(int distance, int index, ref int best, ref int second, ref int bestIndex)
+    {
+        if (distance >= second) return;
+        if (distance < best)
+        {
+            second = best;
+            best = distance;
+            bestIndex = index;
+        }
+        else second = distance;
     }
 }
