@@ -46,6 +46,7 @@ public sealed class BackgroundCpu : TaskScheduler, IDisposable
     public void Dispose()
     {
         queue.CompleteAdding();
-        queue.Dispose();
+        // The jobs have finished by now (the scheduler waits for them on shutdown); a thread still busy keeps the queue.
+        if (threads.All(t => t.Join(TimeSpan.FromSeconds(10)))) queue.Dispose();
     }
 }
