@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ImaginAI.Tracker.Projects;
 using ImaginAI.Tracker.Scheduling;
 using ImaginAI.Tracker.Timeline;
@@ -45,13 +46,8 @@ public sealed class MatchingJob(
         {
             var waiting = await repository.GetAwaitingDecisionAsync(model.Id, settings.BatchSize);
             if (waiting.Count == 0) return;
-            var projectPhotos = new Dictionary<long, IReadOnlyDictionary<long, PhotoFacts>>();
-            var rules = new Dictionary<long, MatchRuleSettings>();
-            foreach (var projectId in waiting.Select(p => p.ProjectId).Distinct())
-            {
-                projectPhotos[projectId] = await repository.GetComparableByProjectIdAsync(projectId, model.Id);
-                rules[projectId] = await GetRuleSettingsAsync(projectId, settings);
-            }
+            // Each project's photos and rule are read once per batch, by whichever of its photos comes first.
+            var projectData = new ConcurrentDictionary<long, Lazy<Task<ProjectData>>>();
             // A decision rests on the references and the earlier photos' vectors, never on another automatic
             // decision, so the photos of a batch are decided side by side: verification is CPU-bound and one photo
             // at a time left a core idle. Each decision still applies only while its photo is embedded.
@@ -59,7 +55,7 @@ public sealed class MatchingJob(
             await Parallel.ForEachAsync(waiting, cpu.Options, async (photo, _) =>
             {
                 if (cancellationToken.IsCancellationRequested) return;
-                if (await DecideAsync(photo, model, projectPhotos[photo.ProjectId], rules[photo.ProjectId], settings, cancellationToken))
+                if (await DecideAsync(photo, model, settings, projectData, cancellationToken))
                     Interlocked.Increment(ref decided);
             });
             // Nothing applicable in a full batch (e.g. vectors missing from the index): wait for the next run.
@@ -67,9 +63,14 @@ public sealed class MatchingJob(
         }
     }
 
-    private async Task<bool> DecideAsync(PhotoFacts photo, ModelInfo model, IReadOnlyDictionary<long, PhotoFacts> comparable,
-        MatchRuleSettings rule, MatchingOptions settings, CancellationToken cancellationToken)
+    private sealed record ProjectData(IReadOnlyDictionary<long, PhotoFacts> Comparable, MatchRuleSettings Rule);
+
+    /// <summary>Ranks, verifies, decides and applies one photo; false when there was nothing to apply.</summary>
+    private async Task<bool> DecideAsync(PhotoFacts photo, ModelInfo model, MatchingOptions settings,
+        ConcurrentDictionary<long, Lazy<Task<ProjectData>>> projectData, CancellationToken cancellationToken)
     {
+        var (comparable, rule) = await projectData.GetOrAdd(photo.ProjectId, projectId => new(async () => new ProjectData(
+            await repository.GetComparableByProjectIdAsync(projectId, model.Id), await GetRuleSettingsAsync(projectId, settings)))).Value;
         var index = indexes.Get(photo.ProjectId, model.Id, model.Dims);
         if (!index.TryGet(photo.Id, out var vector))
         {
