@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace ImaginAI.Tracker.Accounts;
 
 /// <summary>Configuration section "Accounts".</summary>
@@ -14,4 +16,11 @@ public sealed class AccountOptions
     public int SignInAttemptsPerMinute { get; set; } = 10;
 
     public int RememberMeDays { get; set; } = 30;
+
+    /// <summary>
+    /// How often every open live-update connection is re-checked against the database, for account changes made
+    /// outside this process (the `users` verb, another node); changes made in the web app close connections at once.
+    /// </summary>
+    [Range(1, 3600)]
+    public int LiveRecheckSeconds { get; set; } = 30;
 }

@@ -1,4 +1,5 @@
 using ImaginAI.Tracker.Security;
+using ImaginAI.Tracker.Timeline;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -23,7 +24,8 @@ public sealed class AccountPagesController(
     ApiTokenRepository tokens,
     MembershipRepository members,
     FirstRunState firstRun,
-    AuditLog audit) : Controller
+    AuditLog audit,
+    TimelineAccessGuard live) : Controller
 {
     private const string Views = "~/Accounts/Views/";
 
@@ -37,11 +39,8 @@ public sealed class AccountPagesController(
         var result = await accounts.CheckPasswordAsync(form.Email, form.Password);
         if (result.Outcome != SignInOutcome.Succeeded)
         {
-            var error = result.Outcome == SignInOutcome.LockedOut
-                ? TokenApi.LockedMessage(result.LockedUntil)
-                : "The email or the password is wrong.";
             Response.StatusCode = StatusCodes.Status401Unauthorized;
-            return View(Views + "Login.cshtml", new LoginPage(form.Email, form.ReturnUrl, error));
+            return View(Views + "Login.cshtml", new LoginPage(form.Email, form.ReturnUrl, TokenApi.RefusedMessage(accounts.Options)));
         }
         await SignInAsync(result.User!, form.RememberMe);
         return LocalRedirect(Url.IsLocalUrl(form.ReturnUrl) ? form.ReturnUrl! : "/");
@@ -51,7 +50,9 @@ public sealed class AccountPagesController(
     public async Task<IActionResult> Logout()
     {
         await audit.WriteAsync(AuditActions.SignOut);
+        // Deletes the server-side session: a copy of the cookie no longer works, and this session's live connections close.
         await HttpContext.SignOutAsync(AuthSchemes.Cookie);
+        if (User.TryGetUserId() is { } userId) await live.RecheckUserAsync(userId);
         return Redirect("/account/login");
     }
 
@@ -95,7 +96,9 @@ public sealed class AccountPagesController(
     [HttpPost("tokens/{tokenId:long}/revoke")]
     public async Task<IActionResult> RevokeToken(long tokenId)
     {
-        var revoked = await accounts.RevokeTokenAsync(await CurrentUserAsync(), tokenId);
+        var user = await CurrentUserAsync();
+        var revoked = await accounts.RevokeTokenAsync(user, tokenId);
+        if (revoked) await live.RecheckUserAsync(user.Id);
         return revoked
             ? await AccountViewAsync(null, "Token revoked: it no longer works.", null)
             : await AccountViewAsync(null, null, "That token does not exist or was already revoked.", StatusCodes.Status404NotFound);
@@ -112,9 +115,10 @@ public sealed class AccountPagesController(
             return await AccountViewAsync(null, null, "The two new passwords differ.", StatusCodes.Status400BadRequest);
         try { await accounts.ResetPasswordAsync(user, newPassword ?? ""); }
         catch (AccountException e) { return await AccountViewAsync(null, null, e.Message, StatusCodes.Status400BadRequest); }
-        // The new security stamp signs out every other browser; this one gets a fresh cookie.
+        // The new security stamp signs out every other browser and closes their live connections; this one gets a fresh cookie.
+        await live.RecheckUserAsync(user.Id);
         await SignInAsync((await users.GetByIdAsync(user.Id))!, rememberMe: false, audited: false);
-        return await AccountViewAsync(null, "Password changed. Your other browsers are signed out.", null);
+        return await AccountViewAsync(null, "Password changed. Your other browsers are signed out and your API tokens revoked: create new ones for your scripts.", null);
     }
 
     private async Task<IActionResult> AccountViewAsync(string? newToken, string? message, string? error, int status = 200)

@@ -67,6 +67,8 @@ public sealed class AccountService(
         }
         if (user.IsLockedOut(now))
         {
+            // The same work as an unknown email or a wrong password, so the time taken does not tell them apart.
+            hasher.VerifyHashedPassword(user, user.PasswordHash, password ?? "");
             await audit.WriteAsync(AuditActions.SignInFailed, subject: user.Email, detail: "account locked",
                 actorId: user.Id, actorEmail: user.Email);
             return new SignInResult(SignInOutcome.LockedOut, user, user.LockedUntil);
@@ -93,8 +95,9 @@ public sealed class AccountService(
     public async Task ResetPasswordAsync(User user, string newPassword)
     {
         if (Validate(user.Email, newPassword) is { } problem) throw new AccountException(problem);
-        await users.UpdatePasswordAsync(user.Id, hasher.HashPassword(user, newPassword));
-        await audit.WriteAsync(AuditActions.UserPasswordReset, subject: user.Email);
+        var revokedTokens = await users.UpdatePasswordAsync(user.Id, hasher.HashPassword(user, newPassword));
+        await audit.WriteAsync(AuditActions.UserPasswordReset, subject: user.Email,
+            detail: revokedTokens == 0 ? null : $"{revokedTokens} API token{(revokedTokens == 1 ? "" : "s")} revoked");
     }
 
     /// <summary>Issues a token for the user; the plain token is returned once and only its hash is kept.</summary>

@@ -38,6 +38,15 @@ public sealed class ApiTokenRepository(TrackerDb db)
             """, new { tokenHash });
     }
 
+    /// <summary>Whether the user's token with this id still works (exists, theirs, not revoked).</summary>
+    public async Task<bool> IsActiveAsync(long id, long userId)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.ExecuteScalarAsync<bool>("""
+            SELECT EXISTS (SELECT 1 FROM api_tokens WHERE id = @id AND user_id = @userId AND revoked_at IS NULL)
+            """, new { id, userId });
+    }
+
     public async Task MarkUsedAsync(long id, DateTimeOffset at)
     {
         await using var connection = await db.OpenAsync();

@@ -48,6 +48,27 @@ public sealed class MembershipRepository(TrackerDb db)
             """, new { userId })).AsList();
     }
 
+    /// <summary>
+    /// Who may be offered for adding to the project: non-admin users who are not yet its members and who already
+    /// share another project with <paramref name="viewerId"/> (everyone such when <paramref name="viewerIsAdmin"/>).
+    /// A manager so sees the people they already work with, never the whole user list.
+    /// </summary>
+    public async Task<IReadOnlyList<MemberCandidate>> GetCandidatesAsync(long projectId, long viewerId, bool viewerIsAdmin)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<MemberCandidate>("""
+            SELECT u.id AS Id, u.email AS Email, u.role AS Role
+            FROM users u
+            WHERE u.role <> 'admin' AND u.id <> @viewerId
+              AND NOT EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = @projectId AND m.user_id = u.id)
+              AND (@viewerIsAdmin OR EXISTS (
+                    SELECT 1 FROM project_members theirs
+                    JOIN project_members mine ON mine.project_id = theirs.project_id AND mine.user_id = @viewerId
+                    WHERE theirs.user_id = u.id))
+            ORDER BY u.email
+            """, new { projectId, viewerId, viewerIsAdmin })).AsList();
+    }
+
     /// <summary>Adds the member or changes their role; returns the role they had before (null if none).</summary>
     public async Task<string?> UpsertAsync(long projectId, long userId, string role)
     {

@@ -21,10 +21,10 @@ internal static class MembershipRules
     }
 
     public static async Task RemoveAsync(
-        MembershipRepository members, AuditLog audit, ProjectAccess access, TimelineNotifier timelines, long projectId, User user)
+        MembershipRepository members, AuditLog audit, TimelineAccessGuard live, long projectId, User user)
     {
         if (await members.RemoveAsync(projectId, user.Id))
             await audit.WriteAsync(AuditActions.MemberRemoved, projectId, user.Email);
-        await timelines.RevokeAsync(user.Id, p => access.HasAsync(user, p, ProjectPermission.View));
+        await live.RecheckUserAsync(user.Id);
     }
 }

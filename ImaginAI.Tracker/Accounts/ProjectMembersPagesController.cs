@@ -6,12 +6,12 @@ using Microsoft.AspNetCore.Mvc;
 namespace ImaginAI.Tracker.Accounts;
 
 public sealed record ProjectMembersPage(long ProjectId, string ProjectName, IReadOnlyList<ProjectMember> Members,
-    IReadOnlyList<User> Candidates, string? Message, string? Error);
+    IReadOnlyList<MemberCandidate> Candidates, string? Message, string? Error);
 
 /// <summary>A project's managers (and admins) add and remove the project's members.</summary>
 [Route("projects/{projectId:long}/members"), Authorize(Policy = Policies.ProjectManager)]
 public sealed class ProjectMembersPagesController(
-    UserRepository users, MembershipRepository members, AuditLog audit, ProjectAccess access, TimelineNotifier timelines) : Controller
+    UserRepository users, MembershipRepository members, AuditLog audit, TimelineAccessGuard live) : Controller
 {
     [HttpGet("")]
     public Task<IActionResult> Index(long projectId) => MembersViewAsync(projectId, null, null);
@@ -36,7 +36,7 @@ public sealed class ProjectMembersPagesController(
         var current = await members.GetRoleAsync(projectId, userId);
         if (current == ProjectRoles.Manager && await members.CountManagersAsync(projectId) == 1 && !User.IsAdmin())
             return await MembersViewAsync(projectId, null, "This is the project's last manager: add another manager first.", StatusCodes.Status400BadRequest);
-        await MembershipRules.RemoveAsync(members, audit, access, timelines, projectId, user);
+        await MembershipRules.RemoveAsync(members, audit, live, projectId, user);
         return await MembersViewAsync(projectId, $"{user.Email} is no longer a member of this project.", null);
     }
 
@@ -45,8 +45,7 @@ public sealed class ProjectMembersPagesController(
         var names = await members.GetProjectNamesAsync();
         if (!names.TryGetValue(projectId, out var name)) return NotFound();
         var current = await members.GetManyByProjectIdAsync(projectId);
-        var memberIds = current.Select(m => m.UserId).ToHashSet();
-        var candidates = (await users.GetAllAsync()).Where(u => !memberIds.Contains(u.Id) && !u.IsAdmin).ToList();
+        var candidates = await members.GetCandidatesAsync(projectId, User.GetUserId(), User.IsAdmin());
         Response.StatusCode = status;
         return View("~/Accounts/Views/Members.cshtml", new ProjectMembersPage(projectId, name, current, candidates, message, error));
     }

@@ -29,18 +29,15 @@ public static class TokenApi
                 await audit.WriteAsync(AuditActions.SignIn, subject: result.User!.Email, detail: "token request",
                     actorId: result.User.Id, actorEmail: result.User.Email);
                 return Results.Ok(new TokenResponse(plain));
-            case SignInOutcome.LockedOut:
-                return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Account locked",
-                    detail: LockedMessage(result.LockedUntil));
             default:
+                // A locked account answers exactly like an unknown email or a wrong password: nothing here tells who has an account.
                 return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Wrong email or password",
-                    detail: "The email or the password is wrong.");
+                    detail: RefusedMessage(accounts.Options));
         }
     }
 
-    internal static string LockedMessage(DateTimeOffset? lockedUntil)
-    {
-        var minutes = lockedUntil is { } until ? Math.Max(1, (int)Math.Ceiling((until - DateTimeOffset.UtcNow).TotalMinutes)) : 15;
-        return $"This account is locked after too many wrong passwords. Try again in {minutes} minute{(minutes == 1 ? "" : "s")}, or ask an admin to reset the password.";
-    }
+    /// <summary>The one answer to every refused sign-in, whatever the reason: it names the lock-out without saying whether it applies.</summary>
+    internal static string RefusedMessage(AccountOptions options) =>
+        $"The email or the password is wrong, or the account is locked after {options.MaxFailedSignIns} wrong passwords in a row " +
+        $"(it unlocks after {options.LockoutMinutes} minutes, or when an admin sets a new password).";
 }

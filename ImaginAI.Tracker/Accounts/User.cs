@@ -27,6 +27,14 @@ public sealed record ProjectMember
     public DateTimeOffset AddedAt { get; init; }
 }
 
+/// <summary>A user a project's manager may be offered to add: no more than the members page shows.</summary>
+public sealed record MemberCandidate
+{
+    public long Id { get; init; }
+    public string Email { get; init; } = "";
+    public string Role { get; init; } = "";
+}
+
 public sealed record ApiToken
 {
     public long Id { get; init; }

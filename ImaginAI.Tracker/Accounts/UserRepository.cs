@@ -3,7 +3,7 @@ using ImaginAI.Tracker.Data;
 
 namespace ImaginAI.Tracker.Accounts;
 
-public sealed class UserRepository(TrackerDb db)
+public sealed class UserRepository(TrackerDb db, TimeProvider clock)
 {
     private const string UserColumns = """
         id AS Id, email AS Email, password_hash AS PasswordHash, role AS Role, failed_sign_ins AS FailedSignIns,
@@ -83,15 +83,26 @@ public sealed class UserRepository(TrackerDb db)
             """, new { id });
     }
 
-    /// <summary>Sets a new password, unlocks the account and signs out its browsers.</summary>
-    public async Task UpdatePasswordAsync(long id, string passwordHash)
+    /// <summary>
+    /// Sets a new password and unlocks the account; in the same transaction ends every browser session and revokes
+    /// every API token of the account: whoever held the old password may have made them. Returns how many tokens
+    /// it revoked.
+    /// </summary>
+    public async Task<int> UpdatePasswordAsync(long id, string passwordHash)
     {
         await using var connection = await db.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync("""
             UPDATE users
             SET password_hash = @passwordHash, failed_sign_ins = 0, locked_until = NULL, security_stamp = @stamp
-            WHERE id = @id
-            """, new { id, passwordHash, stamp = NewStamp() });
+            WHERE id = @id;
+            DELETE FROM browser_sessions WHERE user_id = @id;
+            """, new { id, passwordHash, stamp = NewStamp() }, transaction);
+        var revoked = await connection.ExecuteAsync("""
+            UPDATE api_tokens SET revoked_at = @now WHERE user_id = @id AND revoked_at IS NULL
+            """, new { id, now = TrackerDb.Utc(clock.GetUtcNow()) }, transaction);
+        await transaction.CommitAsync();
+        return revoked;
     }
 
     /// <summary>A rehash after verification (the hasher's work factor went up); keeps the user signed in.</summary>

@@ -17,8 +17,7 @@ public sealed class UsersPagesController(
     UserRepository users,
     MembershipRepository members,
     AuditLog audit,
-    ProjectAccess access,
-    TimelineNotifier timelines) : Controller
+    TimelineAccessGuard live) : Controller
 {
     private const string Views = "~/Accounts/Views/";
     private const int AuditPageSize = 50;
@@ -44,9 +43,8 @@ public sealed class UsersPagesController(
             return await UsersViewAsync(null, "This is the last admin: make someone else an admin first.", StatusCodes.Status400BadRequest);
         await users.UpdateRoleAsync(userId, role!);
         await audit.WriteAsync(AuditActions.UserRoleChanged, subject: user.Email, detail: $"{user.Role} -> {role}");
-        // A former admin keeps only the projects they are a member of.
-        var changed = user with { Role = role! };
-        await timelines.RevokeAsync(userId, p => access.HasAsync(changed, p, ProjectPermission.View));
+        // The new security stamp ends the user's sign-ins: their open live connections close now.
+        await live.RecheckUserAsync(userId);
         return await UsersViewAsync($"{user.Email} is now {role}.", null);
     }
 
@@ -57,7 +55,8 @@ public sealed class UsersPagesController(
         if (user is null) return await UsersViewAsync(null, "There is no such user.", StatusCodes.Status404NotFound);
         try { await accounts.ResetPasswordAsync(user, password ?? ""); }
         catch (AccountException e) { return await UsersViewAsync(null, e.Message, StatusCodes.Status400BadRequest); }
-        return await UsersViewAsync($"New password set for {user.Email}; the account is unlocked.", null);
+        await live.RecheckUserAsync(userId);
+        return await UsersViewAsync($"New password set for {user.Email}; the account is unlocked, signed out everywhere and its API tokens revoked.", null);
     }
 
     [HttpPost("users/{userId:long}/delete")]
@@ -68,7 +67,7 @@ public sealed class UsersPagesController(
         if (userId == User.GetUserId()) return await UsersViewAsync(null, "You cannot delete your own account.", StatusCodes.Status400BadRequest);
         await users.DeleteAsync(userId);
         await audit.WriteAsync(AuditActions.UserDeleted, subject: user.Email, detail: $"role {user.Role}");
-        await timelines.RevokeAsync(userId, _ => Task.FromResult(false));
+        await live.RecheckUserAsync(userId);
         return await UsersViewAsync($"Deleted {user.Email}.", null);
     }
 
@@ -89,7 +88,7 @@ public sealed class UsersPagesController(
     {
         var user = await users.GetByIdAsync(userId);
         if (user is null) return await UsersViewAsync(null, "There is no such user.", StatusCodes.Status404NotFound);
-        await MembershipRules.RemoveAsync(members, audit, access, timelines, projectId, user);
+        await MembershipRules.RemoveAsync(members, audit, live, projectId, user);
         return await UsersViewAsync($"{user.Email} is no longer a member of the project.", null);
     }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Security.Claims;
 using System.Text.Encodings.Web;
 using ImaginAI.Tracker.Accounts;
 using Microsoft.AspNetCore.Authentication;
@@ -35,6 +37,9 @@ public sealed class ApiTokenAuthenticationHandler(
                 actorId: user.Id, actorEmail: user.Email);
 
         var principal = ClaimsPrincipalExtensions.ForUser(user, Scheme.Name);
+        // A hub connection outlives this request: the token it came through is re-checked on every call.
+        ((ClaimsIdentity)principal.Identity!).AddClaim(
+            new Claim(SignInCheck.TokenClaim, token.Id.ToString(CultureInfo.InvariantCulture)));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 

@@ -23,6 +23,9 @@ public static class SecurityModule
     {
         services.AddTransient<IStartupFilter, SecurityHeadersStartupFilter>();
         services.AddScoped<ProjectAccess>();
+        services.AddSingleton<BrowserSessions>();
+        services.AddSingleton<SignInCheck>();
+        services.AddSingleton<LiveConnections>();
 
         services.AddAuthentication(AuthSchemes.CookieOrBearer)
             .AddPolicyScheme(AuthSchemes.CookieOrBearer, "Cookie or bearer token", options =>
@@ -46,7 +49,11 @@ public static class SecurityModule
                         ? SecurityProblems.WriteForbiddenAsync(context.HttpContext)
                         : SecurityProblems.WritePageAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Not allowed",
                             "Your role does not allow this. Ask a manager of the project or an admin."),
-                    OnValidatePrincipal = RejectStaleCookieAsync,
+                    OnValidatePrincipal = RejectEndedSignInAsync,
+                    // Each sign-in names a session kept on the server, so sign-out ends it for every copy of the cookie.
+                    OnSigningIn = context => Sessions(context.HttpContext).OnSigningInAsync(context),
+                    OnCheckSlidingExpiration = context => Sessions(context.HttpContext).OnCheckSlidingExpirationAsync(context),
+                    OnSigningOut = context => Sessions(context.HttpContext).OnSigningOutAsync(context),
                 };
             })
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(AuthSchemes.Bearer, null);
@@ -61,8 +68,8 @@ public static class SecurityModule
             options.Cookie.Name = "imaginai.csrf";
         });
         services.Configure<MvcOptions>(options => options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()));
-        services.Configure<HubOptions>(options => options.AddFilter<ProjectMembershipHubFilter>());
-        services.AddScoped<ProjectMembershipHubFilter>();
+        services.Configure<HubOptions>(options => options.AddFilter<HubAccessFilter>());
+        services.AddScoped<HubAccessFilter>();
         return services;
     }
 
@@ -78,19 +85,21 @@ public static class SecurityModule
         return app;
     }
 
+    private static BrowserSessions Sessions(HttpContext context) => context.RequestServices.GetRequiredService<BrowserSessions>();
+
     private static Task RedirectAsync(RedirectContext<CookieAuthenticationOptions> context)
     {
         context.Response.Redirect(context.RedirectUri);
         return Task.CompletedTask;
     }
 
-    // A password reset, role change or deletion changes (or removes) the security stamp: old cookies stop working.
-    private static async Task RejectStaleCookieAsync(CookieValidatePrincipalContext context)
+    // A password change or reset, role change, deletion or sign-out ends the sign-in: old cookies stop working.
+    private static async Task RejectEndedSignInAsync(CookieValidatePrincipalContext context)
     {
-        var users = context.HttpContext.RequestServices.GetRequiredService<UserRepository>();
-        var user = context.Principal?.TryGetUserId() is { } id ? await users.GetByIdAsync(id) : null;
-        if (user is null || user.SecurityStamp != context.Principal!.FindFirstValue(ClaimsPrincipalExtensions.SecurityStampClaim))
+        var check = context.HttpContext.RequestServices.GetRequiredService<SignInCheck>();
+        if (await check.GetStandingUserAsync(context.Principal) is null)
         {
+            if (context.Principal?.FindFirstValue(BrowserSessions.SessionClaim) is { } session) await Sessions(context.HttpContext).EndAsync(session);
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(AuthSchemes.Cookie);
         }

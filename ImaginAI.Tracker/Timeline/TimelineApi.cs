@@ -25,12 +25,14 @@ public static class TimelineApi
         services.AddSignalR();
         services.AddSingleton<TimelineNotifier>();
         services.AddSingleton<TimelineWatchers>();
+        services.AddSingleton<TimelineAccessGuard>();
+        services.AddHostedService(provider => provider.GetRequiredService<TimelineAccessGuard>());
         return services;
     }
 
     public static IEndpointRouteBuilder MapTimeline(this IEndpointRouteBuilder app)
     {
-        // Hub connections need a signed-in user (the fallback policy); JoinProject needs membership (ProjectMembershipHubFilter).
+        // Hub connections need a signed-in user (the fallback policy); every hub call re-checks the caller (HubAccessFilter).
         app.MapHub<TimelineHub>("/hubs/timeline");
         app.MapGet("/api/projects/{projectId:long}/timeline", GetTimelineAsync).RequireAuthorization(Policies.ProjectMember);
         return app;

@@ -1,4 +1,3 @@
-using ImaginAI.Tracker.Security;
 using ImaginAI.Tracker.Photos;
 using ImaginAI.Tracker.Projects;
 using Microsoft.AspNetCore.SignalR;
@@ -18,7 +17,7 @@ public interface ITimelineClient
     Task photoUpdated(PhotoJson photo);
     /// <summary>The photo that gave its milestone its first photo.</summary>
     Task milestoneReached(PhotoJson photo);
-    /// <summary>The user may no longer see this project (removed from it, or their account deleted): no more events follow.</summary>
+    /// <summary>The user may no longer see this project (removed from it): no more events of it follow.</summary>
     Task accessRevoked(long projectId);
 #pragma warning restore IDE1006
 }
@@ -31,8 +30,8 @@ public sealed class TimelineHub(ProjectRepository projects, TimelineWatchers wat
     {
         if (!await projects.ExistsAsync(projectId)) throw new HubException($"There is no project {projectId}.");
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(projectId));
-        // The membership filter has already checked the user; this remembers whom to cut off if that changes.
-        if (Context.User?.TryGetUserId() is { } userId) watchers.Joined(Context.ConnectionId, userId, projectId);
+        // HubAccessFilter has already checked the caller against the database; this remembers whom to cut off if that changes.
+        watchers.Joined(Context.ConnectionId, projectId);
     }
 
     public async Task LeaveProject(long projectId)

@@ -8,30 +8,8 @@ namespace ImaginAI.Tracker.Timeline;
 /// that misses a message re-reads the timeline on reconnect, so a failed send is logged, never thrown at the caller.
 /// </summary>
 public sealed class TimelineNotifier(
-    IHubContext<TimelineHub, ITimelineClient> hub, PhotoRepository photos, TimelineWatchers watchers, ILogger<TimelineNotifier> logger)
+    IHubContext<TimelineHub, ITimelineClient> hub, PhotoRepository photos, ILogger<TimelineNotifier> logger)
 {
-    /// <summary>
-    /// Takes the user's open timelines out of every project <paramref name="mayStillSee"/> now refuses, and tells those
-    /// pages why their updates stopped. Called right after a membership is removed or an account deleted or demoted.
-    /// </summary>
-    public async Task RevokeAsync(long userId, Func<long, Task<bool>> mayStillSee)
-    {
-        foreach (var (connectionId, projectId) in watchers.WatchedBy(userId))
-        {
-            if (await mayStillSee(projectId)) continue;
-            await hub.Groups.RemoveFromGroupAsync(connectionId, TimelineHub.GroupName(projectId));
-            watchers.Left(connectionId, projectId);
-            try
-            {
-                await hub.Clients.Client(connectionId).accessRevoked(projectId);
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Could not tell connection {ConnectionId} that project {ProjectId} is closed to it", connectionId, projectId);
-            }
-        }
-    }
-
     public Task PhotoAddedAsync(long photoId) => SendAsync(photoId, (client, photo) => client.photoAdded(photo));
 
     public Task PhotoUpdatedAsync(long photoId) => SendAsync(photoId, (client, photo) => client.photoUpdated(photo));

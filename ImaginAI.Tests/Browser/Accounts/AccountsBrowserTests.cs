@@ -186,4 +186,29 @@ public sealed class AccountsBrowserTests(KestrelTrackerApp app, ChromiumBrowser 
         await context.SignInAsync(app, field.Email, field.Password);
         return (context, errors, photo);
     }
+
+    [Fact]
+    public async Task TimelinePage_WhenItsUsersPasswordIsReset_SaysSignedOutAndStopsReconnecting()
+    {
+        var manager = await app.CreateUserAsync(Roles.Manager);
+        var projectId = await app.CreateProjectAsAsync(manager, "Reset while watching");
+        var (context, errors) = await chromium.NewContextAsync();
+        context.SetDefaultTimeout(SlowMachineTimeoutMs);
+        await context.SignInAsync(app, manager.Email, manager.Password);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(app.BaseAddress, $"projects/{projectId}").ToString());
+        var indicator = page.Locator("[data-connection]");
+        await Expect(indicator).ToHaveAttributeAsync("data-state", "live", new() { Timeout = SlowMachineTimeoutMs });
+
+        using var admin = ImaginAI.Tests.Integration.Timeline.LiveAccess.Browser(app);
+        await admin.PostLoginAsync(TrackerApp.AdminEmail, TrackerApp.AdminPassword);
+        var reset = await admin.PostAsync($"/admin/users/{manager.Id}/password",
+            AccountsTestSupport.Form(await admin.GetFormTokenAsync("/admin/users"), ("password", "set by the admin 2026")));
+        reset.EnsureSuccessStatusCode();
+
+        await Expect(indicator).ToHaveAttributeAsync("data-state", "signedOut", new() { Timeout = SlowMachineTimeoutMs });
+        await Expect(indicator).ToContainTextAsync("Signed out");
+        Assert.Empty(errors);
+        await context.DisposeAsync();
+    }
 }

@@ -9,12 +9,32 @@ const INDICATOR_LABELS = {
   reconnecting: 'Reconnecting…',
   offline: 'Offline, retrying…',
   revoked: 'Removed from this project',
+  signedOut: 'Signed out',
 };
 
 const INDICATOR_TITLES = {
   live: 'Changes appear here as they happen.',
   revoked: 'You are no longer a member of this project, so this page no longer updates. Ask its manager to add you again.',
+  signedOut: 'Your sign-in has ended (signed out, password or role changed), so this page no longer updates. Reload it to sign in again.',
 };
+
+/**
+ * Whether the server refused the connection as signed out. The client wraps a refused negotiation in an error of
+ * its own that keeps only the message ("...: Status code '401'"), hence the second test.
+ */
+function isRefused(error) {
+  return error?.statusCode === 401 || /Status code '401'/.test(String(error?.message ?? ''));
+}
+
+/** Asks the API directly whether this browser is still signed in (false when the network is what failed). */
+async function signInEnded() {
+  try {
+    const response = await fetch('/api/projects', { headers: { Accept: 'application/json' } });
+    return response.status === 401;
+  } catch {
+    return false;
+  }
+}
 
 function retryDelay(attempt) {
   return RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)];
@@ -36,7 +56,11 @@ function showState(state) {
 export function followProject(projectId, { onJoined, handlers }) {
   const connection = new signalR.HubConnectionBuilder()
     .withUrl('/hubs/timeline')
-    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: context => retryDelay(context.previousRetryCount) })
+    // A refused reconnect (401: the sign-in has ended) stops the automatic retries; start() then says so.
+    .withAutomaticReconnect({
+      nextRetryDelayInMilliseconds: context =>
+        isRefused(context.retryReason) ? null : retryDelay(context.previousRetryCount),
+    })
     .configureLogging(signalR.LogLevel.Warning)
     .build();
   for (const [name, handler] of Object.entries(handlers)) connection.on(name, handler);
@@ -66,7 +90,13 @@ export function followProject(projectId, { onJoined, handlers }) {
     showState(failedStarts === 0 ? 'connecting' : 'reconnecting');
     try {
       await connection.start();
-    } catch {
+    } catch (error) {
+      // The server closes a connection whose sign-in ended; reconnecting is then refused, and retrying would not help.
+      if (isRefused(error) || await signInEnded()) {
+        revoked = true;
+        showState('signedOut');
+        return;
+      }
       failedStarts++;
       showState('offline');
       scheduleStart();
