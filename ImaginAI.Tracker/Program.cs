@@ -30,6 +30,7 @@ builder.Services.AddProjects();
 builder.Services.AddPhotos();
 builder.Services.AddEmbedding(builder.Configuration);
 builder.Services.AddMatching(builder.Configuration);
+builder.Services.AddSearch();
 builder.Services.AddTimeline();
 builder.Services.AddTrackerPages();
 

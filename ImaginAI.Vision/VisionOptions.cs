@@ -21,6 +21,9 @@ public sealed class VisionOptions
     /// <summary>Pixel limit checked from the header before decoding.</summary>
     public long MaxPixels { get; set; } = 100_000_000;
 
+    /// <summary>Uploads and searches refuse photos with fewer pixels than this on the short side.</summary>
+    public int MinPhotoSide { get; set; } = 32;
+
     /// <summary>
     /// The layer read from VGG16 for "vgg16-fc2": a tensor or layer name, or a preset ("keras", "zoo",
     /// "torchvision", "caffe"). Empty means: try the presets in turn and use the first the file has.

@@ -509,6 +509,18 @@ public static class TestImages
     public static byte[] Svg() => Encoding.UTF8.GetBytes(
         """<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>""");
 
+    /// <summary>
+    /// A JPEG's header up to and including its start-of-scan segment, then random bytes (as many as its compressed
+    /// data) and an end marker: what libjpeg decodes into a grey or noisy picture with only warnings.
+    /// </summary>
+    public static byte[] GarbageAfterJpegHeader(byte[] jpeg, int seed = 42)
+    {
+        var sos = 2;
+        while (!(jpeg[sos] == 0xFF && jpeg[sos + 1] == 0xDA)) sos++;
+        var headerEnd = sos + 2 + (jpeg[sos + 2] << 8 | jpeg[sos + 3]);
+        return [.. jpeg[..headerEnd], .. RandomBytes(jpeg.Length - headerEnd, seed), 0xFF, 0xD9];
+    }
+
     public static byte[] RandomBytes(int length, int seed = 42)
     {
         var bytes = new byte[length];

@@ -24,7 +24,7 @@ internal static class BenchVerb
     {
         if (args.Length == 0 || args[0] != "vision")
         {
-            Console.Error.WriteLine("usage: bench vision [--photos DIR] [--skip-vgg16] [--threads N]");
+            Console.Error.WriteLine("usage: bench vision [--photos DIR] [--skip-vgg16] [--threads N]\n" + BenchLoadVerb.Usage);
             Console.Error.WriteLine(BenchIngestVerb.Usage);
             return 2;
         }

@@ -12,4 +12,15 @@ public static class Problems
     public static IResult NoSuchProject(long projectId) => NotFound($"There is no project {projectId}.");
 
     public static IResult NoSuchPhoto(long photoId) => NotFound($"There is no photo {photoId}.");
+
+    /// <summary>507: the disk (or the database on it) is full; nothing of the photo was kept.</summary>
+    public static IResult StorageFull(IReadOnlyList<object>? storedBefore = null) =>
+        TypedResults.Problem(StorageFullDetail, statusCode: StatusCodes.Status507InsufficientStorage, title: StorageFullTitle,
+            extensions: storedBefore is { Count: > 0 } ? new Dictionary<string, object?> { ["files"] = storedBefore } : null);
+
+    public const string StorageFullTitle = "Server storage full";
+
+    public const string StorageFullDetail =
+        "The server has no room left to store photos, so this upload was not kept. Nothing was half-stored: " +
+        "send it again once an administrator has freed space.";
 }

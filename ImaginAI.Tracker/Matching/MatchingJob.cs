@@ -44,7 +44,7 @@ public sealed class MatchingJob(
 
         while (!cancellationToken.IsCancellationRequested)
         {
-            var waiting = await repository.GetAwaitingDecisionAsync(model.Id, settings.BatchSize);
+            var waiting = await repository.GetAwaitingDecisionAsync(model.Id, settings.BatchSize, clock.GetUtcNow());
             if (waiting.Count == 0) return;
             // Each project's photos and rule are read once per batch, by whichever of its photos comes first.
             var projectData = new ConcurrentDictionary<long, Lazy<Task<ProjectData>>>();
@@ -55,8 +55,17 @@ public sealed class MatchingJob(
             await Parallel.ForEachAsync(waiting, cpu.Options, async (photo, _) =>
             {
                 if (cancellationToken.IsCancellationRequested) return;
-                if (await DecideAsync(photo, model, settings, projectData, cancellationToken))
-                    Interlocked.Increment(ref decided);
+                // One photo (or one project's data) that cannot be decided fails alone: it is retried later and
+                // the rest of the batch, and every other project, goes on.
+                try
+                {
+                    if (await DecideAsync(photo, model, settings, projectData, cancellationToken))
+                        Interlocked.Increment(ref decided);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    if (await RecordFailureAsync(photo, e, settings)) Interlocked.Increment(ref decided);
+                }
             });
             // Nothing applicable in a full batch (e.g. vectors missing from the index): wait for the next run.
             if (decided == 0) return;
@@ -91,6 +100,18 @@ public sealed class MatchingJob(
         await notifier.PhotoUpdatedAsync(photo.Id);
         if (milestoneReached) await notifier.MilestoneReachedAsync(photo.Id);
         return true;
+    }
+
+    /// <summary>Holds the photo back for a retry, or after the last attempt marks it failed with the reason.</summary>
+    private async Task<bool> RecordFailureAsync(PhotoFacts photo, Exception exception, MatchingOptions settings)
+    {
+        var failures = photo.DecisionFailures + 1;
+        var lastAttempt = failures >= settings.MaxAttempts;
+        var reason = $"The photo could not be matched to a milestone ({exception.GetType().Name}: {exception.Message}).";
+        logger.LogWarning(exception, "Deciding photo {PhotoId} failed (attempt {Attempt} of {MaxAttempts})", photo.Id, failures, settings.MaxAttempts);
+        var recorded = await repository.RecordDecisionFailureAsync(photo.Id, reason, lastAttempt, clock.GetUtcNow() + settings.BackoffAfter(failures));
+        if (recorded && lastAttempt) await notifier.PhotoUpdatedAsync(photo.Id);
+        return recorded;
     }
 
     private async Task<MatchRuleSettings> GetRuleSettingsAsync(long projectId, MatchingOptions settings)

@@ -14,6 +14,8 @@ public static class MatchingModule
             .Validate(o => o.MinMargin is >= 0 and < 1, "Matching:MinMargin must be at least 0 and below 1.")
             .Validate(o => o.CandidateFloor is >= 0 and < 1, "Matching:CandidateFloor must be at least 0 and below 1.")
             .Validate(o => o.MaxVerifiedCandidates is >= 0 and <= 20, "Matching:MaxVerifiedCandidates must be between 0 and 20.")
+            .Validate(o => o.MaxAttempts is >= 1 and <= 100, "Matching:MaxAttempts must be between 1 and 100.")
+            .Validate(o => o.RetryBackoffSeconds is > 0 and <= 86400, "Matching:RetryBackoffSeconds must be above 0 and at most 86400.")
             .ValidateOnStart();
         services.AddSingleton<MatchingRepository>();
         services.AddSingleton<VectorIndexRegistry>();

@@ -32,4 +32,13 @@ public sealed class MatchingOptions
 
     /// <summary>Photos decided per database round.</summary>
     public int BatchSize { get; set; } = 100;
+
+    /// <summary>After this many failed attempts to decide a photo it becomes failed, with the last reason.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>The wait before deciding a photo again after a failure; it doubles for each failure after that.</summary>
+    public double RetryBackoffSeconds { get; set; } = 10;
+
+    public TimeSpan BackoffAfter(int failures) =>
+        TimeSpan.FromSeconds(RetryBackoffSeconds * Math.Pow(2, Math.Max(0, failures - 1)));
 }

@@ -13,6 +13,9 @@ public sealed record PhotoFacts
     public long? MilestoneId { get; init; }
     public string? MilestoneSource { get; init; }
 
+    /// <summary>How many times deciding this photo has failed (only read for photos awaiting a decision).</summary>
+    public int DecisionFailures { get; init; }
+
     public bool IsEarlierThan(PhotoFacts other) => TakenAt < other.TakenAt || (TakenAt == other.TakenAt && Id < other.Id);
 
     /// <summary>A person set its milestone: the uploader (reference) or a manager (manual).</summary>
@@ -26,19 +29,40 @@ public sealed record MatchDecision(
 
 public sealed class MatchingRepository(TrackerDb db)
 {
-    /// <summary>Embedded photos that have a vector of the model, in the order they were taken.</summary>
-    public async Task<IReadOnlyList<PhotoFacts>> GetAwaitingDecisionAsync(string modelId, int limit)
+    /// <summary>
+    /// Embedded photos that have a vector of the model and are not waiting out a retry after a failed decision, in
+    /// the order they were taken.
+    /// </summary>
+    public async Task<IReadOnlyList<PhotoFacts>> GetAwaitingDecisionAsync(string modelId, int limit, DateTimeOffset now)
     {
         await using var connection = await db.OpenAsync();
         var photos = await connection.QueryAsync<PhotoFacts>("""
-            SELECT ph.id, ph.project_id, ph.taken_at, ph.milestone_id, ph.milestone_source
+            SELECT ph.id, ph.project_id, ph.taken_at, ph.milestone_id, ph.milestone_source, ph.decision_failures
             FROM photos ph
             WHERE ph.status = 'embedded'
+              AND (ph.next_attempt_at IS NULL OR ph.next_attempt_at <= @now)
               AND EXISTS (SELECT 1 FROM embeddings e WHERE e.photo_id = ph.id AND e.model_id = @modelId)
             ORDER BY ph.taken_at, ph.id
             LIMIT @limit
-            """, new { modelId, limit });
+            """, new { modelId, limit, now = TrackerDb.Utc(now) });
         return photos.AsList();
+    }
+
+    /// <summary>
+    /// Records a failed attempt to decide the photo: retried at <paramref name="retryAt"/>, or failed for good (with
+    /// the reason) after the last attempt. Returns whether the photo was still awaiting its decision.
+    /// </summary>
+    public async Task<bool> RecordDecisionFailureAsync(long photoId, string error, bool lastAttempt, DateTimeOffset retryAt)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.ExecuteAsync("""
+            UPDATE photos
+            SET decision_failures = decision_failures + 1,
+                error = @error,
+                status = CASE WHEN @lastAttempt THEN 'failed' ELSE status END,
+                next_attempt_at = CASE WHEN @lastAttempt THEN NULL ELSE @retryAt END
+            WHERE id = @photoId AND status = 'embedded'
+            """, new { photoId, error, lastAttempt, retryAt = TrackerDb.Utc(retryAt) }) == 1;
     }
 
     /// <summary>The project's photos that have a vector of the model (the ones a photo can be compared with).</summary>
@@ -73,6 +97,7 @@ public sealed class MatchingRepository(TrackerDb db)
                 match_score = @MatchScore,
                 decision_json = @decisionJson,
                 error = NULL,
+                next_attempt_at = NULL,
                 decision_count = decision_count + 1,
                 decided_at = @now
             WHERE id = @PhotoId

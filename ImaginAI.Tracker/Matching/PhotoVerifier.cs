@@ -162,8 +162,9 @@ public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, 
         }
     }
 
-    public DecodedPhoto Decode(ReadOnlySpan<byte> bytes) =>
-        PhotoDecoder.Decode(bytes, new DecodeOptions { MinShortSide = verifier.Options.MaxSide, MaxPixels = vision.Value.MaxPixels });
+    /// <summary>Decodes at the scale verification works at; <paramref name="minSide"/> refuses smaller photos (a search query).</summary>
+    public DecodedPhoto Decode(ReadOnlySpan<byte> bytes, int? minSide = null) =>
+        PhotoDecoder.Decode(bytes, new DecodeOptions { MinShortSide = verifier.Options.MaxSide, MaxPixels = vision.Value.MaxPixels, MinSide = minSide });
 
     public void Dispose() => keypointCache.Dispose();
 }

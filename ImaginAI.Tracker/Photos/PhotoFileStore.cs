@@ -71,26 +71,34 @@ public sealed class PhotoFileStore(IOptions<StorageOptions> storage)
         }
     }
 
-    /// <summary>Moves a staged file to its content address; when that file already exists (same bytes) the copy is dropped.</summary>
-    public void Commit(StagedFile staged, string contentType)
+    /// <summary>
+    /// Moves a staged file to its content address; when that file already exists (same bytes) the copy is dropped.
+    /// Returns whether this call put the file there.
+    /// </summary>
+    public bool Commit(StagedFile staged, string contentType)
     {
         var path = PhotoPath(staged.Sha256, contentType);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         if (File.Exists(path))
         {
             File.Delete(staged.TempPath);
-            return;
+            return false;
         }
         try
         {
             File.Move(staged.TempPath, path, overwrite: false);
+            return true;
         }
         catch (IOException) when (File.Exists(path))
         {
             // Another upload of the same bytes got there first.
             File.Delete(staged.TempPath);
+            return false;
         }
     }
+
+    /// <summary>Takes back a file <see cref="Commit"/> placed when its row could not be stored.</summary>
+    public void Uncommit(string sha256, string contentType) => File.Delete(PhotoPath(sha256, contentType));
 
     public static void Discard(StagedFile staged) => File.Delete(staged.TempPath);
 

@@ -90,6 +90,18 @@ public sealed class PhotoRepository(TrackerDb db)
     }
 
     /// <summary>
+    /// When the photo that has waited longest for the jobs (pending or embedded) was uploaded; null when none waits.
+    /// A photo held back for a retry counts as waiting: a queue that only retries is still stuck.
+    /// </summary>
+    public async Task<DateTimeOffset?> GetOldestWaitingUploadedAtAsync()
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.ExecuteScalarAsync<DateTimeOffset?>("""
+            SELECT uploaded_at FROM photos WHERE status IN ('pending', 'embedded') ORDER BY uploaded_at LIMIT 1
+            """);
+    }
+
+    /// <summary>
     /// A manager's decision: the milestone (or none) becomes manual, and so a reference for later matches. A decided
     /// photo moves between matched and unmatched; one still being processed keeps its status and the job keeps the
     /// manager's choice. Returns whether the milestone was reached by this decision, or null when the photo is gone.

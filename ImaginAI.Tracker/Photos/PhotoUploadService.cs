@@ -48,6 +48,10 @@ public sealed class PhotoUploadService(
     private const int MaxNoteLength = 2000;
     private const int MaxFileNameLength = 255;
 
+    // The form has three fields (milestoneId, takenAt, note); thousands of them only cost the server time.
+    private const int MaxFormFields = 16;
+    private const int MaxPartHeaderBytes = 8 * 1024;
+
     public async Task<IResult> UploadAsync(long projectId, HttpContext http, CancellationToken cancellationToken)
     {
         if (!await projects.ExistsAsync(projectId)) return Problems.NoSuchProject(projectId);
@@ -66,9 +70,17 @@ public sealed class PhotoUploadService(
         try
         {
             var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            var reader = new MultipartReader(HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value!, http.Request.Body);
+            var reader = new MultipartReader(HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value!, http.Request.Body)
+            {
+                HeadersLengthLimit = MaxPartHeaderBytes,
+                HeadersCountLimit = 16,
+            };
+            var parts = 0;
             while (await ReadNextSectionAsync(reader, cancellationToken) is { } section)
             {
+                if (++parts > limits.MaxFilesPerRequest + MaxFormFields)
+                    return Problems.BadRequest("Too many parts",
+                        $"The upload has more than {limits.MaxFilesPerRequest + MaxFormFields} parts. Send at most {limits.MaxFilesPerRequest} photos, with a milestone, a time and a note, at once.");
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)) continue;
                 if (disposition.IsFileDisposition())
                 {
@@ -87,6 +99,9 @@ public sealed class PhotoUploadService(
                 }
                 else if (disposition.IsFormDisposition())
                 {
+                    if (fields.Count >= MaxFormFields)
+                        return Problems.BadRequest("Too many form fields",
+                            $"The upload has more than {MaxFormFields} form fields; a photo upload needs only a milestone, a time and a note.");
                     var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
                     var value = await ReadFieldAsync(section.Body, cancellationToken);
                     if (value is null) return Problems.BadRequest("Field too long", $"The form field \"{name}\" is longer than {MaxFieldLength} characters.");
@@ -102,16 +117,33 @@ public sealed class PhotoUploadService(
 
             var results = new List<UploadedFileResult>();
             var added = new List<long>();
+            var storageFull = false;
             foreach (var file in incoming)
             {
-                var result = file.Refusal ?? await AcceptAsync(projectId, file.FileName, file.Staged!, details!, cancellationToken);
+                UploadedFileResult result;
+                try
+                {
+                    result = file.Refusal ?? await AcceptAsync(projectId, file.FileName, file.Staged!, details!, cancellationToken);
+                }
+                catch (Exception e) when (StorageErrors.IsDiskFull(e))
+                {
+                    logger.LogError(e, "The data disk is full: {FileName} for project {ProjectId} was not stored", file.FileName, projectId);
+                    storageFull = true;
+                    break;
+                }
                 if (result.Id is { } id && result.DuplicateOf is null) added.Add(id);
                 results.Add(result);
             }
 
             foreach (var id in added) await notifier.PhotoAddedAsync(id);
             if (added.Count > 0) await embeddingQueue.WakeAsync();
-            return Answer(results);
+            // The photos stored before the disk filled up stay stored; the answer lists them.
+            return storageFull ? Problems.StorageFull(results) : Answer(results);
+        }
+        catch (Exception e) when (StorageErrors.IsDiskFull(e))
+        {
+            logger.LogError(e, "The data disk is full: an upload to project {ProjectId} could not be received", projectId);
+            return Problems.StorageFull();
         }
         finally
         {
@@ -127,7 +159,7 @@ public sealed class PhotoUploadService(
         PhotoMetadata metadata;
         try
         {
-            header = PhotoDecoder.ReadHeader(bytes, new DecodeOptions { MaxPixels = vision.Value.MaxPixels });
+            header = PhotoDecoder.ReadHeader(bytes, new DecodeOptions { MaxPixels = vision.Value.MaxPixels, MinSide = vision.Value.MinPhotoSide });
             metadata = PhotoDecoder.ReadMetadata(bytes);
         }
         catch (PhotoDecodeException e)
@@ -144,12 +176,22 @@ public sealed class PhotoUploadService(
             return new UploadedFileResult(existing.Id, fileName, existing.Status, existing.Id, null, null);
 
         var contentType = PhotoContentTypes.FromDecoderFormat(header.Format);
-        store.Commit(staged, contentType);
+        var placed = store.Commit(staged, contentType);
         var uploadedAt = clock.GetUtcNow();
-        var id = await photos.CreateAsync(new NewPhoto(
-            projectId, fileName, staged.Sha256, contentType, staged.Length, header.Width, header.Height,
-            details.TakenAt ?? metadata.TakenAt ?? uploadedAt, uploadedAt, metadata.Latitude, metadata.Longitude,
-            details.Note, details.MilestoneId));
+        long? id;
+        try
+        {
+            id = await photos.CreateAsync(new NewPhoto(
+                projectId, fileName, staged.Sha256, contentType, staged.Length, header.Width, header.Height,
+                details.TakenAt ?? metadata.TakenAt ?? uploadedAt, uploadedAt, metadata.Latitude, metadata.Longitude,
+                details.Note, details.MilestoneId));
+        }
+        catch (Exception e) when (placed && StorageErrors.IsDiskFull(e))
+        {
+            // The row could not be stored, so the file must not stay without it.
+            store.Uncommit(staged.Sha256, contentType);
+            throw;
+        }
         if (id is null && await photos.GetBySha256Async(projectId, staged.Sha256) is { } winner)
             return new UploadedFileResult(winner.Id, fileName, winner.Status, winner.Id, null, null);
         logger.LogInformation("Photo {PhotoId} ({FileName}, {Width}×{Height}) added to project {ProjectId}", id, fileName, header.Width, header.Height, projectId);
@@ -226,10 +268,17 @@ public sealed class PhotoUploadService(
     private static string CleanFileName(string? raw)
     {
         var name = Path.GetFileName((HeaderUtilities.RemoveQuotes(raw).Value ?? "").Replace('\\', '/'));
-        name = new string(name.Where(c => !char.IsControl(c)).ToArray()).Trim();
+        name = new string(name.Where(c => !char.IsControl(c) && !IsBidiControl(c)).ToArray()).Trim();
         if (name.Length == 0) return "photo";
         return name.Length <= MaxFileNameLength ? name : name[..MaxFileNameLength];
     }
+
+    /// <summary>
+    /// Bidirectional embeddings, overrides, isolates and marks: "photo\u202Egpj.exe" would show as "photoexe.jpg".
+    /// Other invisible format characters (the joiners inside emoji and Persian words) are kept.
+    /// </summary>
+    private static bool IsBidiControl(char c) =>
+        c is '\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 
     private static string FormatSize(long bytes) =>
         bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024):0.#} MB" : $"{bytes / 1024.0:0.#} KB";

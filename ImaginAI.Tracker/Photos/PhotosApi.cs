@@ -19,10 +19,16 @@ public static class PhotosApi
         services.AddSingleton<PhotoRepository>();
         services.AddSingleton<PhotoFileStore>();
         services.AddSingleton<ThumbnailService>();
+        services.AddHostedService<PhotoStoreSweeper>();
         services.AddScoped<PhotoUploadService>();
         // The upload API streams its multipart body itself; form binding elsewhere gets the same per-request cap.
+        // No form of the app has more than a few dozen fields: 20,000 fields once took 34 s to read.
         services.AddOptions<FormOptions>().Configure<IOptions<StorageOptions>>((form, storage) =>
-            form.MultipartBodyLengthLimit = storage.Value.MaxUploadBytes * storage.Value.MaxFilesPerRequest);
+        {
+            form.MultipartBodyLengthLimit = storage.Value.MaxUploadBytes * storage.Value.MaxFilesPerRequest;
+            form.ValueCountLimit = 128;
+            form.MultipartHeadersLengthLimit = 8 * 1024;
+        });
         return services;
     }
 
@@ -72,9 +78,9 @@ public static class PhotosApi
         disposition.SetHttpFileName(photo.FileName);
         headers.ContentDisposition = disposition.ToString();
         // The type is the one sniffed from the bytes at upload (image/* only); the browser must not guess another,
-        // and a file that is somehow opened as a page gets no script and no origin.
+        // and a file that is somehow opened as a page gets no script and no origin, and no other site may frame it.
         headers.XContentTypeOptions = "nosniff";
-        headers.ContentSecurityPolicy = "default-src 'none'; img-src 'self'; sandbox";
+        headers.ContentSecurityPolicy = "default-src 'none'; img-src 'self'; sandbox; frame-ancestors 'none'";
         headers.CacheControl = "private, max-age=31536000, immutable";
         return TypedResults.PhysicalFile(path, photo.ContentType, entityTag: new EntityTagHeaderValue($"\"{photo.Sha256}\""), enableRangeProcessing: true);
     }

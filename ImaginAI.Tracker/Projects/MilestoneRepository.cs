@@ -27,16 +27,19 @@ public sealed class MilestoneRepository(TrackerDb db)
             """, new { id });
     }
 
-    /// <summary>Adds a milestone; without a position it goes after the last one.</summary>
+    /// <summary>The highest position a milestone may have (positions are read back as 32-bit integers).</summary>
+    public const int MaxPosition = 10_000;
+
+    /// <summary>Adds a milestone; without a position it goes after the last one (or beside it, at <see cref="MaxPosition"/>).</summary>
     public async Task<Milestone> CreateAsync(long projectId, string name, int? position, DateOnly? dueDate, DateTimeOffset createdAt)
     {
         await using var connection = await db.OpenAsync();
         return await connection.QuerySingleAsync<Milestone>("""
             INSERT INTO milestones (project_id, name, position, due_date, created_at)
             VALUES (@projectId, @name,
-                    COALESCE(@position, (SELECT COALESCE(MAX(position), 0) + 1 FROM milestones WHERE project_id = @projectId)),
+                    COALESCE(@position, (SELECT MIN(COALESCE(MAX(position), 0) + 1, @maxPosition) FROM milestones WHERE project_id = @projectId)),
                     @dueDate, @createdAt)
             RETURNING id, project_id, name, position, due_date
-            """, new { projectId, name, position, dueDate = dueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), createdAt = TrackerDb.Utc(createdAt) });
+            """, new { projectId, name, position, maxPosition = MaxPosition, dueDate = dueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), createdAt = TrackerDb.Utc(createdAt) });
     }
 }

@@ -100,7 +100,8 @@ public static class ProjectsApi
         var name = request.Name?.Trim();
         if (string.IsNullOrEmpty(name)) return Problems.BadRequest("Name missing", "Give the milestone a name, for example \"Foundations poured\".");
         if (name.Length > MaxNameLength) return Problems.BadRequest("Name too long", $"Keep the milestone name under {MaxNameLength} characters.");
-        if (request.Position is < 1) return Problems.BadRequest("Position out of range", "The position counts from 1 (the first milestone).");
+        if (request.Position is < 1 or > MilestoneRepository.MaxPosition)
+            return Problems.BadRequest("Position out of range", $"The position counts from 1 (the first milestone) up to {MilestoneRepository.MaxPosition}.");
         DateOnly? dueDate = null;
         if (!string.IsNullOrWhiteSpace(request.DueDate))
         {

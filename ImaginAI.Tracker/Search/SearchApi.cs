@@ -8,6 +8,7 @@ using ImaginAI.Tracker.Photos;
 using ImaginAI.Tracker.Projects;
 using ImaginAI.Tracker.Security;
 using ImaginAI.Tracker.Vision;
+using ImaginAI.Vision;
 using ImaginAI.Vision.Decoding;
 using ImaginAI.Vision.Vectors;
 using Microsoft.Extensions.Options;
@@ -36,14 +37,14 @@ public static class SearchApi
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
         // Any signed-in user (the fallback policy); results are limited to the projects they may see.
-        app.MapPost("/api/search", SearchAsync);
+        app.MapPost("/api/search", SearchAsync).RequireRateLimiting(SearchConcurrencyPolicy.Name);
         return app;
     }
 
     private static async Task<IResult> SearchAsync(
         HttpContext http, ClaimsPrincipal user, ProjectAccess access, ProjectRepository projects, PhotoRepository photos,
         FeatureExtractorProvider vision, VectorIndexRegistry indexes, PhotoVerifier verifier, IOptions<StorageOptions> storage,
-        CancellationToken cancellationToken)
+        IOptions<VisionOptions> visionOptions, CancellationToken cancellationToken)
     {
         if (!http.Request.HasFormContentType)
             return Problems.BadRequest("No photo", "Send the photo to search with as a form upload (multipart/form-data) in the field \"file\".");
@@ -86,11 +87,16 @@ public static class SearchApi
         DecodedPhoto decoded;
         try
         {
-            decoded = verifier.Decode(bytes);
+            decoded = verifier.Decode(bytes, visionOptions.Value.MinPhotoSide);
         }
         catch (PhotoDecodeException e)
         {
-            return Problems.BadRequest("Not a photo we can read", e.Message);
+            return Problems.BadRequest(e.Reason switch
+            {
+                PhotoDecodeError.TooSmall => "Photo too small",
+                PhotoDecodeError.TooManyPixels => "Photo too large",
+                _ => "Not a photo we can read",
+            }, e.Message);
         }
         using (decoded)
         {
@@ -106,9 +112,8 @@ public static class SearchApi
             }
             try
             {
-                // A whole photo is embedded from its bytes, exactly as the embedding job does, so a stored photo's
-                // twin scores as it would in matching; the larger decode is only for verification and regions.
-                var vector = ReferenceEquals(query, decoded) ? extractor!.Extract(bytes) : extractor!.Extract(query);
+                // One decode serves the vector, the region and the keypoints.
+                var vector = extractor!.Extract(query);
                 return TypedResults.Ok(await RunAsync(query, vector, k, projectIds, extractor, indexes, photos, projects, verifier, cancellationToken));
             }
             finally
@@ -175,12 +180,11 @@ public readonly record struct SearchRegion(int X, int Y, int Width, int Height)
         var (scaleX, scaleY) = fractions
             ? (photoWidth, photoHeight)
             : ((double)photoWidth / (sentWidth ?? photoWidth), (double)photoHeight / (sentHeight ?? photoHeight));
-        var x = (int)Math.Round(values[0] * scaleX);
-        var y = (int)Math.Round(values[1] * scaleY);
-        var w = (int)Math.Round(values[2] * scaleX);
-        var h = (int)Math.Round(values[3] * scaleY);
+        // Checked as doubles before any cast: 1e300 pixels would wrap an int and pass the bounds check.
+        var (x, y) = (Math.Round(values[0] * scaleX), Math.Round(values[1] * scaleY));
+        var (w, h) = (Math.Round(values[2] * scaleX), Math.Round(values[3] * scaleY));
         if (x + w > photoWidth || y + h > photoHeight) return null;
-        return w < MinSide || h < MinSide ? null : new SearchRegion(x, y, w, h);
+        return w < MinSide || h < MinSide ? null : new SearchRegion((int)x, (int)y, (int)w, (int)h);
     }
 
     public DecodedPhoto Crop(DecodedPhoto photo)

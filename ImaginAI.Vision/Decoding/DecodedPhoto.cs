@@ -36,6 +36,19 @@ public sealed record DecodeOptions
     public long MaxPixels { get; init; } = 100_000_000;
 
     /// <summary>
+    /// The most pixels a decode may hold. A baseline JPEG or a WebP of any size (up to <see cref="MaxPixels"/>) is
+    /// scaled while it is decoded so that its bitmap stays within this; a PNG, GIF or BMP (decoded only whole) is
+    /// refused above it, and a progressive JPEG when its coefficients take more memory than a 4:4:4 one of this size
+    /// (so twice as many pixels at the usual 4:2:0).
+    /// </summary>
+    public long MaxDecodedPixels { get; init; } = 16_000_000;
+
+    /// <summary>
+    /// When set, files whose upright short side is below this many pixels are refused (too small to show a place).
+    /// </summary>
+    public int? MinSide { get; init; }
+
+    /// <summary>
     /// When set, the decoder may decode at a reduced scale (JPEG DCT scaling) as long as the short side stays
     /// at or above this many pixels. Null decodes at full size.
     /// </summary>

@@ -13,6 +13,8 @@ public enum PhotoDecodeError
     TooManyPixels,
     /// <summary>Zero bytes.</summary>
     Empty,
+    /// <summary>Fewer pixels on the short side than the configured minimum.</summary>
+    TooSmall,
 }
 
 /// <summary>A photo could not be decoded; <see cref="Reason"/> says why and the message says it in plain words.</summary>

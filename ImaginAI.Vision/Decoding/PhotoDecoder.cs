@@ -17,6 +17,9 @@ public static class PhotoDecoder
     public static readonly SKColorType OutputColorType = SKColorType.Rgba8888;
 
     private static readonly DecodeOptions DefaultOptions = new();
+
+    // 64 two-byte coefficients for every 8 × 8 block of each of 3 full-size components.
+    private const int CoefficientBytesPerPixel444 = 6;
     private static readonly SKColorSpace Srgb = SKColorSpace.CreateSrgb();
 
     /// <summary>
@@ -38,8 +41,9 @@ public static class PhotoDecoder
     /// <summary>
     /// Decodes a photo upright (EXIF orientation applied) and opaque (transparency composited on white). The bitmap
     /// is <see cref="SKColorType.Rgba8888"/> with <see cref="SKAlphaType.Opaque"/> alpha in sRGB: see
-    /// <see cref="OutputColorType"/>. With <see cref="DecodeOptions.MinShortSide"/> set, a JPEG is decoded at the
-    /// smallest DCT scale (1/8 … 8/8) whose short side is still at least that many pixels. Throws
+    /// <see cref="OutputColorType"/>. With <see cref="DecodeOptions.MinShortSide"/> set, a JPEG or WebP is decoded at
+    /// the smallest scale (1/8 … 8/8) whose short side is still at least that many pixels; whatever the options, the
+    /// bitmap never holds more than <see cref="DecodeOptions.MaxDecodedPixels"/>. Throws
     /// <see cref="PhotoDecodeException"/>.
     /// </summary>
     public static unsafe DecodedPhoto Decode(ReadOnlySpan<byte> data, DecodeOptions? options = null)
@@ -110,7 +114,23 @@ public static class PhotoDecoder
             var format = FormatName(codec.EncodedFormat) ?? throw FileSniffer.Classify(data);
             var (width, height) = (codec.Info.Width, codec.Info.Height);
             if ((long)width * height > options.MaxPixels) throw TooManyPixels(width, height, options.MaxPixels);
-            if (format == "JPEG" && !JpegHasEnd(data)) throw Truncated(data.Length);
+            if (format == "JPEG")
+            {
+                // Progressive: what libjpeg holds is the coefficients, as much as a 16-MP 4:4:4 image's at most.
+                var coefficients = JpegStructure.ProgressiveCoefficientBytes(data);
+                if (coefficients > options.MaxDecodedPixels * CoefficientBytesPerPixel444)
+                    throw TooManyPixelsForFormat(width, height,
+                        (long)((double)width * height * options.MaxDecodedPixels * CoefficientBytesPerPixel444 / coefficients), "progressive JPEG");
+            }
+            else if ((long)width * height > options.MaxDecodedPixels && format != "WebP")
+                throw TooManyPixelsForFormat(width, height, options.MaxDecodedPixels, format);
+            if (options.MinSide is { } minSide && Math.Min(width, height) < minSide) throw TooSmall(width, height, minSide);
+            if (format == "JPEG")
+                switch (JpegStructure.Check(data))
+                {
+                    case JpegStructure.Verdict.Truncated: throw Truncated(data.Length);
+                    case JpegStructure.Verdict.Damaged: throw Damaged(format);
+                }
 
             var origin = codec.EncodedOrigin;
             header = SwapsSides(origin)
@@ -136,9 +156,11 @@ public static class PhotoDecoder
     private static SKBitmap DecodePixels(SKCodec codec, PhotoHeader header, DecodeOptions options, int fileLength)
     {
         var hasAlpha = codec.Info.AlphaType != SKAlphaType.Opaque;
-        var size = ChooseDecodeSize(codec, options.MinShortSide);
+        var size = ChooseDecodeSize(codec, options);
         var decoded = DecodeAt(codec, size, hasAlpha, out var result);
-        if (result == SKCodecResult.InvalidScale && size != codec.Info.Size)
+        // The codec refused the reduced scale: full size is only allowed within the pixel budget.
+        if (result == SKCodecResult.InvalidScale && size != codec.Info.Size
+            && (long)codec.Info.Width * codec.Info.Height <= options.MaxDecodedPixels)
         {
             decoded.Dispose();
             decoded = DecodeAt(codec, codec.Info.Size, hasAlpha, out result);
@@ -170,17 +192,22 @@ public static class PhotoDecoder
         return bitmap;
     }
 
-    /// <summary>The smallest size the codec decodes natively (JPEG: n/8) whose short side stays at or above the minimum.</summary>
-    private static SKSizeI ChooseDecodeSize(SKCodec codec, int? minShortSide)
+    /// <summary>
+    /// The smallest size the codec decodes natively (JPEG: n/8; WebP: any) whose short side stays at or above the
+    /// minimum, and never more pixels than the budget allows (the budget wins).
+    /// </summary>
+    private static SKSizeI ChooseDecodeSize(SKCodec codec, DecodeOptions options)
     {
-        var full = codec.Info.Size;
-        if (minShortSide is not > 0) return full;
-        for (var eighths = 1; eighths < 8; eighths++)
-        {
-            var scaled = codec.GetScaledDimensions(eighths / 8f);
-            if (Math.Min(scaled.Width, scaled.Height) >= minShortSide) return scaled;
-        }
-        return full;
+        var chosen = codec.Info.Size;
+        if (options.MinShortSide is > 0)
+            for (var eighths = 1; eighths < 8; eighths++)
+            {
+                var scaled = codec.GetScaledDimensions(eighths / 8f);
+                if (Math.Min(scaled.Width, scaled.Height) >= options.MinShortSide) { chosen = scaled; break; }
+            }
+        for (var eighths = 7; eighths >= 1 && (long)chosen.Width * chosen.Height > options.MaxDecodedPixels; eighths--)
+            chosen = codec.GetScaledDimensions(eighths / 8f);
+        return chosen;
     }
 
     /// <summary>Applies the EXIF orientation and composites any transparency on white, in one draw.</summary>
@@ -225,34 +252,6 @@ public static class PhotoDecoder
     };
 
     /// <summary>
-    /// Lets the header check catch a JPEG cut short without decoding it. The end-of-image marker is looked for after
-    /// the first scan starts, so an embedded EXIF thumbnail's own marker cannot hide a cut; data appended after the
-    /// marker (motion photos) is fine. When the segments cannot be walked (stray bytes between them, which libjpeg
-    /// tolerates), the whole file is searched and the decoder's own incomplete-input report is the backstop.
-    /// </summary>
-    private static bool JpegHasEnd(ReadOnlySpan<byte> data)
-    {
-        var scanStart = JpegScanStart(data);
-        return data[Math.Max(scanStart, 2)..].LastIndexOf([(byte)0xFF, (byte)0xD9]) >= 0;
-    }
-
-    /// <summary>The offset of the first start-of-scan marker, walking the segment lengths; -1 when the walk fails.</summary>
-    private static int JpegScanStart(ReadOnlySpan<byte> data)
-    {
-        var position = 2;
-        while (position + 4 <= data.Length)
-        {
-            if (data[position] != 0xFF) return -1;
-            var marker = data[position + 1];
-            if (marker == 0xFF) { position++; continue; }
-            if (marker == 0xDA) return position;
-            if (marker is 0x01 or (>= 0xD0 and <= 0xD7)) { position += 2; continue; }
-            position += 2 + (data[position + 2] << 8 | data[position + 3]);
-        }
-        return -1;
-    }
-
-    /// <summary>
     /// Trilinear sampling over a mipmap pyramid (2×2 box averages): fine detail does not alias however far the photo
     /// shrinks, and on 2 cores it is about 4× faster than repeated bilinear halving of a 12-MP bitmap.
     /// </summary>
@@ -274,6 +273,15 @@ public static class PhotoDecoder
         new(PhotoDecodeError.TooManyPixels,
             $"This image is too large: it is {width} × {height} pixels ({(long)width * height / 1e6:0.#} megapixels) " +
             $"and the limit is {maxPixels / 1e6:0.#} megapixels. Please send a smaller photo.");
+
+    private static PhotoDecodeException TooSmall(int width, int height, int minSide) =>
+        new(PhotoDecodeError.TooSmall,
+            $"This image is too small to be a site photo: it is {width} × {height} pixels, and a photo needs at least {minSide} pixels on each side.");
+
+    private static PhotoDecodeException TooManyPixelsForFormat(int width, int height, long maxPixels, string format) =>
+        new(PhotoDecodeError.TooManyPixels,
+            $"This image is too large: it is {width} × {height} pixels ({(long)width * height / 1e6:0.#} megapixels) " +
+            $"and a {format} file may have at most {maxPixels / 1e6:0.#} megapixels. Please send it as an ordinary JPEG, or smaller.");
 
     private static string Size(long bytes) => bytes switch
     {

@@ -16,6 +16,10 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
     // Fewer matches than this cannot give a homography worth reporting (4 points always fit one exactly).
     private const int MinMatchesForHomography = 8;
 
+    // ORB looks for features only 31 pixels or more inside the border, and its image pyramid fails on smaller images
+    // (OpenCV throws on a 1-pixel photo): below this short side a photo simply has no features.
+    private const int MinWorkingSide = 64;
+
     private static readonly Lazy<string?> LoadFailure = new(ProbeOpenCv);
 
     /// <summary>True when OpenCV's native library loaded on this machine.</summary>
@@ -34,6 +38,11 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
         if (!IsAvailable) return null;
         var bitmap = photo.Bitmap;
         var scale = Math.Min(1.0, (double)Options.MaxSide / Math.Max(bitmap.Width, bitmap.Height));
+        if (Math.Min(bitmap.Width, bitmap.Height) * scale < MinWorkingSide)
+        {
+            using var none = new Mat();
+            return new PhotoKeypoints(bitmap.Width, bitmap.Height, scale, [], none);
+        }
         using var gray = ToGray(bitmap, scale);
         // Local contrast equalisation and a low FAST threshold find corners in dark, hazy or smooth scenes
         // (clouds, dusk) where plain ORB finds almost none.

@@ -12,10 +12,9 @@ public sealed class PhotoUploadTests(UploadApp app) : IClassFixture<UploadApp>
 {
     private readonly HttpClient client = app.CreateClient();
 
-    private async Task<long> NewProjectAsync(string name) => (await app.CreateProjectAsync(name, client)).GetProperty("id").GetInt64();
+    private Task<long> NewProjectAsync(string name) => app.NewProjectAsync(name, client);
 
-    private Task<long> PhotoRowsAsync(long projectId) =>
-        TrackerDatabase.ScalarAsync<long>(app.DatabasePath, "SELECT COUNT(*) FROM photos WHERE project_id = @projectId", new { projectId });
+    private Task<long> PhotoRowsAsync(long projectId) => app.PhotoRowsAsync(projectId);
 
     [Fact]
     public async Task Upload_RealPhoto_Returns202PendingAndStoresItByContentHash()

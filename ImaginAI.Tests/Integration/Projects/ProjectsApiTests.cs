@@ -63,6 +63,72 @@ public sealed class ProjectsApiTests(TrackerApp app) : IClassFixture<TrackerApp>
         Assert.Equal(["Foundations", "Walls"], listed.EnumerateArray().Select(m => m.GetProperty("name").GetString()));
     }
 
+    [Theory]
+    [InlineData(2147483647)]
+    [InlineData(10001)]
+    [InlineData(0)]
+    public async Task CreateMilestone_PositionOutOfRange_Returns400AndTheProjectKeepsWorking(int position)
+    {
+        var projectId = (await app.CreateProjectAsync($"Position {position}", client)).GetProperty("id").GetInt64();
+
+        var refused = await client.PostAsJsonAsync($"/api/projects/{projectId}/milestones", new { name = "Far away", position });
+        var next = await client.PostAsJsonAsync($"/api/projects/{projectId}/milestones", new { name = "Next" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("Position out of range", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+        Assert.Equal(HttpStatusCode.Created, next.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/projects/{projectId}/milestones")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/projects/{projectId}/timeline")).StatusCode);
+    }
+
+    [Fact]
+    public async Task CreateMilestone_WithoutPositionAfterTheHighest_StaysWithinRangeAndReadable()
+    {
+        var projectId = (await app.CreateProjectAsync("Position at the top", client)).GetProperty("id").GetInt64();
+        await client.PostAsJsonAsync($"/api/projects/{projectId}/milestones", new { name = "Top", position = 10000 });
+
+        var next = await client.PostAsJsonAsync($"/api/projects/{projectId}/milestones", new { name = "After the top" });
+
+        Assert.Equal(HttpStatusCode.Created, next.StatusCode);
+        Assert.Equal(10000, (await next.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("position").GetInt32());
+        var listed = await client.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/milestones");
+        Assert.Equal(["Top", "After the top"], listed!.EnumerateArray().Select(m => m.GetProperty("name").GetString()));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/projects/{projectId}/timeline")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Migration0076_ProjectBrokenByAPositionPastInt32_WorksAgainAfterRestart()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "imaginai-tests", Guid.NewGuid().ToString("N"));
+        long projectId;
+        await using (var before = TrackerApp.Create(dataDirectory: dataDirectory))
+        {
+            using var api = before.CreateClient();
+            projectId = (await before.CreateProjectAsync("Broken before the fix", api)).GetProperty("id").GetInt64();
+            await before.AddMilestoneAsync(projectId, "Foundations", api);
+            // What the old code stored for a milestone added after one at position 2147483647; and the migration
+            // forgotten, so the next start applies it as it would to a database from before it existed.
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={before.DatabasePath};Pooling=False");
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                UPDATE milestones SET position = 2147483648 WHERE project_id = $project;
+                DELETE FROM schema_versions WHERE scriptname LIKE '%0076_milestone_position_range.sql';
+                """;
+            command.Parameters.AddWithValue("$project", projectId);
+            await command.ExecuteNonQueryAsync();
+            Assert.Equal(HttpStatusCode.InternalServerError, (await api.GetAsync($"/api/projects/{projectId}/milestones")).StatusCode);
+        }
+
+        await using var after = TrackerApp.Create(dataDirectory: dataDirectory);
+        using var client2 = after.CreateClient();
+        var milestones = await client2.GetAsync($"/api/projects/{projectId}/milestones");
+
+        Assert.Equal(HttpStatusCode.OK, milestones.StatusCode);
+        Assert.Equal(10000, (await milestones.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("position").GetInt32());
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+
     [Fact]
     public async Task CreateMilestone_UnreadableDueDate_Returns400NamingTheFormat()
     {

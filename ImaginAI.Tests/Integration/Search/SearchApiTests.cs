@@ -161,6 +161,57 @@ public sealed class SearchApiTests(SearchScenario scenario) : IClassFixture<Sear
         Assert.Equal(title, (await response.ReadJsonAsync()).GetProperty("title").GetString());
     }
 
+    [Theory]
+    [InlineData("1e300,1e300,1e300,1e300", null, "Region not understood")]
+    [InlineData("0,0,1e300,200", null, "Region not understood")]
+    [InlineData("-1e300,0,100,100", null, "Region not understood")]
+    [InlineData(null, "99999999999", "Number of results not understood")]
+    [InlineData(null, "0", "Number of results not understood")]
+    [InlineData(null, "-3", "Number of results not understood")]
+    [InlineData(null, "51", "Number of results not understood")]
+    public async Task Search_NumbersOutOfRange_Returns400InsteadOf500(string? region, string? k, string title)
+    {
+        using var client = scenario.CreateClientWithToken(scenario.Field.Token);
+        var fields = new List<(string, string)>();
+        if (region is not null) fields.Add(("region", region));
+        if (k is not null) fields.Add(("k", k));
+
+        using var response = await client.PostAsync("/api/search", SearchScenario.Query(RealPhotos.Read("Wood.jpg"), [.. fields]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(title, (await response.ReadJsonAsync()).GetProperty("title").GetString());
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(20, 300)]
+    public async Task Search_QueryUnder32Pixels_Returns400PhotoTooSmall(int width, int height)
+    {
+        using var client = scenario.CreateClientWithToken(scenario.Field.Token);
+
+        using var response = await client.PostAsync("/api/search", SearchScenario.Query(TestImages.QuadrantsGif(width, height)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.ReadJsonAsync();
+        Assert.Equal("Photo too small", problem.GetProperty("title").GetString());
+        Assert.Contains($"{width} × {height} pixels", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Search_Png10000Squared_Returns400PhotoTooLargeWithoutDecodingIt()
+    {
+        using var client = scenario.CreateClientWithToken(scenario.Field.Token);
+
+        // The probe's 389 KB PNG took the server from 480 MB to 2 GB; now it is refused from its header.
+        using var response = await client.PostAsync("/api/search", SearchScenario.Query(TestImages.PngBomb(10000, 10000)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.ReadJsonAsync();
+        Assert.Equal("Photo too large", problem.GetProperty("title").GetString());
+        Assert.Contains("a PNG file may have at most 16 megapixels", problem.GetProperty("detail").GetString());
+    }
+
     private async Task<(long Photos, long Embeddings)> CountRowsAsync() =>
         (await TrackerDatabase.QueryAsync<(long, long)>(scenario.DatabasePath,
             "SELECT (SELECT COUNT(*) FROM photos), (SELECT COUNT(*) FROM embeddings)"))[0];

@@ -86,6 +86,24 @@ public class KeypointVerifierTests
         Assert.Equal(first.Matches, second.Matches);
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(7, 5)]
+    [InlineData(3000, 2)]
+    public void Describe_TinyOrSliverImage_FindsNoKeypointsInsteadOfThrowing(int width, int height)
+    {
+        using var tiny = PhotoDecoder.Decode(TestImages.QuadrantsGif(width, height));
+        using var photo = Decode("Garden.jpg");
+
+        var keypoints = Verifier.Describe(tiny);
+        var result = Verifier.Verify(photo, tiny);
+
+        Assert.NotNull(keypoints);
+        Assert.Equal(0, keypoints!.Count);
+        Assert.True(result.Available);
+        Assert.Equal(0, result.Inliers); // nothing to verify against: no evidence, not an error
+    }
+
     private static DecodedPhoto Decode(string name) => PhotoDecoder.Decode(RealPhotos.Read(name));
 
     private static DecodedPhoto Revisit(SKBitmap source, SKMatrix view)
