@@ -35,4 +35,20 @@ public sealed class ChromiumBrowser : IAsyncLifetime
         context.Page += (_, page) => page.PageError += (_, error) => errors.Add(error);
         return (context, errors);
     }
+
+    /// <summary>A context at a screen size: below 500 px wide, a phone (touch, mobile viewport, sharp pixels).</summary>
+    public Task<(IBrowserContext Context, List<string> Errors)> NewContextAsync(int width, int height, params string[] permissions) =>
+        NewContextAsync(new()
+        {
+            ViewportSize = new() { Width = width, Height = height },
+            IsMobile = width < 500, HasTouch = width < 500, DeviceScaleFactor = width < 500 ? 2 : 1,
+            Permissions = permissions,
+        });
+}
+
+public static class PageLayout
+{
+    /// <summary>Whether the page fits the screen's width (no sideways scrolling).</summary>
+    public static Task<bool> FitsWidthAsync(this IPage page) =>
+        page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth");
 }

@@ -18,6 +18,13 @@ public static class TrackerDatabase
         return (await connection.QueryAsync<T>(sql, parameters)).AsList();
     }
 
+    /// <summary>Changes the file as an older version or the passing of time would have left it (tests of upgrades and expiry).</summary>
+    public static async Task ExecuteAsync(string databasePath, string sql, object? parameters = null)
+    {
+        await using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False");
+        await connection.ExecuteAsync(sql, parameters);
+    }
+
     /// <summary>Every photo file stored under photos/ (content-addressed).</summary>
     public static IReadOnlyList<string> StoredFiles(string photosDirectory) =>
         Directory.Exists(photosDirectory) ? Directory.GetFiles(photosDirectory, "*", SearchOption.AllDirectories) : [];

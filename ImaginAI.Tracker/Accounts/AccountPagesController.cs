@@ -83,14 +83,21 @@ public sealed class AccountPagesController(
         return Redirect("/");
     }
 
+    // Post/redirect/get: the token and the message travel once in TempData (an encrypted, HttpOnly cookie read and
+    // deleted by the next page), so reloading the account page shows it again and creates nothing.
+    private const string NewTokenKey = "account.newToken";
+    private const string MessageKey = "account.message";
+
     [HttpGet("")]
-    public Task<IActionResult> Index() => AccountViewAsync(null, null, null);
+    public Task<IActionResult> Index() => AccountViewAsync(TempData[NewTokenKey] as string, TempData[MessageKey] as string, null);
 
     [HttpPost("tokens")]
     public async Task<IActionResult> CreateToken(string? name)
     {
         var (_, plain) = await accounts.CreateTokenAsync(await CurrentUserAsync(), name);
-        return await AccountViewAsync(plain, "Token created. Copy it now: it is shown only once.", null);
+        TempData[NewTokenKey] = plain;
+        TempData[MessageKey] = "Token created. Copy it now: it is shown only once.";
+        return Redirect("/account");
     }
 
     [HttpPost("tokens/{tokenId:long}/revoke")]
@@ -98,10 +105,10 @@ public sealed class AccountPagesController(
     {
         var user = await CurrentUserAsync();
         var revoked = await accounts.RevokeTokenAsync(user, tokenId);
-        if (revoked) await live.RecheckUserAsync(user.Id);
-        return revoked
-            ? await AccountViewAsync(null, "Token revoked: it no longer works.", null)
-            : await AccountViewAsync(null, null, "That token does not exist or was already revoked.", StatusCodes.Status404NotFound);
+        if (!revoked) return await AccountViewAsync(null, null, "That token does not exist or was already revoked.", StatusCodes.Status404NotFound);
+        await live.RecheckUserAsync(user.Id);
+        TempData[MessageKey] = "Token revoked: it no longer works.";
+        return Redirect("/account");
     }
 
     [HttpPost("password")]

@@ -19,7 +19,7 @@ public static class CalibrationApi
 {
     public static IEndpointRouteBuilder MapCalibrationApi(this IEndpointRouteBuilder app)
     {
-        var project = app.MapGroup("/api/projects/{projectId:long}").RequireAuthorization(Policies.ProjectManager);
+        var project = app.MapGroup("/api/projects/{projectId:long}").RequireAuthorization(Policies.ProjectManager).RefuseChangesWhenArchived();
         project.MapGet("/calibration", GetCalibrationAsync);
         project.MapPost("/redecide", RedecideAsync);
         return app;

@@ -1,6 +1,5 @@
 using Dapper;
 using ImaginAI.Tracker.Data;
-using ImaginAI.Tracker.Photos;
 
 namespace ImaginAI.Tracker.Matching;
 
@@ -39,7 +38,7 @@ public sealed class MatchingRepository(TrackerDb db)
         var photos = await connection.QueryAsync<PhotoFacts>("""
             SELECT ph.id, ph.project_id, ph.taken_at, ph.milestone_id, ph.milestone_source, ph.decision_failures
             FROM photos ph
-            WHERE ph.status = 'embedded'
+            WHERE ph.status = 'embedded' AND ph.deleted_at IS NULL
               AND (ph.next_attempt_at IS NULL OR ph.next_attempt_at <= @now)
               AND EXISTS (SELECT 1 FROM embeddings e WHERE e.photo_id = ph.id AND e.model_id = @modelId)
             ORDER BY ph.taken_at, ph.id
@@ -72,7 +71,7 @@ public sealed class MatchingRepository(TrackerDb db)
         var photos = await connection.QueryAsync<PhotoFacts>("""
             SELECT ph.id, ph.project_id, ph.taken_at, ph.milestone_id, ph.milestone_source
             FROM photos ph JOIN embeddings e ON e.photo_id = ph.id AND e.model_id = @modelId
-            WHERE ph.project_id = @projectId AND ph.status <> 'failed'
+            WHERE ph.project_id = @projectId AND ph.status <> 'failed' AND ph.deleted_at IS NULL
             """, new { projectId, modelId });
         return photos.ToDictionary(p => p.Id);
     }
@@ -86,7 +85,6 @@ public sealed class MatchingRepository(TrackerDb db)
     {
         await using var connection = await db.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var wasReached = decision.MilestoneId is { } before && await PhotoRepository.MilestoneReachedAsync(connection, transaction, before);
         var applied = await connection.ExecuteAsync("""
             UPDATE photos
             SET status = @Status,
@@ -112,9 +110,8 @@ public sealed class MatchingRepository(TrackerDb db)
             expectedMilestoneId = decidedFrom.MilestoneId, expectedMilestoneSource = decidedFrom.MilestoneSource,
         }, transaction) == 1;
         if (!applied) return (false, false);
-        var nowReached = decision.Status == PhotoStatus.Matched && decision.MilestoneId is { } after
-            && await PhotoRepository.MilestoneReachedAsync(connection, transaction, after);
+        var reached = await Projects.MilestoneProgress.RecomputeAsync(connection, transaction, decidedFrom.ProjectId);
         await transaction.CommitAsync();
-        return (true, !wasReached && nowReached);
+        return (true, decision.MilestoneId is { } milestoneId && reached.Contains(milestoneId));
     }
 }

@@ -52,6 +52,13 @@ public sealed class VectorIndexRegistry(TrackerDb db, ILogger<VectorIndexRegistr
         Get(projectId, vector.ModelId, vector.Dims).Upsert(photoId, vector.Values);
     }
 
+    /// <summary>Forgets a purged photo's vectors, whatever their model.</summary>
+    public void RemoveEverywhere(long projectId, long photoId)
+    {
+        foreach (var ((project, _), index) in indexes)
+            if (project == projectId) index.Remove(photoId);
+    }
+
     /// <summary>The project's index for the model (empty when the project has no vector of it yet).</summary>
     public VectorIndex Get(long projectId, string modelId, int dims) =>
         indexes.GetOrAdd((projectId, modelId), key => new VectorIndex(key.ModelId, dims));

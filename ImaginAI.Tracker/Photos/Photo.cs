@@ -46,6 +46,8 @@ public sealed class Photo
     public int? MilestonePosition { get; init; }
     /// <summary>Why the matching job decided as it did (<see cref="Matching.MatchExplanation"/> as JSON).</summary>
     public string? DecisionJson { get; init; }
+    /// <summary>Set while the photo is soft-deleted (restorable until <see cref="PhotoPurgeJob"/> purges it).</summary>
+    public DateTimeOffset? DeletedAt { get; init; }
 }
 
 public sealed record MilestoneRef(long Id, string Name, int Position);
@@ -59,12 +61,13 @@ public sealed record PhotoJson(
     long Id, long ProjectId, string FileName, string Status, long? MilestoneId, string? MilestoneSource,
     double? MatchScore, long? MatchedPhotoId, DateTimeOffset TakenAt, DateTimeOffset UploadedAt, int Width, int Height,
     string? Error, string ThumbnailUrl, string FileUrl, MilestoneRef? Milestone, double? MilestoneScore, string? Note,
-    int Attempts, Matching.MatchExplanation? Explanation)
+    int Attempts, Matching.MatchExplanation? Explanation, DateTimeOffset? DeletedAt, DateTimeOffset? PurgeAfter)
 {
     public static PhotoJson From(Photo photo) => new(
         photo.Id, photo.ProjectId, photo.FileName, photo.Status, photo.MilestoneId, photo.MilestoneSource,
         photo.MatchScore, photo.MatchedPhotoId, photo.TakenAt, photo.UploadedAt, photo.Width, photo.Height,
         photo.Error, $"/api/photos/{photo.Id}/thumbnail", $"/api/photos/{photo.Id}/file",
         photo.MilestoneId is { } id ? new MilestoneRef(id, photo.MilestoneName ?? "", photo.MilestonePosition ?? 0) : null,
-        photo.MilestoneScore, photo.Note, photo.Attempts, Matching.MatchExplanation.FromJson(photo.DecisionJson));
+        photo.MilestoneScore, photo.Note, photo.Attempts, Matching.MatchExplanation.FromJson(photo.DecisionJson),
+        photo.DeletedAt, photo.DeletedAt + PhotoPurgeJob.Grace);
 }

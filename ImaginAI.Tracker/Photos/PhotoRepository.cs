@@ -20,7 +20,7 @@ public sealed class PhotoRepository(TrackerDb db)
         ph.id, ph.project_id, ph.file_name, ph.sha256, ph.content_type, ph.size_bytes, ph.width, ph.height,
         ph.taken_at, ph.uploaded_at, ph.note, ph.status, ph.milestone_id, ph.milestone_source, ph.milestone_score,
         ph.match_score, ph.matched_photo_id, ph.error, ph.attempts, ph.decision_count, ph.decision_json,
-        m.name AS milestone_name, m.position AS milestone_position
+        m.name AS milestone_name, m.position AS milestone_position, ph.deleted_at
         """;
 
     public async Task<Photo?> GetByIdAsync(long id)
@@ -33,14 +33,14 @@ public sealed class PhotoRepository(TrackerDb db)
             """, new { id });
     }
 
-    /// <summary>The project's photos in the order they were taken.</summary>
+    /// <summary>The project's photos in the order they were taken (not the deleted ones).</summary>
     public async Task<IReadOnlyList<Photo>> GetManyByProjectIdAsync(long projectId)
     {
         await using var connection = await db.OpenAsync();
         var photos = await connection.QueryAsync<Photo>($"""
             SELECT {PhotoColumns}
             FROM photos ph LEFT JOIN milestones m ON m.id = ph.milestone_id
-            WHERE ph.project_id = @projectId
+            WHERE ph.project_id = @projectId AND ph.deleted_at IS NULL
             ORDER BY ph.taken_at, ph.id
             """, new { projectId });
         return photos.AsList();
@@ -106,12 +106,20 @@ public sealed class PhotoRepository(TrackerDb db)
     /// photo moves between matched and unmatched; one still being processed keeps its status and the job keeps the
     /// manager's choice. Returns whether the milestone was reached by this decision, or null when the photo is gone.
     /// </summary>
-    public async Task<bool?> SetMilestoneByManagerAsync(long photoId, long? milestoneId)
+    public async Task<bool?> SetMilestoneByManagerAsync(long photoId, long? milestoneId) =>
+        await SetMilestoneByManagerAsync(null, [photoId], milestoneId) is { Applied: 1 } result
+            ? milestoneId is { } id && result.Reached.Contains(id)
+            : null;
+
+    /// <summary>
+    /// The same decision for many photos of one project, all or none in one transaction (a bulk review). Applies
+    /// nothing, and returns null, unless every photo exists in the project and is not deleted.
+    /// </summary>
+    public async Task<(int Applied, IReadOnlyList<long> Reached)?> SetMilestoneByManagerAsync(long? projectId, IReadOnlyCollection<long> photoIds, long? milestoneId)
     {
         await using var connection = await db.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var wasReached = milestoneId is not null && await MilestoneReachedAsync(connection, transaction, milestoneId.Value);
-        var updated = await connection.ExecuteAsync("""
+        var projects = (await connection.QueryAsync<long>("""
             UPDATE photos
             SET milestone_id = @milestoneId,
                 milestone_source = 'manual',
@@ -119,16 +127,85 @@ public sealed class PhotoRepository(TrackerDb db)
                 status = CASE WHEN status IN ('matched', 'unmatched')
                               THEN CASE WHEN @milestoneId IS NULL THEN 'unmatched' ELSE 'matched' END
                               ELSE status END
-            WHERE id = @photoId
-            """, new { photoId, milestoneId }, transaction);
-        if (updated == 0) return null;
-        var nowReached = milestoneId is not null && await MilestoneReachedAsync(connection, transaction, milestoneId.Value);
+            WHERE id IN @photoIds AND deleted_at IS NULL AND (@projectId IS NULL OR project_id = @projectId)
+            RETURNING project_id
+            """, new { photoIds, milestoneId, projectId }, transaction)).AsList();
+        if (projects.Count != photoIds.Count || projects.Distinct().Count() != 1) return null;
+        var reached = await Projects.MilestoneProgress.RecomputeAsync(connection, transaction, projects[0]);
         await transaction.CommitAsync();
-        return !wasReached && nowReached;
+        return (projects.Count, reached);
     }
 
-    internal static Task<bool> MilestoneReachedAsync(System.Data.IDbConnection connection, System.Data.IDbTransaction transaction, long milestoneId) =>
-        connection.ExecuteScalarAsync<bool>("""
-            SELECT EXISTS (SELECT 1 FROM photos WHERE milestone_id = @milestoneId AND status = 'matched')
-            """, new { milestoneId }, transaction);
+    /// <summary>
+    /// A manager's soft delete: the photo leaves the timeline, search and progress at once; its file and vectors stay
+    /// until <see cref="PhotoPurgeJob"/> removes them. Returns the photo's project, or null when there is no such
+    /// photo or it is already deleted.
+    /// </summary>
+    public async Task<long?> SoftDeleteAsync(long photoId, long? deletedBy, DateTimeOffset now)
+    {
+        await using var connection = await db.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var projectId = await connection.ExecuteScalarAsync<long?>("""
+            UPDATE photos SET deleted_at = @now, deleted_by = @deletedBy
+            WHERE id = @photoId AND deleted_at IS NULL
+            RETURNING project_id
+            """, new { photoId, deletedBy, now = TrackerDb.Utc(now) }, transaction);
+        if (projectId is null) return null;
+        await Projects.MilestoneProgress.RecomputeAsync(connection, transaction, projectId.Value);
+        await transaction.CommitAsync();
+        return projectId;
+    }
+
+    /// <summary>Undoes a soft delete; returns the milestones the photo reaches again (null when it was not deleted).</summary>
+    public async Task<IReadOnlyList<long>?> RestoreAsync(long photoId)
+    {
+        await using var connection = await db.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var projectId = await connection.ExecuteScalarAsync<long?>("""
+            UPDATE photos SET deleted_at = NULL, deleted_by = NULL
+            WHERE id = @photoId AND deleted_at IS NOT NULL
+            RETURNING project_id
+            """, new { photoId }, transaction);
+        if (projectId is null) return null;
+        var reached = await Projects.MilestoneProgress.RecomputeAsync(connection, transaction, projectId.Value);
+        await transaction.CommitAsync();
+        return reached;
+    }
+
+    /// <summary>The deleted photos of the projects, which search leaves out.</summary>
+    public async Task<IReadOnlySet<long>> GetDeletedIdsAsync(IEnumerable<long> projectIds)
+    {
+        await using var connection = await db.OpenAsync();
+        var ids = await connection.QueryAsync<long>(
+            "SELECT id FROM photos WHERE deleted_at IS NOT NULL AND project_id IN @projectIds", new { projectIds });
+        return ids.ToHashSet();
+    }
+
+    /// <summary>Photos deleted before the cutoff, which their 30 days of grace have run out for.</summary>
+    public async Task<IReadOnlyList<Photo>> GetDeletedBeforeAsync(DateTimeOffset cutoff)
+    {
+        await using var connection = await db.OpenAsync();
+        var photos = await connection.QueryAsync<Photo>($"""
+            SELECT {PhotoColumns}
+            FROM photos ph LEFT JOIN milestones m ON m.id = ph.milestone_id
+            WHERE ph.deleted_at IS NOT NULL AND ph.deleted_at < @cutoff
+            """, new { cutoff = TrackerDb.Utc(cutoff) });
+        return photos.AsList();
+    }
+
+    /// <summary>
+    /// Removes a deleted photo's row for good (its vectors and examples go with it). Returns whether another photo
+    /// still uses the same stored file, which then must stay.
+    /// </summary>
+    public async Task<(bool Purged, bool FileStillUsed)> PurgeAsync(long photoId, string sha256)
+    {
+        await using var connection = await db.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var purged = await connection.ExecuteAsync(
+            "DELETE FROM photos WHERE id = @photoId AND deleted_at IS NOT NULL", new { photoId }, transaction) == 1;
+        var stillUsed = await connection.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM photos WHERE sha256 = @sha256)", new { sha256 }, transaction);
+        await transaction.CommitAsync();
+        return (purged, stillUsed);
+    }
 }

@@ -1,6 +1,7 @@
 using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Projects;
+using ImaginAI.Tracker.Scheduling;
 using ImaginAI.Tracker.Security;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Vision.Decoding;
@@ -21,6 +22,7 @@ public static class PhotosApi
         services.AddSingleton<ThumbnailService>();
         services.AddHostedService<PhotoStoreSweeper>();
         services.AddScoped<PhotoUploadService>();
+        services.AddRecurringJob<PhotoPurgeJob>(PhotoPurgeJob.Key, _ => TimeSpan.FromHours(1));
         // The upload API streams its multipart body itself; form binding elsewhere gets the same per-request cap.
         // No form of the app has more than a few dozen fields: 20,000 fields once took 34 s to read.
         services.AddOptions<FormOptions>().Configure<IOptions<StorageOptions>>((form, storage) =>
@@ -37,13 +39,16 @@ public static class PhotosApi
         app.MapPost("/api/projects/{projectId:long}/photos",
             (long projectId, HttpContext http, PhotoUploadService uploads, CancellationToken cancellationToken) =>
                 uploads.UploadAsync(projectId, http, cancellationToken))
-            .RequireAuthorization(Policies.ProjectMember);
-        var photos = app.MapGroup("/api/photos").RequireAuthorization(Policies.PhotoMember);
+            .RequireAuthorization(Policies.ProjectMember)
+            .RefuseChangesWhenArchived();
+        var photos = app.MapGroup("/api/photos").RequireAuthorization(Policies.PhotoMember).RefuseChangesWhenArchived();
         photos.MapGet("/{photoId:long}", GetPhotoAsync);
         photos.MapGet("/{photoId:long}/thumbnail", GetThumbnailAsync);
         photos.MapGet("/{photoId:long}/file", GetFileAsync);
         photos.MapPut("/{photoId:long}/milestone", SetMilestoneAsync).RequireAuthorization(Policies.PhotoManager);
         photos.MapPhotoCompare();
+        photos.MapPhotoTidy();
+        app.MapPhotoReview();
         return app;
     }
 

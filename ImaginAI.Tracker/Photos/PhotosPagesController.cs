@@ -20,6 +20,11 @@ public sealed class PhotosPagesController(ProjectRepository projects, PhotoRepos
         ? View("Upload", new UploadPageModel(project.Id, project.Name, storage.Value.MaxUploadBytes))
         : this.ProjectNotFound();
 
+    [HttpGet("/projects/{id:long}/review"), Authorize(Policy = Policies.ProjectManager)]
+    public async Task<IActionResult> Review(long id) => await projects.GetByIdAsync(id) is { } project
+        ? View("Review", new ProjectPageModel(project.Id, project.Name))
+        : this.ProjectNotFound();
+
     [HttpGet("/photos/{id:long}"), Authorize(Policy = Policies.PhotoMember)]
     public async Task<IActionResult> Photo(long id) =>
         await photos.GetByIdAsync(id) is { } photo && await projects.GetByIdAsync(photo.ProjectId) is { } project

@@ -3,15 +3,17 @@ using ImaginAI.Tracker.Data;
 
 namespace ImaginAI.Tracker.Projects;
 
-public sealed class ProjectRepository(TrackerDb db)
+public sealed class ProjectRepository(TrackerDb db, TimeProvider clock)
 {
-    // A milestone is reached once it holds a matched photo (set by the uploader, a manager or the job).
-    private const string ProjectColumns = """
-        p.id, p.name, p.description, p.created_at, p.match_threshold, p.min_inliers,
-        (SELECT COUNT(*) FROM photos ph WHERE ph.project_id = p.id) AS photo_count,
+    // Progress and lateness follow MilestoneProgress (reached_at is kept by it); deleted photos count nowhere.
+    private const string ProjectColumns = $"""
+        p.id, p.name, p.description, p.created_at, p.match_threshold, p.min_inliers, p.archived_at,
+        (SELECT COUNT(*) FROM photos ph WHERE ph.project_id = p.id AND ph.deleted_at IS NULL) AS photo_count,
+        (SELECT COUNT(*) FROM photos ph WHERE ph.project_id = p.id AND ph.deleted_at IS NULL AND ph.status = 'unmatched') AS in_review,
         (SELECT COUNT(*) FROM milestones m WHERE m.project_id = p.id) AS milestone_count,
-        (SELECT COUNT(*) FROM milestones m WHERE m.project_id = p.id
-            AND EXISTS (SELECT 1 FROM photos ph WHERE ph.milestone_id = m.id AND ph.status = 'matched')) AS milestones_reached
+        (SELECT COUNT(*) FROM milestones m WHERE m.project_id = p.id AND m.reached_at IS NOT NULL) AS milestones_reached,
+        (SELECT COUNT(*) FROM milestones m WHERE m.project_id = p.id AND {MilestoneProgress.LateSql}) AS milestones_late,
+        (SELECT MIN(m.due_date) FROM milestones m WHERE m.project_id = p.id AND m.reached_at IS NULL) AS next_due_date
         """;
 
     public async Task<IReadOnlyList<Project>> GetAllAsync()
@@ -21,7 +23,7 @@ public sealed class ProjectRepository(TrackerDb db)
             SELECT {ProjectColumns}
             FROM projects p
             ORDER BY p.created_at DESC, p.id DESC
-            """);
+            """, new { today = MilestoneProgress.Today(clock) });
         return projects.AsList();
     }
 
@@ -32,7 +34,7 @@ public sealed class ProjectRepository(TrackerDb db)
             SELECT {ProjectColumns}
             FROM projects p
             WHERE p.id = @id
-            """, new { id });
+            """, new { id, today = MilestoneProgress.Today(clock) });
     }
 
     public async Task<bool> ExistsAsync(long id)
@@ -70,5 +72,20 @@ public sealed class ProjectRepository(TrackerDb db)
         await using var connection = await db.OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<ProjectMatchSettings>(
             "SELECT match_threshold, min_inliers FROM projects WHERE id = @id", new { id });
+    }
+
+    public async Task<bool> IsArchivedAsync(long id)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM projects WHERE id = @id AND archived_at IS NOT NULL)", new { id });
+    }
+
+    /// <summary>Archives (a time) or unarchives (null) the project; false when there is no such project.</summary>
+    public async Task<bool> SetArchivedAsync(long id, DateTimeOffset? archivedAt)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.ExecuteAsync("UPDATE projects SET archived_at = @archivedAt WHERE id = @id",
+            new { id, archivedAt = archivedAt is { } at ? TrackerDb.Utc(at) : null }) == 1;
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Matching;
 using ImaginAI.Tracker.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace ImaginAI.Tracker.Projects;
@@ -25,22 +26,46 @@ public static class ProjectsApi
 
     public static IEndpointRouteBuilder MapProjectsApi(this IEndpointRouteBuilder app)
     {
-        var projects = app.MapGroup("/api/projects");
+        var projects = app.MapGroup("/api/projects").RefuseChangesWhenArchived();
         projects.MapGet("/", GetProjectsAsync);
         projects.MapPost("/", CreateProjectAsync).RequireAuthorization(Policies.ProjectCreator);
         projects.MapGet("/{projectId:long}", GetProjectAsync).RequireAuthorization(Policies.ProjectMember);
         projects.MapPatch("/{projectId:long}", UpdateProjectAsync).RequireAuthorization(Policies.ProjectManager);
         projects.MapGet("/{projectId:long}/milestones", GetMilestonesAsync).RequireAuthorization(Policies.ProjectMember);
         projects.MapPost("/{projectId:long}/milestones", CreateMilestoneAsync).RequireAuthorization(Policies.ProjectManager);
+        projects.MapMilestoneTidy();
+        // Outside the read-only rule: unarchiving is how an archived project becomes editable again.
+        var archive = app.MapGroup("/api/projects/{projectId:long}").RequireAuthorization(Policies.ProjectManager);
+        archive.MapPost("/archive", ArchiveAsync);
+        archive.MapPost("/unarchive", UnarchiveAsync);
         return app;
     }
 
+    /// <summary>The projects the caller may see; archived ones only when asked for (?includeArchived=true).</summary>
     private static async Task<IResult> GetProjectsAsync(
-        ProjectRepository repository, IOptions<MatchingOptions> matching, ClaimsPrincipal user, ProjectAccess access)
+        ProjectRepository repository, IOptions<MatchingOptions> matching, ClaimsPrincipal user, ProjectAccess access, bool? includeArchived)
     {
         var all = await repository.GetAllAsync();
         var visible = await access.GetVisibleProjectIdsAsync(user);
-        return TypedResults.Ok(all.Where(p => visible is null || visible.Contains(p.Id)).Select(p => ProjectJson.From(p, matching.Value.DefaultThreshold)));
+        return TypedResults.Ok(all
+            .Where(p => (visible is null || visible.Contains(p.Id)) && (includeArchived == true || p.ArchivedAt is null))
+            .Select(p => ProjectJson.From(p, matching.Value.DefaultThreshold)));
+    }
+
+    private static async Task<Results<Ok<ProjectJson>, ProblemHttpResult>> ArchiveAsync(
+        long projectId, ProjectRepository repository, IOptions<MatchingOptions> matching, TimeProvider clock) =>
+        await SetArchivedAsync(projectId, clock.GetUtcNow(), repository, matching);
+
+    private static async Task<Results<Ok<ProjectJson>, ProblemHttpResult>> UnarchiveAsync(
+        long projectId, ProjectRepository repository, IOptions<MatchingOptions> matching) =>
+        await SetArchivedAsync(projectId, null, repository, matching);
+
+    private static async Task<Results<Ok<ProjectJson>, ProblemHttpResult>> SetArchivedAsync(
+        long projectId, DateTimeOffset? archivedAt, ProjectRepository repository, IOptions<MatchingOptions> matching)
+    {
+        if (!await repository.SetArchivedAsync(projectId, archivedAt))
+            return TypedResults.Problem($"There is no project {projectId}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        return TypedResults.Ok(ProjectJson.From((await repository.GetByIdAsync(projectId))!, matching.Value.DefaultThreshold));
     }
 
     private static async Task<IResult> GetProjectAsync(long projectId, ProjectRepository repository, IOptions<MatchingOptions> matching)

@@ -130,8 +130,10 @@ public static class SearchApi
     {
         var model = extractor.Model;
         await indexes.EnsureLoadedAsync(model.Id, model.Dims);
+        // Deleted photos keep their vectors for 30 days (they can be restored) but are never found.
+        var deleted = await photos.GetDeletedIdsAsync(projectIds);
         var hits = projectIds
-            .SelectMany(projectId => indexes.Get(projectId, model.Id, model.Dims).Search(vector.Values, k, _ => true))
+            .SelectMany(projectId => indexes.Get(projectId, model.Id, model.Dims).Search(vector.Values, k, id => !deleted.Contains(id)))
             .OrderByDescending(hit => hit.Score).Take(k).ToList();
 
         var results = new List<SearchResult>();

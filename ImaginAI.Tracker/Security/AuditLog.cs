@@ -36,6 +36,8 @@ public static class AuditActions
     public const string MilestoneDecided = "milestone-decided";
     public const string ProjectChanged = "project-changed";
     public const string Deleted = "deleted";
+    public const string PhotoRestored = "photo-restored";
+    public const string MilestoneChanged = "milestone-changed";
 }
 
 public sealed class AuditLog(TrackerDb db, IHttpContextAccessor httpContextAccessor)

@@ -16,6 +16,12 @@ internal sealed partial class AuditedRequestsMiddleware(RequestDelegate next)
     [
         ("PUT", "/api/photos/{id}/milestone", AuditActions.MilestoneDecided),
         ("PATCH", "/api/projects/{id}", AuditActions.ProjectChanged),
+        ("POST", "/api/photos/{id}/restore", AuditActions.PhotoRestored),
+        ("POST", "/api/projects/{id}/photos/milestone", AuditActions.MilestoneDecided),
+        ("PATCH", "/api/projects/{id}/milestones/{id}", AuditActions.MilestoneChanged),
+        ("PUT", "/api/projects/{id}/milestones/order", AuditActions.MilestoneChanged),
+        ("POST", "/api/projects/{id}/archive", AuditActions.ProjectChanged),
+        ("POST", "/api/projects/{id}/unarchive", AuditActions.ProjectChanged),
     ];
 
     public async Task InvokeAsync(HttpContext context, AuditLog audit, MembershipRepository members)

@@ -10,7 +10,10 @@ using Microsoft.Extensions.Options;
 namespace ImaginAI.Tracker.Timeline;
 
 public sealed record TimelineProgress(int Reached, int Total, int Percent);
-public sealed record TimelineMilestone(long Id, string Name, int Position, DateOnly? DueDate, bool Reached, DateTimeOffset? ReachedAt, IReadOnlyList<PhotoJson> Photos);
+/// <summary>A milestone with its photos (references included); reached and late follow <see cref="MilestoneProgress"/>.</summary>
+public sealed record TimelineMilestone(
+    long Id, string Name, int Position, DateOnly? DueDate, bool Reached, DateTimeOffset? ReachedAt, long? ReachedPhotoId,
+    bool Late, IReadOnlyList<PhotoJson> Photos);
 /// <summary>Photos still to be embedded with the configured model after a model change (null while the model cannot load).</summary>
 public sealed record TimelineReembedding(int? Remaining);
 public sealed record TimelineJson(
@@ -39,9 +42,9 @@ public static class TimelineApi
     }
 
     /// <summary>
-    /// Milestones in order with their matched photos in the order taken; a milestone is reached once it has a
-    /// matched photo, at the time its earliest one was taken. Photos still being processed (pending or embedded)
-    /// are in "pending".
+    /// Milestones in order with their matched photos (site photos and references) in the order taken; a milestone is
+    /// reached by its first site photo, not by a reference. Photos still being processed (pending or embedded) are in
+    /// "pending".
     /// </summary>
     private static async Task<IResult> GetTimelineAsync(
         long projectId, ProjectRepository projects, MilestoneRepository milestones, PhotoRepository photos,
@@ -54,8 +57,8 @@ public static class TimelineApi
         var lanes = allMilestones.Select(m =>
         {
             var matched = allPhotos.Where(p => p.Row.Status == PhotoStatus.Matched && p.Row.MilestoneId == m.Id).ToList();
-            return new TimelineMilestone(m.Id, m.Name, m.Position, m.DueDate, matched.Count > 0,
-                matched.Count > 0 ? matched.Min(p => p.Row.TakenAt) : null, matched.Select(p => p.Json).ToList());
+            return new TimelineMilestone(m.Id, m.Name, m.Position, m.DueDate, m.ReachedAt is not null, m.ReachedAt,
+                m.ReachedPhotoId, m.Late, matched.Select(p => p.Json).ToList());
         }).ToList();
         var reached = lanes.Count(m => m.Reached);
         var progress = new TimelineProgress(reached, lanes.Count, lanes.Count == 0 ? 0 : (int)Math.Round(100.0 * reached / lanes.Count));

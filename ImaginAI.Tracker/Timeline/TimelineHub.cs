@@ -17,6 +17,12 @@ public interface ITimelineClient
     Task photoUpdated(PhotoJson photo);
     /// <summary>The photo that gave its milestone its first photo.</summary>
     Task milestoneReached(PhotoJson photo);
+    /// <summary>A manager deleted the photo (payload with deletedAt): it leaves every lane.</summary>
+    Task photoDeleted(PhotoJson photo);
+    /// <summary>A deleted photo was restored: it goes back to the lane its status says.</summary>
+    Task photoRestored(PhotoJson photo);
+    /// <summary>Milestones were renamed, reordered or deleted: the page re-reads the timeline.</summary>
+    Task milestonesChanged(long projectId);
     /// <summary>The user may no longer see this project (removed from it): no more events of it follow.</summary>
     Task accessRevoked(long projectId);
 #pragma warning restore IDE1006

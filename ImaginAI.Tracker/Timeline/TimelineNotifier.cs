@@ -14,6 +14,22 @@ public sealed class TimelineNotifier(
 
     public Task PhotoUpdatedAsync(long photoId) => SendAsync(photoId, (client, photo) => client.photoUpdated(photo));
 
+    public Task PhotoDeletedAsync(long photoId) => SendAsync(photoId, (client, photo) => client.photoDeleted(photo));
+
+    public Task PhotoRestoredAsync(long photoId) => SendAsync(photoId, (client, photo) => client.photoRestored(photo));
+
+    public async Task MilestonesChangedAsync(long projectId)
+    {
+        try
+        {
+            await hub.Clients.Group(TimelineHub.GroupName(projectId)).milestonesChanged(projectId);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not tell project {ProjectId}'s watchers that its milestones changed", projectId);
+        }
+    }
+
     public Task MilestoneReachedAsync(long photoId) => SendAsync(photoId, (client, photo) => client.milestoneReached(photo));
 
     private async Task SendAsync(long photoId, Func<ITimelineClient, PhotoJson, Task> send)

@@ -1,6 +1,7 @@
 // One photo: the picture, what the tracker made of it, its best earlier match, and the manager's milestone choice.
 import { getJson, sendJson } from './lib/api.js';
-import { formatPercent, formatWhen, h, setText, show } from './lib/dom.js';
+import { confirmAction } from './lib/confirm.js';
+import { formatDay, formatPercent, formatWhen, h, setText, show } from './lib/dom.js';
 import { followProject } from './lib/live.js';
 import { fileUrl, photoPageUrl, sourceLabel, statusLabel, thumbnailUrl } from './lib/photos.js';
 
@@ -24,7 +25,7 @@ async function load() {
     await renderMatch();
     if (!following) {
       following = true;
-      followProject(photo.projectId, { onJoined: reload, handlers: { photoUpdated: onPhotoEvent, milestoneReached: onPhotoEvent } });
+      followProject(photo.projectId, { onJoined: reload, handlers: { photoUpdated: onPhotoEvent, milestoneReached: onPhotoEvent, photoDeleted: onPhotoEvent, photoRestored: onPhotoEvent } });
     }
   } catch (error) {
     setText(root.querySelector('[data-load-error]'), `This photo could not be loaded. ${error.message}`);
@@ -77,6 +78,7 @@ function render() {
   root.querySelector('[data-facts]').replaceChildren(...facts.flatMap(([term, value]) => [h('dt', null, term), h('dd', null, value)]));
   setText(root.querySelector('[data-photo-error]'), photo.status === 'failed' ? (photo.error || 'This photo could not be processed.') : '');
   renderExplanation();
+  renderDeleted();
 
   if (!pickerTouched) {
     select.replaceChildren(h('option', { value: '' }, 'No milestone (needs review)'),
@@ -216,6 +218,59 @@ form.addEventListener('submit', async event => {
     setText(ok, milestoneId == null ? 'Milestone cleared: the photo is back in "Needs review".' : `Saved: this photo shows "${milestoneName(milestoneId)}".`);
   } catch (failure) {
     setText(error, failure.message);
+  } finally {
+    button.disabled = false;
+    // A disabled button drops the focus to the page; give it back so the keyboard carries on from here.
+    button.focus();
+  }
+});
+
+// A deleted photo stays viewable (so it can be restored) but says so plainly, and offers nothing else to do to it.
+function renderDeleted() {
+  const deleted = Boolean(photo.deletedAt);
+  show(root.querySelector('[data-deleted-banner]'), deleted);
+  setText(root.querySelector('[data-deleted-text]'), deleted
+    ? `This photo was deleted ${formatWhen(photo.deletedAt)}. It is hidden from the timeline and search, and will be removed for good on ${formatDay(photo.purgeAfter)} unless it is restored.`
+    : '');
+  show(root.querySelector('[data-delete-section]'), !deleted);
+  if (deleted) show(form, false);
+  else if (root.querySelector('[data-delete-section]')) show(form, true);
+}
+
+root.querySelector('[data-delete-photo]')?.addEventListener('click', async event => {
+  const button = event.currentTarget;
+  const error = root.querySelector('[data-delete-error]');
+  const sure = await confirmAction({
+    title: `Delete ${photo.fileName}?`,
+    message: 'The photo leaves the timeline, search and progress now. You can restore it from this page for 30 days; after that it is removed for good.',
+    confirmLabel: 'Delete photo',
+  });
+  if (!sure) return;
+  button.disabled = true;
+  try {
+    photo = await sendJson('DELETE', `/api/photos/${photoId}`);
+    setText(error, '');
+    setText(root.querySelector('[data-tidy-status]'), '');
+    render();
+    root.querySelector('[data-restore-photo]')?.focus();
+  } catch (failure) {
+    setText(error, failure.message);
+  } finally {
+    button.disabled = false;
+  }
+});
+
+root.querySelector('[data-restore-photo]')?.addEventListener('click', async event => {
+  const button = event.currentTarget;
+  button.disabled = true;
+  try {
+    photo = await sendJson('POST', `/api/photos/${photoId}/restore`);
+    render();
+    const status = root.querySelector('[data-tidy-status]');
+    setText(status, 'Restored: the photo is back on the timeline and in search.');
+    root.querySelector('[data-delete-photo]')?.focus();
+  } catch (failure) {
+    setText(root.querySelector('[data-deleted-text]'), failure.message);
   } finally {
     button.disabled = false;
   }

@@ -67,6 +67,8 @@ public sealed class AccountsBrowserTests(KestrelTrackerApp app, ChromiumBrowser 
         var members = await managerContext.NewPageAsync();
         await members.GotoAsync(new Uri(app.BaseAddress, $"projects/{projectId}/members").ToString());
         await members.Locator($"form[action='/projects/{projectId}/members/{field.Id}/remove'] button").ClickAsync();
+        // Removing asks first, naming what it does (issue 14, §5).
+        await members.Locator("[data-confirm-ok]").ClickAsync();
         await Expect(members.Locator("body")).ToContainTextAsync($"{field.Email} is no longer a member of this project.");
 
         await Expect(indicator).ToHaveAttributeAsync("data-state", "revoked");

@@ -35,6 +35,16 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["GET /api/projects/{projectId:long}/milestones"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/milestones")),
         ["POST /api/projects/{projectId:long}/milestones"] = ([401, 403, 404, 201, 201],
             c => c.Api.PostAsJsonAsync($"/api/projects/{c.ProjectId}/milestones", new { name = "Roof by " + c.Who })),
+        ["PATCH /api/projects/{projectId:long}/milestones/{milestoneId:long}"] = ([401, 403, 404, 200, 200],
+            c => c.Api.PatchAsJsonAsync($"/api/projects/{c.ProjectId}/milestones/{c.MilestoneId}", new { name = "Foundations" })),
+        ["PUT /api/projects/{projectId:long}/milestones/order"] = ([401, 403, 404, 200, 200],
+            async c => await c.Api.PutAsJsonAsync($"/api/projects/{c.ProjectId}/milestones/order", new { milestoneIds = await c.MilestoneIdsAsync() })),
+        ["DELETE /api/projects/{projectId:long}/milestones/{milestoneId:long}"] = ([401, 403, 404, 200, 200],
+            async c => await c.Api.DeleteAsync($"/api/projects/{c.ProjectId}/milestones/{await c.SpareMilestoneAsync()}")),
+        ["POST /api/projects/{projectId:long}/archive"] = ([401, 403, 404, 200, 200],
+            async c => await c.Api.PostAsync($"/api/projects/{await c.SpareProjectAsync()}/archive", null)),
+        ["POST /api/projects/{projectId:long}/unarchive"] = ([401, 403, 404, 200, 200],
+            async c => await c.Api.PostAsync($"/api/projects/{await c.SpareProjectAsync()}/unarchive", null)),
         ["GET /api/projects/{projectId:long}/calibration"] = ([401, 403, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/calibration")),
         ["POST /api/projects/{projectId:long}/redecide"] = ([401, 403, 404, 200, 200],
             c => c.Api.PostAsJsonAsync($"/api/projects/{c.ProjectId}/redecide", new { })),
@@ -52,6 +62,12 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
             c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/compare/{c.PhotoId}/aligned.jpg")),
         ["PUT /api/photos/{photoId:long}/milestone"] = ([401, 403, 404, 200, 200],
             c => c.Api.PutAsJsonAsync($"/api/photos/{c.PhotoId}/milestone", new { milestoneId = c.MilestoneId })),
+        ["POST /api/projects/{projectId:long}/photos/milestone"] = ([401, 403, 404, 200, 200],
+            c => c.Api.PostAsJsonAsync($"/api/projects/{c.ProjectId}/photos/milestone", new { photoIds = new[] { c.PhotoId }, milestoneId = c.MilestoneId })),
+        ["DELETE /api/photos/{photoId:long}"] = ([401, 403, 404, 200, 200],
+            async c => await c.Api.DeleteAsync($"/api/photos/{await c.SparePhotoAsync(deleted: false)}")),
+        ["POST /api/photos/{photoId:long}/restore"] = ([401, 403, 404, 200, 200],
+            async c => await c.Api.PostAsync($"/api/photos/{await c.SparePhotoAsync(deleted: true)}/restore", null)),
 
         // Search by photo: any signed-in user, over the projects they may see (an outsider simply finds nothing of this one).
         ["POST /api/search"] = ([401, 200, 200, 200, 200],
@@ -71,6 +87,7 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["GET /"] = ([302, 200, 200, 200, 200], c => c.Browser.GetAsync("/")),
         ["GET /projects/{id:long}"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}")),
         ["GET /projects/{projectId:long}/settings"] = ([302, 403, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/settings")),
+        ["GET /projects/{id:long}/review"] = ([302, 403, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/review")),
         ["GET /projects/{id:long}/upload"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/upload")),
         ["GET /photos/{id:long}"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/photos/{c.PhotoId}")),
         ["GET /search"] = ([302, 200, 200, 200, 200], c => c.Browser.GetAsync("/search")),
@@ -84,8 +101,8 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["POST /account/setup"] = ([302, 302, 302, 302, 302], c => c.Browser.PostAsync("/account/setup",
             c.Form(("email", "intruder@tracker.test"), ("password", "intruder-password"), ("confirmPassword", "intruder-password")))),
         ["GET /account"] = ([302, 200, 200, 200, 200], c => c.Browser.GetAsync("/account")),
-        ["POST /account/tokens"] = ([302, 200, 200, 200, 200], c => c.Browser.PostAsync("/account/tokens", c.Form(("name", "matrix")))),
-        ["POST /account/tokens/{tokenId:long}/revoke"] = ([302, 200, 200, 200, 200],
+        ["POST /account/tokens"] = ([302, 302, 302, 302, 302], c => c.Browser.PostAsync("/account/tokens", c.Form(("name", "matrix")))),
+        ["POST /account/tokens/{tokenId:long}/revoke"] = ([302, 302, 302, 302, 302],
             async c => await c.Browser.PostAsync($"/account/tokens/{await c.OwnSpareTokenIdAsync()}/revoke", c.Form())),
         ["POST /account/password"] = ([302, 400, 400, 400, 400], c => c.Browser.PostAsync("/account/password",
             c.Form(("currentPassword", "not the password"), ("newPassword", "whatever-new-1"), ("confirmPassword", "whatever-new-1")))),
@@ -277,6 +294,39 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
             var user = await SpareUserAsync();
             await App.AddMemberAsync(ProjectId, user.Id, ProjectRoles.Field);
             return user;
+        }
+
+        /// <summary>A photo of the project to delete or restore, fresh for each cell (uploaded, and deleted if asked, by its manager).</summary>
+        public async Task<long> SparePhotoAsync(bool deleted)
+        {
+            using var manager = App.CreateClientWithToken(world.Users[Who.ManagerMember]!.Token);
+            var id = await App.UploadOneAsync(ProjectId, "spare.jpg", TestImages.QuadrantsJpeg(640 + Interlocked.Increment(ref spares), 480), client: manager);
+            if (deleted) (await manager.DeleteAsync($"/api/photos/{id}")).EnsureSuccessStatusCode();
+            return id;
+        }
+
+        private static int spares;
+
+        /// <summary>A project of the manager's with the field member in it, fresh for each cell (to archive or unarchive).</summary>
+        public async Task<long> SpareProjectAsync()
+        {
+            var id = await App.CreateProjectAsAsync(world.Users[Who.ManagerMember]!, "Spare site " + Interlocked.Increment(ref spares));
+            await App.AddMemberAsync(id, world.Users[Who.FieldMember]!.Id, ProjectRoles.Field);
+            return id;
+        }
+
+        public async Task<long> SpareMilestoneAsync()
+        {
+            using var manager = App.CreateClientWithToken(world.Users[Who.ManagerMember]!.Token);
+            return await App.AddMilestoneAsync(ProjectId, "Spare " + Interlocked.Increment(ref spares), manager);
+        }
+
+        /// <summary>The project's milestones in their order, as the manager sees them (to reorder them).</summary>
+        public async Task<long[]> MilestoneIdsAsync()
+        {
+            using var manager = App.CreateClientWithToken(world.Users[Who.ManagerMember]!.Token);
+            var all = await manager.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/projects/{ProjectId}/milestones");
+            return all.EnumerateArray().Select(m => m.GetProperty("id").GetInt64()).Reverse().ToArray();
         }
 
         /// <summary>A token of the caller's own to revoke (the anonymous caller gets some id: they never get that far).</summary>

@@ -94,7 +94,7 @@ public sealed class PasswordsAndTokensTests(TrackerApp app) : IClassFixture<Trac
         var revoke = await browser.PostAsync($"/account/tokens/{tokenId}/revoke",
             AccountsTestSupport.Form(await browser.GetFormTokenAsync("/account")));
 
-        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, revoke.StatusCode);
         var afterRevoke = await script.GetAsync("/api/projects");
         Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);
         Assert.Equal("application/problem+json", afterRevoke.Content.Headers.ContentType!.MediaType);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Json;
 using System.Text.Json;
 using ImaginAI.Tests.Support;
 using Microsoft.AspNetCore.SignalR;
@@ -44,7 +45,7 @@ public sealed class TimelineHubTests(KestrelTrackerApp app) : IClassFixture<Kest
     }
 
     [Fact]
-    public async Task MilestoneReached_FirstPhotoOfMilestone_IsAnnouncedOnce()
+    public async Task MilestoneReached_FirstSitePhotoNotAReference_IsAnnouncedOnce()
     {
         var client = app.CreateClient();
         var projectId = (await app.CreateProjectAsync("First photo", client)).GetProperty("id").GetInt64();
@@ -55,10 +56,15 @@ public sealed class TimelineHubTests(KestrelTrackerApp app) : IClassFixture<Kest
         await hub.StartAsync();
         await hub.InvokeAsync("JoinProject", projectId);
 
-        var first = await app.UploadOneAsync(projectId, "roof-1.jpg", RealPhotos.Read("RainDrops.jpg"), milestoneId, client);
-        var second = await app.UploadOneAsync(projectId, "roof-2.jpg", RealPhotos.Read("Aqua.jpg"), milestoneId, client);
-        await app.WaitUntilDecidedAsync(first, client: client);
-        await app.WaitUntilDecidedAsync(second, client: client);
+        var reference = await app.UploadOneAsync(projectId, "roof-reference.jpg", RealPhotos.Read("RainDrops.jpg"), milestoneId, client);
+        var first = await app.UploadOneAsync(projectId, "roof-1.jpg", RealPhotos.Read("Aqua.jpg"), client: client);
+        var second = await app.UploadOneAsync(projectId, "roof-2.jpg", RealPhotos.Read("Wood.jpg"), client: client);
+        foreach (var id in new[] { reference, first, second }) await app.WaitUntilDecidedAsync(id, client: client);
+        await Task.Delay(500);
+        Assert.Empty(reached);
+
+        foreach (var id in new[] { first, second })
+            (await client.PutAsJsonAsync($"/api/photos/{id}/milestone", new { milestoneId })).EnsureSuccessStatusCode();
         await Task.Delay(500);
 
         var announcement = Assert.Single(reached);

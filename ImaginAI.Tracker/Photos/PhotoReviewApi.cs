@@ -1,0 +1,61 @@
+using ImaginAI.Tracker.Matching;
+using ImaginAI.Tracker.Projects;
+using ImaginAI.Tracker.Security;
+using ImaginAI.Tracker.Timeline;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ImaginAI.Tracker.Photos;
+
+public sealed record BulkMilestoneRequest(IReadOnlyList<long>? PhotoIds, long? MilestoneId);
+public sealed record BulkMilestoneJson(int Updated, long? MilestoneId, IReadOnlyList<PhotoJson> Photos);
+
+/// <summary>
+/// A manager's review of many photos at once: one request, one transaction, one audit line (AuditedRequestsMiddleware),
+/// and every watcher sees each photo move.
+/// </summary>
+public static class PhotoReviewApi
+{
+    private const int MaxPhotosPerRequest = 500;
+
+    public static IEndpointRouteBuilder MapPhotoReview(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/projects/{projectId:long}/photos/milestone", AssignAsync)
+            .RequireAuthorization(Policies.ProjectManager)
+            .RefuseChangesWhenArchived();
+        return app;
+    }
+
+    private static async Task<Results<Ok<BulkMilestoneJson>, ProblemHttpResult>> AssignAsync(
+        long projectId, BulkMilestoneRequest request, PhotoRepository photos, MilestoneRepository milestones,
+        TimelineNotifier notifier, CalibrationRepository calibration, TimeProvider clock)
+    {
+        var ids = (request.PhotoIds ?? []).Distinct().ToList();
+        if (ids.Count == 0) return BadRequest("No photos chosen", "Choose at least one photo to file under the milestone.");
+        if (ids.Count > MaxPhotosPerRequest) return BadRequest("Too many photos", $"File at most {MaxPhotosPerRequest} photos at once.");
+        if (request.MilestoneId is { } milestoneId
+            && (await milestones.GetByIdAsync(milestoneId) is not { } milestone || milestone.ProjectId != projectId))
+            return BadRequest("Unknown milestone", $"This project has no milestone {milestoneId}. It may have been deleted: reload the page.");
+
+        var before = new List<Photo>();
+        foreach (var id in ids)
+            if (await photos.GetByIdAsync(id) is { ProjectId: var owner, DeletedAt: null } photo && owner == projectId) before.Add(photo);
+        if (before.Count != ids.Count || await photos.SetMilestoneByManagerAsync(projectId, ids, request.MilestoneId) is not { } result)
+            return BadRequest("Unknown photos", "Some of the chosen photos are not in this project any more (deleted or moved). Nothing was changed: reload the page and choose again.");
+
+        var now = clock.GetUtcNow();
+        foreach (var photo in before) await calibration.AddExampleAsync(photo, request.MilestoneId, now);
+        var updated = new List<PhotoJson>();
+        foreach (var id in ids)
+        {
+            await notifier.PhotoUpdatedAsync(id);
+            updated.Add(PhotoJson.From((await photos.GetByIdAsync(id))!));
+        }
+        // The earliest photo that reached a milestone announces it, as a single decision would.
+        foreach (var reached in result.Reached)
+            if (updated.Where(p => p.MilestoneId == reached).MinBy(p => p.TakenAt) is { } first) await notifier.MilestoneReachedAsync(first.Id);
+        return TypedResults.Ok(new BulkMilestoneJson(result.Applied, request.MilestoneId, updated));
+    }
+
+    private static ProblemHttpResult BadRequest(string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: title);
+}
