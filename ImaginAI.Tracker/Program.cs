@@ -1,14 +1,18 @@
 using ImaginAI.Tracker.Accounts;
+using ImaginAI.Tracker.ApiDocs;
 using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Embedding;
 using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Health;
+using ImaginAI.Tracker.Jobs;
 using ImaginAI.Tracker.Matching;
 using ImaginAI.Tracker.Photos;
 using ImaginAI.Tracker.Projects;
 using ImaginAI.Tracker.Search;
 using ImaginAI.Tracker.Security;
+using ImaginAI.Tracker.Telemetry;
 using ImaginAI.Tracker.Timeline;
+using ImaginAI.Tracker.Webhooks;
 using ImaginAI.Tracker.Vision;
 using ImaginAI.Tracker.Web;
 
@@ -32,6 +36,11 @@ builder.Services.AddEmbedding(builder.Configuration);
 builder.Services.AddMatching(builder.Configuration);
 builder.Services.AddSearch();
 builder.Services.AddTimeline();
+builder.Services.AddJobs();
+builder.Services.AddWebhooks();
+builder.Services.AddApiDocs();
+builder.Services.AddTrackerHealth(builder.Configuration);
+builder.Services.AddTrackerTelemetry(builder.Configuration);
 builder.Services.AddTrackerPages();
 
 var app = builder.Build();
@@ -43,6 +52,10 @@ app.MapSearchApi();
 app.MapCalibrationApi();
 app.MapTimeline();
 app.MapHealth();
+app.MapJobsApi();
+app.MapWebhooksApi();
+app.MapTrackerMetrics();
+app.MapApiDocs();
 app.MapTrackerPages();
 // After the pages' status-code handling, so an outsider's 404 gets the same not-found page as a missing id.
 app.UseTrackerSecurity();

@@ -17,7 +17,7 @@ public static class AccountsModule
     /// <summary>Users, memberships, tokens and the audit trail without the web: what the users CLI verb needs.</summary>
     internal static IServiceCollection AddAccountStore(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AccountOptions>().Bind(configuration.GetSection("Accounts")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpContextAccessor();
         services.AddScoped<AuditLog>();
         

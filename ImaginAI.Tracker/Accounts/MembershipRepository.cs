@@ -69,11 +69,18 @@ public sealed class MembershipRepository(TrackerDb db)
             """, new { projectId, viewerId, viewerIsAdmin })).AsList();
     }
 
-    /// <summary>Adds the member or changes their role; returns the role they had before (null if none).</summary>
-    public async Task<string?> UpsertAsync(long projectId, long userId, string role)
+    /// <summary>
+    /// Adds the member or changes their role; returns the role they had before (null if none). Runs in the caller's
+    /// transaction (which also writes the audit line), or in one of its own.
+    /// </summary>
+    public Task<string?> UpsertAsync(long projectId, long userId, string role, System.Data.IDbTransaction? transaction = null) =>
+        transaction is null
+            ? db.InTransactionAsync(own => UpsertAsync(projectId, userId, role, own))
+            : UpsertInAsync(transaction, projectId, userId, role);
+
+    private static async Task<string?> UpsertInAsync(System.Data.IDbTransaction transaction, long projectId, long userId, string role)
     {
-        await using var connection = await db.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
+        var connection = transaction.Connection!;
         var previous = await connection.ExecuteScalarAsync<string?>("""
             SELECT role FROM project_members WHERE project_id = @projectId AND user_id = @userId
             """, new { projectId, userId }, transaction);
@@ -82,17 +89,13 @@ public sealed class MembershipRepository(TrackerDb db)
             VALUES (@projectId, @userId, @role, @now)
             ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role
             """, new { projectId, userId, role, now = DateTimeOffset.UtcNow }, transaction);
-        await transaction.CommitAsync();
         return previous;
     }
 
-    public async Task<bool> RemoveAsync(long projectId, long userId)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteAsync("""
+    public async Task<bool> RemoveAsync(long projectId, long userId, System.Data.IDbTransaction? transaction = null) =>
+        await db.UseAsync(transaction, (connection, transaction) => connection.ExecuteAsync("""
             DELETE FROM project_members WHERE project_id = @projectId AND user_id = @userId
-            """, new { projectId, userId }) > 0;
-    }
+            """, new { projectId, userId }, transaction)) > 0;
 
     public async Task<int> CountManagersAsync(long projectId)
     {

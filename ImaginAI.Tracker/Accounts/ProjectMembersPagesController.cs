@@ -11,7 +11,7 @@ public sealed record ProjectMembersPage(long ProjectId, string ProjectName, IRea
 /// <summary>A project's managers (and admins) add and remove the project's members.</summary>
 [Route("projects/{projectId:long}/members"), Authorize(Policy = Policies.ProjectManager)]
 public sealed class ProjectMembersPagesController(
-    UserRepository users, MembershipRepository members, AuditLog audit, TimelineAccessGuard live) : Controller
+    UserRepository users, MembershipRepository members, AuditLog audit, TimelineAccessGuard live, Data.TrackerDb db) : Controller
 {
     [HttpGet("")]
     public Task<IActionResult> Index(long projectId) => MembersViewAsync(projectId, null, null);
@@ -22,7 +22,7 @@ public sealed class ProjectMembersPagesController(
         var user = string.IsNullOrWhiteSpace(email) ? null : await users.GetByEmailAsync(email);
         if (user is null)
             return await MembersViewAsync(projectId, null, $"Nobody has the email {email}. An admin adds new people on the users page.", StatusCodes.Status400BadRequest);
-        var error = await MembershipRules.SetAsync(members, audit, projectId, user, role);
+        var error = await MembershipRules.SetAsync(db, members, audit, projectId, user, role);
         return error is null
             ? await MembersViewAsync(projectId, $"{user.Email} is now {role} of this project.", null)
             : await MembersViewAsync(projectId, null, error, StatusCodes.Status400BadRequest);
@@ -36,7 +36,7 @@ public sealed class ProjectMembersPagesController(
         var current = await members.GetRoleAsync(projectId, userId);
         if (current == ProjectRoles.Manager && await members.CountManagersAsync(projectId) == 1 && !User.IsAdmin())
             return await MembersViewAsync(projectId, null, "This is the project's last manager: add another manager first.", StatusCodes.Status400BadRequest);
-        await MembershipRules.RemoveAsync(members, audit, live, projectId, user);
+        await MembershipRules.RemoveAsync(db, members, audit, live, projectId, user);
         return await MembersViewAsync(projectId, $"{user.Email} is no longer a member of this project.", null);
     }
 

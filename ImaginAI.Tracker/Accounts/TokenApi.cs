@@ -1,4 +1,5 @@
 using ImaginAI.Tracker.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ImaginAI.Tracker.Accounts;
@@ -14,12 +15,14 @@ public static class TokenApi
         app.MapPost("/api/auth/token", CreateTokenAsync)
             .AllowAnonymous()
             .RequireRateLimiting(SignInRateLimit.Policy)
-            .WithName("CreateApiToken");
+            .WithName("CreateApiToken")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-    private static async Task<IResult> CreateTokenAsync([FromBody] TokenRequest? request, AccountService accounts, AuditLog audit)
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> CreateTokenAsync([FromBody] TokenRequest? request, AccountService accounts, AuditLog audit)
     {
         if (request is null || string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
-            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Email and password needed",
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Email and password needed",
                 detail: "Send JSON like {\"email\": \"you@example.com\", \"password\": \"...\"}.");
         var result = await accounts.CheckPasswordAsync(request.Email, request.Password);
         switch (result.Outcome)
@@ -28,10 +31,10 @@ public static class TokenApi
                 var (_, plain) = await accounts.CreateTokenAsync(result.User!, request.Name ?? "API token (POST /api/auth/token)");
                 await audit.WriteAsync(AuditActions.SignIn, subject: result.User!.Email, detail: "token request",
                     actorId: result.User.Id, actorEmail: result.User.Email);
-                return Results.Ok(new TokenResponse(plain));
+                return TypedResults.Ok(new TokenResponse(plain));
             default:
                 // A locked account answers exactly like an unknown email or a wrong password: nothing here tells who has an account.
-                return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Wrong email or password",
+                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Wrong email or password",
                     detail: RefusedMessage(accounts.Options));
         }
     }

@@ -17,7 +17,8 @@ public sealed class UsersPagesController(
     UserRepository users,
     MembershipRepository members,
     AuditLog audit,
-    TimelineAccessGuard live) : Controller
+    TimelineAccessGuard live,
+    Data.TrackerDb db) : Controller
 {
     private const string Views = "~/Accounts/Views/";
     private const int AuditPageSize = 50;
@@ -77,7 +78,7 @@ public sealed class UsersPagesController(
         var user = await users.GetByIdAsync(userId);
         if (user is null) return await UsersViewAsync(null, "There is no such user.", StatusCodes.Status404NotFound);
         if (!await members.ProjectExistsAsync(projectId)) return await UsersViewAsync(null, "There is no such project.", StatusCodes.Status404NotFound);
-        var error = await MembershipRules.SetAsync(members, audit, projectId, user, role);
+        var error = await MembershipRules.SetAsync(db, members, audit, projectId, user, role);
         return error is null
             ? await UsersViewAsync($"{user.Email} is now {role} of the project.", null)
             : await UsersViewAsync(null, error, StatusCodes.Status400BadRequest);
@@ -88,7 +89,7 @@ public sealed class UsersPagesController(
     {
         var user = await users.GetByIdAsync(userId);
         if (user is null) return await UsersViewAsync(null, "There is no such user.", StatusCodes.Status404NotFound);
-        await MembershipRules.RemoveAsync(members, audit, live, projectId, user);
+        await MembershipRules.RemoveAsync(db, members, audit, live, projectId, user);
         return await UsersViewAsync($"{user.Email} is no longer a member of the project.", null);
     }
 

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace ImaginAI.Tracker.Data;
 
 /// <summary>Where the database and the photo files live, and how big an upload may be ("Storage" section).</summary>
@@ -6,11 +8,14 @@ public sealed class StorageOptions
     public const string Section = "Storage";
 
     /// <summary>Relative paths are taken from the working directory.</summary>
+    [Required(ErrorMessage = "Storage:DataDirectory must name a folder.")]
     public string DataDirectory { get; set; } = "data";
 
+    [Range(1, long.MaxValue, ErrorMessage = "Storage:MaxUploadBytes must be positive.")]
     public long MaxUploadBytes { get; set; } = 50L * 1024 * 1024;
 
     /// <summary>Caps one upload request at this many files (and its body at that many times MaxUploadBytes).</summary>
+    [Range(1, 1000, ErrorMessage = "Storage:MaxFilesPerRequest must be between 1 and 1000.")]
     public int MaxFilesPerRequest { get; set; } = 20;
 
     public string DataPath => Path.GetFullPath(DataDirectory);

@@ -1,3 +1,4 @@
+using System.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -49,6 +50,27 @@ public sealed class TrackerDb(IOptions<StorageOptions> storage)
         var connection = new SqliteConnection(connectionString);
         connection.Open();
         return connection;
+    }
+
+    /// <summary>
+    /// Runs writes that belong together (one user action) in one transaction: all of them commit, or none. Repository
+    /// methods that take part accept the transaction and run on its connection (<see cref="UseAsync{T}"/>).
+    /// </summary>
+    public async Task<T> InTransactionAsync<T>(Func<IDbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var result = await work(transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>Runs on the caller's transaction when there is one, else on a connection of its own.</summary>
+    public async Task<T> UseAsync<T>(IDbTransaction? transaction, Func<IDbConnection, IDbTransaction?, Task<T>> work)
+    {
+        if (transaction is not null) return await work(transaction.Connection!, transaction);
+        await using var connection = await OpenAsync();
+        return await work(connection, null);
     }
 
     /// <summary>

@@ -1,6 +1,9 @@
+using System.Diagnostics;
+using ImaginAI.Tracker.Jobs;
 using ImaginAI.Tracker.Matching;
 using ImaginAI.Tracker.Photos;
 using ImaginAI.Tracker.Scheduling;
+using ImaginAI.Tracker.Telemetry;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Tracker.Vision;
 using ImaginAI.Vision;
@@ -28,6 +31,9 @@ public sealed class EmbeddingJob(
     IOptions<MatchingOptions> matchingOptions,
     TimelineNotifier notifier,
     ReembeddingFailures reembeddingFailures,
+    JobControls controls,
+    PhotoTelemetry telemetry,
+    Webhooks.WebhookPublisher webhooks,
     IOptions<EmbeddingOptions> options,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
@@ -37,6 +43,7 @@ public sealed class EmbeddingJob(
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
+        if (await controls.IsPausedAsync(JobQueues.Embedding)) return;
         if (!vision.TryGet(out var extractor, out var error))
         {
             logger.LogWarning("Photos stay pending: {Reason}", error);
@@ -47,7 +54,8 @@ public sealed class EmbeddingJob(
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         cancellationToken = stopping.Token;
 
-        while (!cancellationToken.IsCancellationRequested)
+        // A pause takes effect after the batch in hand.
+        while (!cancellationToken.IsCancellationRequested && !await controls.IsPausedAsync(JobQueues.Embedding))
         {
             var due = await embeddings.GetDueAsync(clock.GetUtcNow(), settings.BatchSize);
             if (due.Count == 0) break;
@@ -61,7 +69,7 @@ public sealed class EmbeddingJob(
             if (embedded > 0) await matching.WakeAsync();
         }
 
-        while (!cancellationToken.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested && !await controls.IsPausedAsync(JobQueues.Embedding))
         {
             var stale = await embeddings.GetAwaitingReembeddingAsync(extractor!.Model.Id, settings.BatchSize, reembeddingFailures.Snapshot());
             if (stale.Count == 0) break;
@@ -74,6 +82,7 @@ public sealed class EmbeddingJob(
     private async Task<int> EmbedAsync(IFeatureExtractor extractor, IReadOnlyList<PhotoToEmbed> photos, bool markEmbedded)
     {
         var decoded = new List<(PhotoToEmbed Photo, DecodedPhoto Pixels)>();
+        var started = Stopwatch.GetTimestamp();
         try
         {
             // Decoding a phone JPEG costs more than the int8 forward, and one decode uses one core: spreading the
@@ -100,7 +109,7 @@ public sealed class EmbeddingJob(
             for (var i = 0; i < photos.Count; i++)
                 if (loaded[i].Pixels is { } pixels) decoded.Add((photos[i], pixels));
             for (var i = 0; i < photos.Count; i++)
-                if (loaded[i].Error is { } error) await FailAsync(photos[i], error, markEmbedded);
+                if (loaded[i].Error is { } error) await FailAsync(photos[i], error, markEmbedded, Stopwatch.GetElapsedTime(started));
             if (decoded.Count == 0) return 0;
 
             IReadOnlyList<FeatureVector?> vectors;
@@ -112,7 +121,7 @@ public sealed class EmbeddingJob(
             catch (Exception e)
             {
                 logger.LogWarning(e, "A batch of {Count} photos failed; embedding them one by one", decoded.Count);
-                vectors = await ExtractOneByOneAsync(extractor, decoded, markEmbedded);
+                vectors = await ExtractOneByOneAsync(extractor, decoded, markEmbedded, started);
             }
 
             var stored = 0;
@@ -123,7 +132,9 @@ public sealed class EmbeddingJob(
                 var changed = await embeddings.SaveAsync(photo.Id, vector, markEmbedded, clock.GetUtcNow());
                 await indexes.UpsertAsync(photo.ProjectId, photo.Id, vector);
                 stored++;
-                if (changed) await notifier.PhotoUpdatedAsync(photo.Id);
+                if (!changed) continue;
+                telemetry.Embedded(photo.Id, photo.ProjectId, photo.Attempts, Stopwatch.GetElapsedTime(started));
+                await notifier.PhotoUpdatedAsync(photo.Id);
             }
             return stored;
         }
@@ -148,7 +159,7 @@ public sealed class EmbeddingJob(
     }
 
     private async Task<IReadOnlyList<FeatureVector?>> ExtractOneByOneAsync(
-        IFeatureExtractor extractor, List<(PhotoToEmbed Photo, DecodedPhoto Pixels)> decoded, bool markEmbedded)
+        IFeatureExtractor extractor, List<(PhotoToEmbed Photo, DecodedPhoto Pixels)> decoded, bool markEmbedded, long started)
     {
         var vectors = new FeatureVector?[decoded.Count];
         for (var i = 0; i < decoded.Count; i++)
@@ -159,13 +170,13 @@ public sealed class EmbeddingJob(
             }
             catch (Exception e)
             {
-                await FailAsync(decoded[i].Photo, e, markEmbedded);
+                await FailAsync(decoded[i].Photo, e, markEmbedded, Stopwatch.GetElapsedTime(started));
             }
         }
         return vectors;
     }
 
-    private async Task FailAsync(PhotoToEmbed photo, Exception exception, bool pending)
+    private async Task FailAsync(PhotoToEmbed photo, Exception exception, bool pending, TimeSpan duration)
     {
         var reason = exception switch
         {
@@ -181,10 +192,12 @@ public sealed class EmbeddingJob(
         }
         var settings = options.Value;
         var lastAttempt = photo.Attempts >= settings.MaxAttempts;
-        logger.LogWarning("Embedding photo {PhotoId} failed (attempt {Attempt} of {MaxAttempts}): {Reason}",
-            photo.Id, photo.Attempts, settings.MaxAttempts, reason);
-        if (await embeddings.RecordFailureAsync(photo.Id, reason, lastAttempt, clock.GetUtcNow() + settings.BackoffAfter(photo.Attempts)))
-            await notifier.PhotoUpdatedAsync(photo.Id);
+        if (!await embeddings.RecordFailureAsync(photo.Id, reason, lastAttempt, clock.GetUtcNow() + settings.BackoffAfter(photo.Attempts)))
+            return;
+        if (lastAttempt) telemetry.Failed(photo.Id, photo.ProjectId, photo.Attempts, reason, duration);
+        else telemetry.EmbeddingRetried(photo.Id, photo.ProjectId, photo.Attempts, settings.MaxAttempts, reason, duration);
+        await notifier.PhotoUpdatedAsync(photo.Id);
+        if (lastAttempt) await webhooks.PhotoFailedAsync(photo.Id);
     }
 }
 

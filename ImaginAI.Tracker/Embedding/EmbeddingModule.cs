@@ -7,12 +7,7 @@ public static class EmbeddingModule
 {
     public static IServiceCollection AddEmbedding(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<EmbeddingOptions>().Bind(configuration.GetSection(EmbeddingOptions.Section))
-            .Validate(o => o.MaxAttempts >= 1, "Embedding:MaxAttempts must be at least 1.")
-            .Validate(o => o.BatchSize >= 1, "Embedding:BatchSize must be at least 1.")
-            .Validate(o => o.IntervalSeconds >= 1, "Embedding:IntervalSeconds must be at least 1.")
-            .Validate(o => o.RetryBackoffSeconds >= 0, "Embedding:RetryBackoffSeconds cannot be negative.")
-            .ValidateOnStart();
+        services.AddOptions<EmbeddingOptions>().BindConfiguration(EmbeddingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<EmbeddingRepository>();
         services.AddSingleton<EmbeddingQueue>();
         services.AddSingleton<ReembeddingFailures>();

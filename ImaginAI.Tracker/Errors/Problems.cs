@@ -1,20 +1,22 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace ImaginAI.Tracker.Errors;
 
 /// <summary>application/problem+json answers with a short title and a detail in plain words.</summary>
 public static class Problems
 {
-    public static IResult BadRequest(string title, string detail) =>
+    public static ProblemHttpResult BadRequest(string title, string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: title);
 
-    public static IResult NotFound(string detail) =>
+    public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
-    public static IResult NoSuchProject(long projectId) => NotFound($"There is no project {projectId}.");
+    public static ProblemHttpResult NoSuchProject(long projectId) => NotFound($"There is no project {projectId}.");
 
-    public static IResult NoSuchPhoto(long photoId) => NotFound($"There is no photo {photoId}.");
+    public static ProblemHttpResult NoSuchPhoto(long photoId) => NotFound($"There is no photo {photoId}.");
 
     /// <summary>507: the disk (or the database on it) is full; nothing of the photo was kept.</summary>
-    public static IResult StorageFull(IReadOnlyList<object>? storedBefore = null) =>
+    public static ProblemHttpResult StorageFull(IReadOnlyList<object>? storedBefore = null) =>
         TypedResults.Problem(StorageFullDetail, statusCode: StatusCodes.Status507InsufficientStorage, title: StorageFullTitle,
             extensions: storedBefore is { Count: > 0 } ? new Dictionary<string, object?> { ["files"] = storedBefore } : null);
 

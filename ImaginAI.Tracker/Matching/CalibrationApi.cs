@@ -1,6 +1,7 @@
 using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Projects;
 using ImaginAI.Tracker.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace ImaginAI.Tracker.Matching;
@@ -9,6 +10,8 @@ public sealed record CalibrationJson(
     long ProjectId, double MatchThreshold, bool MatchThresholdIsDefault, int MinInliers, bool VerificationAvailable,
     string? VerificationUnavailableReason, int Examples, IReadOnlyList<double> MatchedScores, IReadOnlyList<double> UnmatchedScores,
     Suggestion? SuggestedThreshold, Suggestion? SuggestedMinInliers);
+
+public sealed record RedecideJson(int Reopened);
 
 /// <summary>
 /// A project's matching settings for its managers: the scores of the job's decisions, the labelled examples their
@@ -20,12 +23,12 @@ public static class CalibrationApi
     public static IEndpointRouteBuilder MapCalibrationApi(this IEndpointRouteBuilder app)
     {
         var project = app.MapGroup("/api/projects/{projectId:long}").RequireAuthorization(Policies.ProjectManager).RefuseChangesWhenArchived();
-        project.MapGet("/calibration", GetCalibrationAsync);
-        project.MapPost("/redecide", RedecideAsync);
+        project.MapGet("/calibration", GetCalibrationAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        project.MapPost("/redecide", RedecideAsync).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static async Task<IResult> GetCalibrationAsync(
+    private static async Task<Results<Ok<CalibrationJson>, ProblemHttpResult>> GetCalibrationAsync(
         long projectId, ProjectRepository projects, CalibrationRepository calibration, IOptions<MatchingOptions> matching)
     {
         if (await projects.GetByIdAsync(projectId) is not { } project) return Problems.NoSuchProject(projectId);
@@ -40,11 +43,11 @@ public static class CalibrationApi
             Calibration.SuggestThreshold(examples, threshold), Calibration.SuggestMinInliers(examples, project.MinInliers)));
     }
 
-    private static async Task<IResult> RedecideAsync(long projectId, ProjectRepository projects, CalibrationRepository calibration, MatchingQueue queue)
+    private static async Task<Results<Ok<RedecideJson>, ProblemHttpResult>> RedecideAsync(long projectId, ProjectRepository projects, CalibrationRepository calibration, MatchingQueue queue)
     {
         if (!await projects.ExistsAsync(projectId)) return Problems.NoSuchProject(projectId);
         var reopened = await calibration.ReopenInReviewAsync(projectId);
         if (reopened > 0) await queue.WakeAsync();
-        return TypedResults.Ok(new { reopened });
+        return TypedResults.Ok(new RedecideJson(reopened));
     }
 }

@@ -10,9 +10,10 @@ public sealed class CalibrationRepository(TrackerDb db)
 {
     /// <summary>
     /// Keeps a manager's decision on a photo the job had decided as a labelled example; photos a person had already
-    /// decided, or without a score, teach nothing about the job's settings and are skipped.
+    /// decided, or without a score, teach nothing about the job's settings and are skipped. Runs in the transaction
+    /// that applies the manager's decision, so the decision and its example are stored together or not at all.
     /// </summary>
-    public async Task AddExampleAsync(Photo before, long? managerMilestoneId, DateTimeOffset now)
+    public static async Task AddExampleAsync(System.Data.IDbTransaction transaction, Photo before, long? managerMilestoneId, DateTimeOffset now)
     {
         if (before.MilestoneSource is not (null or MilestoneSource.Auto) || before.MilestoneScore is not { } score
             || before.Status is not (PhotoStatus.Matched or PhotoStatus.Unmatched)) return;
@@ -20,8 +21,7 @@ public sealed class CalibrationRepository(TrackerDb db)
         var confirmed = autoMilestoneId == managerMilestoneId;
         var shouldMatch = autoMilestoneId is null ? managerMilestoneId is not null : confirmed;
         var inliers = MatchExplanation.FromJson(before.DecisionJson)?.Inliers;
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync("""
+        await transaction.Connection!.ExecuteAsync("""
             INSERT INTO match_examples (project_id, photo_id, best_score, inliers, auto_milestone_id, manager_milestone_id,
                                         confirmed, should_match, created_at)
             VALUES (@ProjectId, @Id, @score, @inliers, @autoMilestoneId, @managerMilestoneId, @confirmed, @shouldMatch, @now)
@@ -29,7 +29,7 @@ public sealed class CalibrationRepository(TrackerDb db)
         {
             before.ProjectId, before.Id, score, inliers, autoMilestoneId, managerMilestoneId, confirmed, shouldMatch,
             now = TrackerDb.Utc(now),
-        });
+        }, transaction);
     }
 
     /// <summary>The latest verdict per photo (a manager may change their mind).</summary>

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using ImaginAI.Tracker.Jobs;
 using ImaginAI.Tracker.Projects;
 using ImaginAI.Tracker.Scheduling;
+using ImaginAI.Tracker.Telemetry;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Tracker.Vision;
 using ImaginAI.Vision.Models;
@@ -26,6 +29,9 @@ public sealed class MatchingJob(
     BackgroundCpu cpu,
     FeatureExtractorProvider vision,
     TimelineNotifier notifier,
+    JobControls controls,
+    PhotoTelemetry telemetry,
+    Webhooks.WebhookPublisher webhooks,
     IOptions<MatchingOptions> options,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
@@ -35,14 +41,15 @@ public sealed class MatchingJob(
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        if (!vision.TryGet(out var extractor, out _)) return;
+        if (await controls.IsPausedAsync(JobQueues.Matching) || !vision.TryGet(out var extractor, out _)) return;
         var model = extractor!.Model;
         await indexes.EnsureLoadedAsync(model.Id, model.Dims);
         var settings = options.Value;
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         cancellationToken = stopping.Token;
 
-        while (!cancellationToken.IsCancellationRequested)
+        // A pause takes effect after the batch in hand.
+        while (!cancellationToken.IsCancellationRequested && !await controls.IsPausedAsync(JobQueues.Matching))
         {
             var waiting = await repository.GetAwaitingDecisionAsync(model.Id, settings.BatchSize, clock.GetUtcNow());
             if (waiting.Count == 0) return;
@@ -87,6 +94,7 @@ public sealed class MatchingJob(
             return false;
         }
 
+        var started = Stopwatch.GetTimestamp();
         var ranking = MatchingRule.Rank(photo, vector, index, comparable);
         var verifying = PhotoVerifier.IsAvailable && settings.VerifyKeypoints;
         var inliers = photo.HasHumanMilestone || !verifying
@@ -95,10 +103,15 @@ public sealed class MatchingJob(
         var decision = MatchingRule.Decide(photo, ranking, inliers, verifying, rule);
         var (applied, milestoneReached) = await repository.ApplyAsync(decision, photo, clock.GetUtcNow());
         if (!applied) return false;
-        logger.LogInformation("Photo {PhotoId}: {Status}, milestone {MilestoneId} ({MilestoneScore}), best earlier match {MatchedPhotoId} ({MatchScore}): {Why}",
-            photo.Id, decision.Status, decision.MilestoneId, decision.MilestoneScore, decision.MatchedPhotoId, decision.MatchScore, decision.Explanation?.Text);
+        telemetry.Decided(photo.Id, photo.ProjectId, decision.Status, decision.MilestoneId,
+            decision.Explanation?.Basis ?? decision.MilestoneSource ?? "none", decision.Explanation?.Text, Stopwatch.GetElapsedTime(started));
         await notifier.PhotoUpdatedAsync(photo.Id);
-        if (milestoneReached) await notifier.MilestoneReachedAsync(photo.Id);
+        await webhooks.PhotoDecidedAsync(photo.Id);
+        if (milestoneReached)
+        {
+            await notifier.MilestoneReachedAsync(photo.Id);
+            await webhooks.MilestoneReachedAsync(photo.Id);
+        }
         return true;
     }
 
@@ -110,7 +123,12 @@ public sealed class MatchingJob(
         var reason = $"The photo could not be matched to a milestone ({exception.GetType().Name}: {exception.Message}).";
         logger.LogWarning(exception, "Deciding photo {PhotoId} failed (attempt {Attempt} of {MaxAttempts})", photo.Id, failures, settings.MaxAttempts);
         var recorded = await repository.RecordDecisionFailureAsync(photo.Id, reason, lastAttempt, clock.GetUtcNow() + settings.BackoffAfter(failures));
-        if (recorded && lastAttempt) await notifier.PhotoUpdatedAsync(photo.Id);
+        if (recorded && lastAttempt)
+        {
+            telemetry.Failed(photo.Id, photo.ProjectId, failures, reason, TimeSpan.Zero);
+            await notifier.PhotoUpdatedAsync(photo.Id);
+            await webhooks.PhotoFailedAsync(photo.Id);
+        }
         return recorded;
     }
 

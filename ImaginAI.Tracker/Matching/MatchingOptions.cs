@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace ImaginAI.Tracker.Matching;
 
 /// <summary>The "Matching" configuration section.</summary>
@@ -6,6 +8,7 @@ public sealed class MatchingOptions
     public const string Section = "Matching";
 
     /// <summary>How often the job looks for embedded photos (new embeddings also wake it at once).</summary>
+    [Range(1, 86400, ErrorMessage = "Matching:IntervalSeconds must be between 1 and 86400 (a day).")]
     public int IntervalSeconds { get; set; } = 5;
 
     /// <summary>
@@ -13,12 +16,15 @@ public sealed class MatchingOptions
     /// needs when the decision rests on the CNN score alone (keypoint verification unavailable). Chosen by
     /// measurement together with <see cref="MinMargin"/>: see docs/BENCHMARKS.md ("Match quality").
     /// </summary>
+    [Range(0.0, 1.0, MinimumIsExclusive = true, ErrorMessage = "Matching:DefaultThreshold must be above 0 and at most 1.")]
     public double DefaultThreshold { get; set; } = 0.60;
 
     /// <summary>How far the best milestone must lead the second best when the decision rests on the CNN score alone.</summary>
+    [Range(0.0, 1.0, MaximumIsExclusive = true, ErrorMessage = "Matching:MinMargin must be at least 0 and below 1.")]
     public double MinMargin { get; set; } = 0.20;
 
     /// <summary>The CNN score below which a milestone is not worth verifying.</summary>
+    [Range(0.0, 1.0, MaximumIsExclusive = true, ErrorMessage = "Matching:CandidateFloor must be at least 0 and below 1.")]
     public double CandidateFloor { get; set; } = 0.40;
 
     /// <summary>
@@ -28,15 +34,19 @@ public sealed class MatchingOptions
     public bool VerifyKeypoints { get; set; } = true;
 
     /// <summary>How many of the best milestones are verified with keypoints per photo (verification is CPU-heavy).</summary>
+    [Range(0, 20, ErrorMessage = "Matching:MaxVerifiedCandidates must be between 0 and 20.")]
     public int MaxVerifiedCandidates { get; set; } = 3;
 
     /// <summary>Photos decided per database round.</summary>
+    [Range(1, 10000, ErrorMessage = "Matching:BatchSize must be between 1 and 10000.")]
     public int BatchSize { get; set; } = 100;
 
     /// <summary>After this many failed attempts to decide a photo it becomes failed, with the last reason.</summary>
+    [Range(1, 100, ErrorMessage = "Matching:MaxAttempts must be between 1 and 100.")]
     public int MaxAttempts { get; set; } = 3;
 
     /// <summary>The wait before deciding a photo again after a failure; it doubles for each failure after that.</summary>
+    [Range(0.0, 86400, MinimumIsExclusive = true, ErrorMessage = "Matching:RetryBackoffSeconds must be above 0 and at most 86400.")]
     public double RetryBackoffSeconds { get; set; } = 10;
 
     public TimeSpan BackoffAfter(int failures) =>

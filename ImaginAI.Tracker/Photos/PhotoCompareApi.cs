@@ -3,6 +3,7 @@ using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Matching;
 using ImaginAI.Tracker.Security;
 using ImaginAI.Vision.Verification;
+using Microsoft.AspNetCore.Http.HttpResults;
 using SkiaSharp;
 
 namespace ImaginAI.Tracker.Photos;
@@ -25,12 +26,13 @@ public static class PhotoCompareApi
 
     public static RouteGroupBuilder MapPhotoCompare(this RouteGroupBuilder photos)
     {
-        photos.MapGet("/{photoId:long}/compare/{otherId:long}", GetComparisonAsync);
-        photos.MapGet("/{photoId:long}/compare/{otherId:long}/aligned.jpg", GetAlignedAsync);
+        photos.MapGet("/{photoId:long}/compare/{otherId:long}", GetComparisonAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        photos.MapGet("/{photoId:long}/compare/{otherId:long}/aligned.jpg", GetAlignedAsync).Produces(StatusCodes.Status200OK, typeof(Stream), "image/jpeg")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return photos;
     }
 
-    private static async Task<IResult> GetComparisonAsync(
+    private static async Task<Results<Ok<CompareJson>, ProblemHttpResult>> GetComparisonAsync(
         long photoId, long otherId, ClaimsPrincipal user, ProjectAccess access, PhotoVerifier verifier, CancellationToken cancellationToken)
     {
         if (!await access.HasForPhotoAsync(user, otherId, ProjectPermission.View)) return Problems.NoSuchPhoto(otherId);
@@ -50,7 +52,7 @@ public static class PhotoCompareApi
         }
     }
 
-    private static async Task<IResult> GetAlignedAsync(
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetAlignedAsync(
         long photoId, long otherId, HttpContext http, ClaimsPrincipal user, ProjectAccess access, PhotoVerifier verifier,
         CancellationToken cancellationToken)
     {

@@ -12,6 +12,7 @@ public sealed record ExistingPhoto
 {
     public long Id { get; init; }
     public string Status { get; init; } = "";
+    public string? Error { get; init; }
 }
 
 public sealed class PhotoRepository(TrackerDb db)
@@ -50,7 +51,7 @@ public sealed class PhotoRepository(TrackerDb db)
     {
         await using var connection = await db.OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<ExistingPhoto>("""
-            SELECT id, status FROM photos WHERE project_id = @projectId AND sha256 = @sha256
+            SELECT id, status, error FROM photos WHERE project_id = @projectId AND sha256 = @sha256
             """, new { projectId, sha256 });
     }
 
@@ -76,15 +77,14 @@ public sealed class PhotoRepository(TrackerDb db)
         });
     }
 
+    public static readonly IReadOnlyList<string> AllStatuses =
+        [PhotoStatus.Pending, PhotoStatus.Embedded, PhotoStatus.Matched, PhotoStatus.Unmatched, PhotoStatus.Failed];
+
     public async Task<IReadOnlyDictionary<string, int>> CountByStatusAsync()
     {
         await using var connection = await db.OpenAsync();
         var rows = await connection.QueryAsync<(string Status, int Count)>("SELECT status, COUNT(*) FROM photos GROUP BY status");
-        var counts = new Dictionary<string, int>
-        {
-            [PhotoStatus.Pending] = 0, [PhotoStatus.Embedded] = 0, [PhotoStatus.Matched] = 0,
-            [PhotoStatus.Unmatched] = 0, [PhotoStatus.Failed] = 0,
-        };
+        var counts = AllStatuses.ToDictionary(s => s, _ => 0);
         foreach (var (status, count) in rows) counts[status] = count;
         return counts;
     }
@@ -105,21 +105,29 @@ public sealed class PhotoRepository(TrackerDb db)
     /// A manager's decision: the milestone (or none) becomes manual, and so a reference for later matches. A decided
     /// photo moves between matched and unmatched; one still being processed keeps its status and the job keeps the
     /// manager's choice. Returns whether the milestone was reached by this decision, or null when the photo is gone.
+    /// Runs in the caller's transaction, which also records the decision as a calibration example.
     /// </summary>
-    public async Task<bool?> SetMilestoneByManagerAsync(long photoId, long? milestoneId) =>
-        await SetMilestoneByManagerAsync(null, [photoId], milestoneId) is { Applied: 1 } result
+    public static async Task<bool?> SetMilestoneByManagerAsync(System.Data.IDbTransaction transaction, long photoId, long? milestoneId) =>
+        await SetMilestoneByManagerAsync(transaction, null, [photoId], milestoneId) is { Applied: 1 } result
             ? milestoneId is { } id && result.Reached.Contains(id)
             : null;
 
     /// <summary>
-    /// The same decision for many photos of one project, all or none in one transaction (a bulk review). Applies
-    /// nothing, and returns null, unless every photo exists in the project and is not deleted.
+    /// The same decision for many photos of one project (a bulk review), in the caller's transaction so their
+    /// calibration examples commit with it. Changes nothing, and returns null, unless every photo exists in the
+    /// project and is not deleted.
     /// </summary>
-    public async Task<(int Applied, IReadOnlyList<long> Reached)?> SetMilestoneByManagerAsync(long? projectId, IReadOnlyCollection<long> photoIds, long? milestoneId)
+    public static async Task<(int Applied, IReadOnlyList<long> Reached)?> SetMilestoneByManagerAsync(
+        System.Data.IDbTransaction transaction, long? projectId, IReadOnlyCollection<long> photoIds, long? milestoneId)
     {
-        await using var connection = await db.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
+        var connection = transaction.Connection!;
+        // Checked before the update so a refused request leaves the caller's transaction untouched.
         var projects = (await connection.QueryAsync<long>("""
+            SELECT project_id FROM photos
+            WHERE id IN @photoIds AND deleted_at IS NULL AND (@projectId IS NULL OR project_id = @projectId)
+            """, new { photoIds, projectId }, transaction)).AsList();
+        if (projects.Count != photoIds.Count || projects.Distinct().Count() != 1) return null;
+        var applied = await connection.ExecuteAsync("""
             UPDATE photos
             SET milestone_id = @milestoneId,
                 milestone_source = 'manual',
@@ -127,13 +135,10 @@ public sealed class PhotoRepository(TrackerDb db)
                 status = CASE WHEN status IN ('matched', 'unmatched')
                               THEN CASE WHEN @milestoneId IS NULL THEN 'unmatched' ELSE 'matched' END
                               ELSE status END
-            WHERE id IN @photoIds AND deleted_at IS NULL AND (@projectId IS NULL OR project_id = @projectId)
-            RETURNING project_id
-            """, new { photoIds, milestoneId, projectId }, transaction)).AsList();
-        if (projects.Count != photoIds.Count || projects.Distinct().Count() != 1) return null;
+            WHERE id IN @photoIds
+            """, new { photoIds, milestoneId }, transaction);
         var reached = await Projects.MilestoneProgress.RecomputeAsync(connection, transaction, projects[0]);
-        await transaction.CommitAsync();
-        return (projects.Count, reached);
+        return (applied, reached);
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using ImaginAI.Tracker.Data;
+using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Matching;
 using ImaginAI.Tracker.Projects;
 using ImaginAI.Tracker.Security;
@@ -21,29 +23,38 @@ public static class PhotoReviewApi
     {
         app.MapPost("/api/projects/{projectId:long}/photos/milestone", AssignAsync)
             .RequireAuthorization(Policies.ProjectManager)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .RefuseChangesWhenArchived();
         return app;
     }
 
     private static async Task<Results<Ok<BulkMilestoneJson>, ProblemHttpResult>> AssignAsync(
-        long projectId, BulkMilestoneRequest request, PhotoRepository photos, MilestoneRepository milestones,
-        TimelineNotifier notifier, CalibrationRepository calibration, TimeProvider clock)
+        long projectId, BulkMilestoneRequest request, ProjectRepository projects, PhotoRepository photos, MilestoneRepository milestones,
+        TimelineNotifier notifier, TrackerDb db, Webhooks.WebhookPublisher webhooks, TimeProvider clock)
     {
+        if (await projects.GetByIdAsync(projectId) is null) return Problems.NoSuchProject(projectId);
         var ids = (request.PhotoIds ?? []).Distinct().ToList();
-        if (ids.Count == 0) return BadRequest("No photos chosen", "Choose at least one photo to file under the milestone.");
-        if (ids.Count > MaxPhotosPerRequest) return BadRequest("Too many photos", $"File at most {MaxPhotosPerRequest} photos at once.");
+        if (ids.Count == 0) return Problems.BadRequest("No photos chosen", "Choose at least one photo to file under the milestone.");
+        if (ids.Count > MaxPhotosPerRequest) return Problems.BadRequest("Too many photos", $"File at most {MaxPhotosPerRequest} photos at once.");
         if (request.MilestoneId is { } milestoneId
             && (await milestones.GetByIdAsync(milestoneId) is not { } milestone || milestone.ProjectId != projectId))
-            return BadRequest("Unknown milestone", $"This project has no milestone {milestoneId}. It may have been deleted: reload the page.");
+            return Problems.BadRequest("Unknown milestone", $"This project has no milestone {milestoneId}. It may have been deleted: reload the page.");
 
         var before = new List<Photo>();
         foreach (var id in ids)
             if (await photos.GetByIdAsync(id) is { ProjectId: var owner, DeletedAt: null } photo && owner == projectId) before.Add(photo);
-        if (before.Count != ids.Count || await photos.SetMilestoneByManagerAsync(projectId, ids, request.MilestoneId) is not { } result)
-            return BadRequest("Unknown photos", "Some of the chosen photos are not in this project any more (deleted or moved). Nothing was changed: reload the page and choose again.");
+        // The decisions and their calibration examples are stored together or not at all.
+        var result = before.Count != ids.Count ? null : await db.InTransactionAsync<(int Applied, IReadOnlyList<long> Reached)?>(async transaction =>
+        {
+            var applied = await PhotoRepository.SetMilestoneByManagerAsync(transaction, projectId, ids, request.MilestoneId);
+            if (applied is null) return null;
+            var now = clock.GetUtcNow();
+            foreach (var photo in before) await CalibrationRepository.AddExampleAsync(transaction, photo, request.MilestoneId, now);
+            return applied;
+        });
+        if (result is not { } decided)
+            return Problems.BadRequest("Unknown photos", "Some of the chosen photos are not in this project any more (deleted or moved). Nothing was changed: reload the page and choose again.");
 
-        var now = clock.GetUtcNow();
-        foreach (var photo in before) await calibration.AddExampleAsync(photo, request.MilestoneId, now);
         var updated = new List<PhotoJson>();
         foreach (var id in ids)
         {
@@ -51,11 +62,12 @@ public static class PhotoReviewApi
             updated.Add(PhotoJson.From((await photos.GetByIdAsync(id))!));
         }
         // The earliest photo that reached a milestone announces it, as a single decision would.
-        foreach (var reached in result.Reached)
-            if (updated.Where(p => p.MilestoneId == reached).MinBy(p => p.TakenAt) is { } first) await notifier.MilestoneReachedAsync(first.Id);
-        return TypedResults.Ok(new BulkMilestoneJson(result.Applied, request.MilestoneId, updated));
+        foreach (var reached in decided.Reached)
+            if (updated.Where(p => p.MilestoneId == reached).MinBy(p => p.TakenAt) is { } first)
+            {
+                await notifier.MilestoneReachedAsync(first.Id);
+                await webhooks.MilestoneReachedAsync(first.Id);
+            }
+        return TypedResults.Ok(new BulkMilestoneJson(decided.Applied, request.MilestoneId, updated));
     }
-
-    private static ProblemHttpResult BadRequest(string title, string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: title);
 }

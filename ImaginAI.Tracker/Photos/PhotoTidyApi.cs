@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Security;
 using ImaginAI.Tracker.Timeline;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,15 +14,17 @@ public static class PhotoTidyApi
 {
     public static RouteGroupBuilder MapPhotoTidy(this RouteGroupBuilder photos)
     {
-        photos.MapDelete("/{photoId:long}", DeleteAsync).RequireAuthorization(Policies.PhotoManager);
-        photos.MapPost("/{photoId:long}/restore", RestoreAsync).RequireAuthorization(Policies.PhotoManager);
+        photos.MapDelete("/{photoId:long}", DeleteAsync).RequireAuthorization(Policies.PhotoManager)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        photos.MapPost("/{photoId:long}/restore", RestoreAsync).RequireAuthorization(Policies.PhotoManager)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return photos;
     }
 
     private static async Task<Results<Ok<PhotoJson>, ProblemHttpResult>> DeleteAsync(
         long photoId, PhotoRepository photos, TimelineNotifier notifier, ClaimsPrincipal user, TimeProvider clock)
     {
-        if (await photos.GetByIdAsync(photoId) is not { } photo) return NoSuchPhoto(photoId);
+        if (await photos.GetByIdAsync(photoId) is not { } photo) return Problems.NoSuchPhoto(photoId);
         if (photo.DeletedAt is not null) return AlreadyDeleted(photo);
         if (await photos.SoftDeleteAsync(photoId, user.TryGetUserId(), clock.GetUtcNow()) is null) return AlreadyDeleted(photo);
         await notifier.PhotoDeletedAsync(photoId);
@@ -31,7 +34,7 @@ public static class PhotoTidyApi
     private static async Task<Results<Ok<PhotoJson>, ProblemHttpResult>> RestoreAsync(
         long photoId, PhotoRepository photos, TimelineNotifier notifier)
     {
-        if (await photos.GetByIdAsync(photoId) is null) return NoSuchPhoto(photoId);
+        if (await photos.GetByIdAsync(photoId) is null) return Problems.NoSuchPhoto(photoId);
         if (await photos.RestoreAsync(photoId) is not { } reached)
             return TypedResults.Problem($"Photo {photoId} is not deleted, so there is nothing to restore.",
                 statusCode: StatusCodes.Status409Conflict, title: "Not deleted");
@@ -39,9 +42,6 @@ public static class PhotoTidyApi
         if (reached.Count > 0) await notifier.MilestoneReachedAsync(photoId);
         return TypedResults.Ok(PhotoJson.From((await photos.GetByIdAsync(photoId))!));
     }
-
-    private static ProblemHttpResult NoSuchPhoto(long photoId) =>
-        TypedResults.Problem($"There is no photo {photoId}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
     private static ProblemHttpResult AlreadyDeleted(Photo photo) =>
         TypedResults.Problem($"Photo {photo.Id} was already deleted. It can be restored until it is purged.",

@@ -15,7 +15,11 @@ using Microsoft.Net.Http.Headers;
 
 namespace ImaginAI.Tracker.Photos;
 
-/// <summary>One file's outcome: accepted or duplicate (id, status, duplicateOf) or refused (error in plain words, reason code).</summary>
+/// <summary>
+/// One file's outcome: accepted or duplicate (id, status, duplicateOf) or refused (error in plain words, reason code).
+/// A file whose earlier copy failed is not a duplicate: it comes back with that photo's id, status "failed", the reason
+/// (failedReason) and the address that retries it (retryUrl, POST).
+/// </summary>
 public sealed record UploadedFileResult(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Id,
     string FileName,
@@ -24,6 +28,15 @@ public sealed record UploadedFileResult(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason)
 {
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? FailedReason { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? RetryUrl { get; init; }
+
+    /// <summary>The same file is already in the project: the earlier photo, or an offer to retry it when it failed.</summary>
+    public static UploadedFileResult AlreadyThere(ExistingPhoto existing, string fileName) => existing.Status == PhotoStatus.Failed
+        ? new(existing.Id, fileName, existing.Status, null, null, null) { FailedReason = existing.Error, RetryUrl = $"/api/photos/{existing.Id}/retry" }
+        : new(existing.Id, fileName, existing.Status, existing.Id, null, null);
+
     public static UploadedFileResult Refused(string fileName, string error, string reason) => new(null, fileName, null, null, error, reason);
 }
 
@@ -42,6 +55,7 @@ public sealed class PhotoUploadService(
     IOptions<StorageOptions> storage,
     IOptions<VisionOptions> vision,
     TimeProvider clock,
+    Telemetry.PhotoTelemetry telemetry,
     ILogger<PhotoUploadService> logger)
 {
     private const int MaxFieldLength = 4096;
@@ -154,6 +168,7 @@ public sealed class PhotoUploadService(
 
     private async Task<UploadedFileResult> AcceptAsync(long projectId, string fileName, StagedFile staged, UploadDetails details, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var bytes = await File.ReadAllBytesAsync(staged.TempPath, cancellationToken);
         PhotoHeader header;
         PhotoMetadata metadata;
@@ -173,7 +188,7 @@ public sealed class PhotoUploadService(
         }
 
         if (await photos.GetBySha256Async(projectId, staged.Sha256) is { } existing)
-            return new UploadedFileResult(existing.Id, fileName, existing.Status, existing.Id, null, null);
+            return UploadedFileResult.AlreadyThere(existing, fileName);
 
         var contentType = PhotoContentTypes.FromDecoderFormat(header.Format);
         var placed = store.Commit(staged, contentType);
@@ -193,8 +208,8 @@ public sealed class PhotoUploadService(
             throw;
         }
         if (id is null && await photos.GetBySha256Async(projectId, staged.Sha256) is { } winner)
-            return new UploadedFileResult(winner.Id, fileName, winner.Status, winner.Id, null, null);
-        logger.LogInformation("Photo {PhotoId} ({FileName}, {Width}×{Height}) added to project {ProjectId}", id, fileName, header.Width, header.Height, projectId);
+            return UploadedFileResult.AlreadyThere(winner, fileName);
+        telemetry.Added(id!.Value, projectId, fileName, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return new UploadedFileResult(id, fileName, PhotoStatus.Pending, null, null, null);
     }
 

@@ -1,3 +1,4 @@
+using ImaginAI.Tracker.ApiDocs;
 using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Projects;
@@ -6,12 +7,16 @@ using ImaginAI.Tracker.Security;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Vision.Decoding;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace ImaginAI.Tracker.Photos;
 
 public sealed record SetMilestoneRequest(long? MilestoneId);
+
+/// <summary>The upload form as the OpenAPI document describes it: one "files" part per photo, and optional details.</summary>
+public sealed record UploadForm(IFormFileCollection Files, long? MilestoneId, DateTimeOffset? TakenAt, string? Note);
 
 public static class PhotosApi
 {
@@ -40,22 +45,32 @@ public static class PhotosApi
             (long projectId, HttpContext http, PhotoUploadService uploads, CancellationToken cancellationToken) =>
                 uploads.UploadAsync(projectId, http, cancellationToken))
             .RequireAuthorization(Policies.ProjectMember)
+            // The service streams the multipart body itself, so the contract is declared here.
+            .DocumentsForm<UploadForm>()
+            .Produces<List<UploadedFileResult>>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .RefuseChangesWhenArchived();
         var photos = app.MapGroup("/api/photos").RequireAuthorization(Policies.PhotoMember).RefuseChangesWhenArchived();
-        photos.MapGet("/{photoId:long}", GetPhotoAsync);
-        photos.MapGet("/{photoId:long}/thumbnail", GetThumbnailAsync);
-        photos.MapGet("/{photoId:long}/file", GetFileAsync);
-        photos.MapPut("/{photoId:long}/milestone", SetMilestoneAsync).RequireAuthorization(Policies.PhotoManager);
+        photos.MapGet("/{photoId:long}", GetPhotoAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        photos.MapGet("/{photoId:long}/thumbnail", GetThumbnailAsync).Produces(StatusCodes.Status200OK, typeof(Stream), "image/jpeg")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        photos.MapGet("/{photoId:long}/file", GetFileAsync)
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        photos.MapPut("/{photoId:long}/milestone", SetMilestoneAsync).RequireAuthorization(Policies.PhotoManager)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         photos.MapPhotoCompare();
         photos.MapPhotoTidy();
         app.MapPhotoReview();
         return app;
     }
 
-    private static async Task<IResult> GetPhotoAsync(long photoId, PhotoRepository photos) =>
+    private static async Task<Results<Ok<PhotoJson>, ProblemHttpResult>> GetPhotoAsync(long photoId, PhotoRepository photos) =>
         await photos.GetByIdAsync(photoId) is { } photo ? TypedResults.Ok(PhotoJson.From(photo)) : Problems.NoSuchPhoto(photoId);
 
-    private static async Task<IResult> GetThumbnailAsync(long photoId, HttpContext http, PhotoRepository photos, ThumbnailService thumbnails, CancellationToken cancellationToken)
+    private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetThumbnailAsync(long photoId, HttpContext http, PhotoRepository photos, ThumbnailService thumbnails, CancellationToken cancellationToken)
     {
         if (await photos.GetByIdAsync(photoId) is not { } photo) return Problems.NoSuchPhoto(photoId);
         string path;
@@ -72,7 +87,7 @@ public static class PhotosApi
         return TypedResults.PhysicalFile(path, "image/jpeg", entityTag: new EntityTagHeaderValue($"\"{photo.Sha256}\""));
     }
 
-    private static async Task<IResult> GetFileAsync(long photoId, HttpContext http, PhotoRepository photos, PhotoFileStore store)
+    private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetFileAsync(long photoId, HttpContext http, PhotoRepository photos, PhotoFileStore store)
     {
         if (await photos.GetByIdAsync(photoId) is not { } photo) return Problems.NoSuchPhoto(photoId);
         var path = store.PhotoPath(photo.Sha256, photo.ContentType);
@@ -90,21 +105,32 @@ public static class PhotosApi
         return TypedResults.PhysicalFile(path, photo.ContentType, entityTag: new EntityTagHeaderValue($"\"{photo.Sha256}\""), enableRangeProcessing: true);
     }
 
-    private static async Task<IResult> SetMilestoneAsync(
+    private static async Task<Results<Ok<PhotoJson>, ProblemHttpResult>> SetMilestoneAsync(
         long photoId, SetMilestoneRequest request, PhotoRepository photos, MilestoneRepository milestones, TimelineNotifier notifier,
-        Matching.CalibrationRepository calibration, TimeProvider clock)
+        TrackerDb db, Telemetry.PhotoTelemetry telemetry, Webhooks.WebhookPublisher webhooks, TimeProvider clock)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (await photos.GetByIdAsync(photoId) is not { } photo) return Problems.NoSuchPhoto(photoId);
         if (request.MilestoneId is { } milestoneId
             && (await milestones.GetByIdAsync(milestoneId) is not { } milestone || milestone.ProjectId != photo.ProjectId))
             return Problems.BadRequest("Unknown milestone", $"The photo's project has no milestone {milestoneId}.");
 
-        var reached = await photos.SetMilestoneByManagerAsync(photoId, request.MilestoneId);
+        var reached = await db.InTransactionAsync(async transaction =>
+        {
+            var reached = await PhotoRepository.SetMilestoneByManagerAsync(transaction, photoId, request.MilestoneId);
+            // The manager's verdict on the job's decision calibrates the project's settings.
+            if (reached is not null) await Matching.CalibrationRepository.AddExampleAsync(transaction, photo, request.MilestoneId, clock.GetUtcNow());
+            return reached;
+        });
         if (reached is null) return Problems.NoSuchPhoto(photoId);
-        // The manager's verdict on the job's decision calibrates the project's settings.
-        await calibration.AddExampleAsync(photo, request.MilestoneId, clock.GetUtcNow());
+        var after = (await photos.GetByIdAsync(photoId))!;
+        telemetry.DecidedByManager(photoId, photo.ProjectId, photo.Status, after.Status, request.MilestoneId, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         await notifier.PhotoUpdatedAsync(photoId);
-        if (reached.Value) await notifier.MilestoneReachedAsync(photoId);
-        return TypedResults.Ok(PhotoJson.From((await photos.GetByIdAsync(photoId))!));
+        if (reached.Value)
+        {
+            await notifier.MilestoneReachedAsync(photoId);
+            await webhooks.MilestoneReachedAsync(photoId);
+        }
+        return TypedResults.Ok(PhotoJson.From(after));
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Tracker.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,9 +21,11 @@ public static class MilestonesApi
 
     public static RouteGroupBuilder MapMilestoneTidy(this RouteGroupBuilder projects)
     {
-        projects.MapPatch("/{projectId:long}/milestones/{milestoneId:long}", UpdateAsync).RequireAuthorization(Policies.ProjectManager);
-        projects.MapPut("/{projectId:long}/milestones/order", ReorderAsync).RequireAuthorization(Policies.ProjectManager);
-        projects.MapDelete("/{projectId:long}/milestones/{milestoneId:long}", DeleteAsync).RequireAuthorization(Policies.ProjectManager);
+        projects.MapPatch("/{projectId:long}/milestones/{milestoneId:long}", UpdateAsync).RequireAuthorization(Policies.ProjectManager)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        projects.MapPut("/{projectId:long}/milestones/order", ReorderAsync).RequireAuthorization(Policies.ProjectManager)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        projects.MapDelete("/{projectId:long}/milestones/{milestoneId:long}", DeleteAsync).RequireAuthorization(Policies.ProjectManager).ProducesProblem(StatusCodes.Status404NotFound);
         return projects;
     }
 
@@ -32,14 +35,14 @@ public static class MilestonesApi
         if (await milestones.GetByIdAsync(milestoneId) is not { } milestone || milestone.ProjectId != projectId)
             return NoSuchMilestone(milestoneId);
         var name = request.Name?.Trim();
-        if (name is { Length: 0 }) return BadRequest("Name missing", "A milestone needs a name, for example \"Roof on\".");
-        if (name is { Length: > MaxNameLength }) return BadRequest("Name too long", $"Keep the milestone name under {MaxNameLength} characters.");
+        if (name is { Length: 0 }) return Problems.BadRequest("Name missing", "A milestone needs a name, for example \"Roof on\".");
+        if (name is { Length: > MaxNameLength }) return Problems.BadRequest("Name too long", $"Keep the milestone name under {MaxNameLength} characters.");
         DateOnly? dueDate = milestone.DueDate;
         if (request.DueDate is { } due)
         {
             if (string.IsNullOrWhiteSpace(due)) dueDate = null;
             else if (DateOnly.TryParseExact(due.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)) dueDate = parsed;
-            else return BadRequest("Due date not understood", $"Write the due date as year-month-day, for example 2025-06-30 (got \"{due}\").");
+            else return Problems.BadRequest("Due date not understood", $"Write the due date as year-month-day, for example 2025-06-30 (got \"{due}\").");
         }
         await milestones.UpdateAsync(milestoneId, name ?? milestone.Name, dueDate);
         await notifier.MilestonesChangedAsync(projectId);
@@ -47,12 +50,13 @@ public static class MilestonesApi
     }
 
     private static async Task<Results<Ok<IEnumerable<MilestoneJson>>, ProblemHttpResult>> ReorderAsync(
-        long projectId, ReorderMilestonesRequest request, MilestoneRepository milestones, TimelineNotifier notifier)
+        long projectId, ReorderMilestonesRequest request, ProjectRepository projects, MilestoneRepository milestones, TimelineNotifier notifier)
     {
+        if (await projects.GetByIdAsync(projectId) is null) return Problems.NoSuchProject(projectId);
         var current = await milestones.GetManyByProjectIdAsync(projectId);
         var order = request.MilestoneIds ?? [];
         if (order.Count != current.Count || order.Distinct().Count() != order.Count || !order.All(id => current.Any(m => m.Id == id)))
-            return BadRequest("Order incomplete", "List every milestone of the project exactly once, in the new order (the page may be out of date: reload it).");
+            return Problems.BadRequest("Order incomplete", "List every milestone of the project exactly once, in the new order (the page may be out of date: reload it).");
         await milestones.ReorderAsync(projectId, order);
         await notifier.MilestonesChangedAsync(projectId);
         return TypedResults.Ok((await milestones.GetManyByProjectIdAsync(projectId)).Select(MilestoneJson.From));
@@ -72,7 +76,4 @@ public static class MilestonesApi
     private static ProblemHttpResult NoSuchMilestone(long milestoneId) =>
         TypedResults.Problem($"The project has no milestone {milestoneId}. It may have been deleted: reload the page.",
             statusCode: StatusCodes.Status404NotFound, title: "Not found");
-
-    private static ProblemHttpResult BadRequest(string title, string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: title);
 }

@@ -43,15 +43,13 @@ public sealed class ProjectRepository(TrackerDb db, TimeProvider clock)
         return await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM projects WHERE id = @id)", new { id });
     }
 
-    public async Task<long> CreateAsync(string name, string description, DateTimeOffset createdAt)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteScalarAsync<long>("""
+    /// <summary>Inserts the project (in the caller's transaction, which also makes its creator a manager).</summary>
+    public Task<long> CreateAsync(string name, string description, DateTimeOffset createdAt, System.Data.IDbTransaction? transaction = null) =>
+        db.UseAsync(transaction, (connection, transaction) => connection.ExecuteScalarAsync<long>("""
             INSERT INTO projects (name, description, created_at)
             VALUES (@name, @description, @createdAt)
             RETURNING id
-            """, new { name, description, createdAt = TrackerDb.Utc(createdAt) });
-    }
+            """, new { name, description, createdAt = TrackerDb.Utc(createdAt) }, transaction));
 
     /// <summary>Changes the given fields; a null argument leaves its field as it is.</summary>
     public async Task<bool> UpdateAsync(long id, string? name, string? description, double? matchThreshold, int? minInliers = null)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Matching;
 using ImaginAI.Tracker.Security;
@@ -28,28 +29,30 @@ public static class ProjectsApi
     {
         var projects = app.MapGroup("/api/projects").RefuseChangesWhenArchived();
         projects.MapGet("/", GetProjectsAsync);
-        projects.MapPost("/", CreateProjectAsync).RequireAuthorization(Policies.ProjectCreator);
-        projects.MapGet("/{projectId:long}", GetProjectAsync).RequireAuthorization(Policies.ProjectMember);
-        projects.MapPatch("/{projectId:long}", UpdateProjectAsync).RequireAuthorization(Policies.ProjectManager);
-        projects.MapGet("/{projectId:long}/milestones", GetMilestonesAsync).RequireAuthorization(Policies.ProjectMember);
-        projects.MapPost("/{projectId:long}/milestones", CreateMilestoneAsync).RequireAuthorization(Policies.ProjectManager);
+        projects.MapPost("/", CreateProjectAsync).RequireAuthorization(Policies.ProjectCreator).ProducesProblem(StatusCodes.Status400BadRequest);
+        projects.MapGet("/{projectId:long}", GetProjectAsync).RequireAuthorization(Policies.ProjectMember).ProducesProblem(StatusCodes.Status404NotFound);
+        projects.MapPatch("/{projectId:long}", UpdateProjectAsync).RequireAuthorization(Policies.ProjectManager)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        projects.MapGet("/{projectId:long}/milestones", GetMilestonesAsync).RequireAuthorization(Policies.ProjectMember).ProducesProblem(StatusCodes.Status404NotFound);
+        projects.MapPost("/{projectId:long}/milestones", CreateMilestoneAsync).RequireAuthorization(Policies.ProjectManager)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         projects.MapMilestoneTidy();
         // Outside the read-only rule: unarchiving is how an archived project becomes editable again.
         var archive = app.MapGroup("/api/projects/{projectId:long}").RequireAuthorization(Policies.ProjectManager);
-        archive.MapPost("/archive", ArchiveAsync);
-        archive.MapPost("/unarchive", UnarchiveAsync);
+        archive.MapPost("/archive", ArchiveAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        archive.MapPost("/unarchive", UnarchiveAsync).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
     /// <summary>The projects the caller may see; archived ones only when asked for (?includeArchived=true).</summary>
-    private static async Task<IResult> GetProjectsAsync(
+    private static async Task<Ok<List<ProjectJson>>> GetProjectsAsync(
         ProjectRepository repository, IOptions<MatchingOptions> matching, ClaimsPrincipal user, ProjectAccess access, bool? includeArchived)
     {
         var all = await repository.GetAllAsync();
         var visible = await access.GetVisibleProjectIdsAsync(user);
         return TypedResults.Ok(all
             .Where(p => (visible is null || visible.Contains(p.Id)) && (includeArchived == true || p.ArchivedAt is null))
-            .Select(p => ProjectJson.From(p, matching.Value.DefaultThreshold)));
+            .Select(p => ProjectJson.From(p, matching.Value.DefaultThreshold)).ToList());
     }
 
     private static async Task<Results<Ok<ProjectJson>, ProblemHttpResult>> ArchiveAsync(
@@ -64,19 +67,19 @@ public static class ProjectsApi
         long projectId, DateTimeOffset? archivedAt, ProjectRepository repository, IOptions<MatchingOptions> matching)
     {
         if (!await repository.SetArchivedAsync(projectId, archivedAt))
-            return TypedResults.Problem($"There is no project {projectId}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+            return Problems.NoSuchProject(projectId);
         return TypedResults.Ok(ProjectJson.From((await repository.GetByIdAsync(projectId))!, matching.Value.DefaultThreshold));
     }
 
-    private static async Task<IResult> GetProjectAsync(long projectId, ProjectRepository repository, IOptions<MatchingOptions> matching)
+    private static async Task<Results<Ok<ProjectJson>, ProblemHttpResult>> GetProjectAsync(long projectId, ProjectRepository repository, IOptions<MatchingOptions> matching)
     {
         var project = await repository.GetByIdAsync(projectId);
         return project is null ? Problems.NoSuchProject(projectId) : TypedResults.Ok(ProjectJson.From(project, matching.Value.DefaultThreshold));
     }
 
-    private static async Task<IResult> CreateProjectAsync(
+    private static async Task<Results<Created<ProjectJson>, ProblemHttpResult>> CreateProjectAsync(
         CreateProjectRequest request, ProjectRepository repository, IOptions<MatchingOptions> matching, TimeProvider clock,
-        ClaimsPrincipal user, ProjectAccess access)
+        ClaimsPrincipal user, ProjectAccess access, TrackerDb db)
     {
         var name = request.Name?.Trim();
         if (string.IsNullOrEmpty(name)) return Problems.BadRequest("Name missing", "Give the project a name.");
@@ -85,13 +88,18 @@ public static class ProjectsApi
         if (description.Length > MaxDescriptionLength)
             return Problems.BadRequest("Description too long", $"Keep the description under {MaxDescriptionLength} characters.");
 
-        var id = await repository.CreateAsync(name, description, clock.GetUtcNow());
-        await access.AddCreatorAsync(id, user);
+        // A project never exists without its manager, even across a crash.
+        var id = await db.InTransactionAsync(async transaction =>
+        {
+            var id = await repository.CreateAsync(name, description, clock.GetUtcNow(), transaction);
+            await access.AddCreatorAsync(id, user, transaction);
+            return id;
+        });
         var project = await repository.GetByIdAsync(id);
         return TypedResults.Created($"/api/projects/{id}", ProjectJson.From(project!, matching.Value.DefaultThreshold));
     }
 
-    private static async Task<IResult> UpdateProjectAsync(
+    private static async Task<Results<Ok<ProjectJson>, ProblemHttpResult>> UpdateProjectAsync(
         long projectId, UpdateProjectRequest request, ProjectRepository repository, IOptions<MatchingOptions> matching)
     {
         var name = request.Name?.Trim();
@@ -111,14 +119,14 @@ public static class ProjectsApi
         return TypedResults.Ok(ProjectJson.From(project!, matching.Value.DefaultThreshold));
     }
 
-    private static async Task<IResult> GetMilestonesAsync(long projectId, ProjectRepository projects, MilestoneRepository milestones)
+    private static async Task<Results<Ok<List<MilestoneJson>>, ProblemHttpResult>> GetMilestonesAsync(long projectId, ProjectRepository projects, MilestoneRepository milestones)
     {
         if (!await projects.ExistsAsync(projectId)) return Problems.NoSuchProject(projectId);
         var all = await milestones.GetManyByProjectIdAsync(projectId);
-        return TypedResults.Ok(all.Select(MilestoneJson.From));
+        return TypedResults.Ok(all.Select(MilestoneJson.From).ToList());
     }
 
-    private static async Task<IResult> CreateMilestoneAsync(
+    private static async Task<Results<Created<MilestoneJson>, ProblemHttpResult>> CreateMilestoneAsync(
         long projectId, CreateMilestoneRequest request, ProjectRepository projects, MilestoneRepository milestones, TimeProvider clock)
     {
         if (!await projects.ExistsAsync(projectId)) return Problems.NoSuchProject(projectId);

@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Http.Features;
 using System.Globalization;
 using System.Security.Claims;
+using ImaginAI.Tracker.ApiDocs;
 using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Matching;
@@ -11,6 +11,8 @@ using ImaginAI.Tracker.Vision;
 using ImaginAI.Vision;
 using ImaginAI.Vision.Decoding;
 using ImaginAI.Vision.Vectors;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
 
@@ -26,6 +28,9 @@ public sealed record SearchResponse(string Model, bool VerificationAvailable, IR
 /// POST /api/search: the photos most like an uploaded one, over the projects the caller may see. The query photo is
 /// only held in memory for the request: nothing is written to the data directory or the database.
 /// </summary>
+/// <summary>The search form as the OpenAPI document describes it: the photo, and optionally a project, k and a region "x,y,w,h".</summary>
+public sealed record SearchForm(IFormFile File, long? ProjectId, int? K, string? Region);
+
 public static class SearchApi
 {
     public const int DefaultResults = 10;
@@ -37,11 +42,15 @@ public static class SearchApi
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
         // Any signed-in user (the fallback policy); results are limited to the projects they may see.
-        app.MapPost("/api/search", SearchAsync).RequireRateLimiting(SearchConcurrencyPolicy.Name);
+        app.MapPost("/api/search", SearchAsync).RequireRateLimiting(SearchConcurrencyPolicy.Name)
+            // The handler reads the form itself (to cap its size first), so the contract is declared here.
+            .DocumentsForm<SearchForm>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
-    private static async Task<IResult> SearchAsync(
+    private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchAsync(
         HttpContext http, ClaimsPrincipal user, ProjectAccess access, ProjectRepository projects, PhotoRepository photos,
         FeatureExtractorProvider vision, VectorIndexRegistry indexes, PhotoVerifier verifier, IOptions<StorageOptions> storage,
         IOptions<VisionOptions> visionOptions, CancellationToken cancellationToken)

@@ -45,9 +45,12 @@ public sealed class AuditLog(TrackerDb db, IHttpContextAccessor httpContextAcces
     /// <summary>Who acts when there is no web request: the command line or the start-up configuration.</summary>
     public string? ActorWithoutRequest { get; set; }
 
-    /// <summary>Records an action by the current request's user (or by <paramref name="actorEmail"/> when given).</summary>
+    /// <summary>
+    /// Records an action by the current request's user (or by <paramref name="actorEmail"/> when given), in the
+    /// transaction of the change it records when there is one.
+    /// </summary>
     public async Task WriteAsync(string action, long? projectId = null, string? subject = null, string? detail = null,
-        long? actorId = null, string? actorEmail = null)
+        long? actorId = null, string? actorEmail = null, System.Data.IDbTransaction? transaction = null)
     {
         var context = httpContextAccessor.HttpContext;
         var user = context?.User;
@@ -57,15 +60,14 @@ public sealed class AuditLog(TrackerDb db, IHttpContextAccessor httpContextAcces
             actorEmail ??= user.FindFirstValue(ClaimTypes.Email);
         }
         if (context is null && actorId is null) actorEmail ??= ActorWithoutRequest;
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync("""
+        await db.UseAsync(transaction, (connection, transaction) => connection.ExecuteAsync("""
             INSERT INTO audit_log (at, action, user_id, user_email, project_id, subject, detail, remote_ip)
             VALUES (@at, @action, @actorId, @actorEmail, @projectId, @subject, @detail, @remoteIp)
             """, new
         {
             at = DateTimeOffset.UtcNow, action, actorId, actorEmail, projectId, subject, detail,
             remoteIp = context?.Connection.RemoteIpAddress?.ToString(),
-        });
+        }, transaction));
     }
 
     public async Task<(IReadOnlyList<AuditEntry> Entries, int Total)> GetPageAsync(int page, int pageSize)

@@ -48,10 +48,12 @@ public sealed class ProjectAccess(MembershipRepository members, AuditLog audit)
     public static bool CanCreateProjects(ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Manager);
 
     /// <summary>Whoever creates a project becomes its manager, so they can administer it and add their team.</summary>
-    public async Task AddCreatorAsync(long projectId, ClaimsPrincipal user)
+    /// <summary>Makes the project's creator its manager, in the transaction that creates the project.</summary>
+    public async Task AddCreatorAsync(long projectId, ClaimsPrincipal user, System.Data.IDbTransaction transaction)
     {
         if (user.TryGetUserId() is not { } userId) return;
-        await members.UpsertAsync(projectId, userId, ProjectRoles.Manager);
-        await audit.WriteAsync(AuditActions.MemberAdded, projectId, user.FindFirstValue(ClaimTypes.Email), "manager (created the project)");
+        await members.UpsertAsync(projectId, userId, ProjectRoles.Manager, transaction);
+        await audit.WriteAsync(AuditActions.MemberAdded, projectId, user.FindFirstValue(ClaimTypes.Email), "manager (created the project)",
+            transaction: transaction);
     }
 }

@@ -5,6 +5,7 @@ using ImaginAI.Tracker.Photos;
 using ImaginAI.Tracker.Projects;
 using ImaginAI.Tracker.Security;
 using ImaginAI.Tracker.Vision;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace ImaginAI.Tracker.Timeline;
@@ -37,7 +38,8 @@ public static class TimelineApi
     {
         // Hub connections need a signed-in user (the fallback policy); every hub call re-checks the caller (HubAccessFilter).
         app.MapHub<TimelineHub>("/hubs/timeline");
-        app.MapGet("/api/projects/{projectId:long}/timeline", GetTimelineAsync).RequireAuthorization(Policies.ProjectMember);
+        app.MapGet("/api/projects/{projectId:long}/timeline", GetTimelineAsync).RequireAuthorization(Policies.ProjectMember)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -46,7 +48,7 @@ public static class TimelineApi
     /// reached by its first site photo, not by a reference. Photos still being processed (pending or embedded) are in
     /// "pending".
     /// </summary>
-    private static async Task<IResult> GetTimelineAsync(
+    private static async Task<Results<Ok<TimelineJson>, ProblemHttpResult>> GetTimelineAsync(
         long projectId, ProjectRepository projects, MilestoneRepository milestones, PhotoRepository photos,
         EmbeddingRepository embeddings, FeatureExtractorProvider vision, IOptions<MatchingOptions> matching)
     {

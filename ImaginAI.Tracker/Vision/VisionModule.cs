@@ -6,7 +6,7 @@ public static class VisionModule
 {
     public static IServiceCollection AddVision(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<VisionOptions>().Bind(configuration.GetSection("Vision"));
+        services.AddOptions<VisionOptions>().BindConfiguration("Vision").ValidateDataAnnotations().ValidateOnStart();
         // The single, lazily loaded IFeatureExtractor of the app (see FeatureExtractorProvider for why lazily).
         services.AddSingleton<FeatureExtractorProvider>();
         return services;

@@ -2,7 +2,7 @@
 // Photos wait in an IndexedDB queue until the server has answered for them, so a reload or a dropped connection
 // loses none; failed sends are retried with backoff. A photo sent twice (a retry racing a slow success) is
 // recognised by the server by its hash and reported as already there, which counts as done.
-import { csrfHeaders, describeProblem, getJson, OFFLINE_MESSAGE, parseJson } from './lib/api.js';
+import { csrfHeaders, describeProblem, getJson, OFFLINE_MESSAGE, parseJson, sendJson } from './lib/api.js';
 import { formatBytes, h, plural, setText } from './lib/dom.js';
 import { photoPageUrl } from './lib/photos.js';
 import { dequeue, enqueue, pending } from './lib/upload-queue.js';
@@ -131,6 +131,14 @@ function send(upload) {
 function showResult(upload, result) {
   if (!result) return finish(upload, 'error', 'The server did not say what happened to this photo. Check the timeline before sending it again.');
   if (result.error) return finish(upload, 'error', result.error);
+  if (result.retryUrl) {
+    // The same file was sent before and could not be processed: offer to try it again rather than call it a duplicate.
+    upload.row.dataset.photoId = result.id;
+    return finish(upload, 'error', [
+      `This photo was sent before but could not be processed${result.failedReason ? `: ${result.failedReason}` : '.'} `,
+      h('button', { class: 'button button-small', type: 'button', 'data-retry-processing': '', onclick: () => retryProcessing(upload, result.retryUrl) }, 'Try processing it again'),
+    ]);
+  }
   if (result.duplicateOf != null) {
     // After a retry or a reload this is usually our own earlier attempt that did arrive: the photo is safely there.
     if (upload.attempts > 1 || upload.resumed) {
@@ -141,6 +149,15 @@ function showResult(upload, result) {
   }
   upload.row.dataset.photoId = result.id;
   return finish(upload, 'accepted', ['Uploaded. ', h('a', { href: photoPageUrl(result.id) }, 'View photo'), '.']);
+}
+
+async function retryProcessing(upload, retryUrl) {
+  try {
+    await sendJson('POST', retryUrl, {});
+    finish(upload, 'accepted', ['Queued again. ', h('a', { href: photoPageUrl(upload.row.dataset.photoId) }, 'View photo'), '.']);
+  } catch (error) {
+    finish(upload, 'error', error.message);
+  }
 }
 
 /**

@@ -82,6 +82,39 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["* /hubs/timeline"] = ([401, 400, 400, 400, 400], c => c.Api.GetAsync("/hubs/timeline")),
 
         ["GET /health"] = ([200, 200, 200, 200, 200], c => c.Api.GetAsync("/health")),
+        // The API contract and its reference page: any signed-in user (a browser without a session goes to sign-in).
+        ["GET /openapi/v1.json"] = ([302, 200, 200, 200, 200], c => c.Browser.GetAsync("/openapi/v1.json")),
+        // Scalar sends /api/docs on to its page for the document (a redirect a browser follows with its cookie).
+        ["GET /api/docs/{documentName?}"] = ([401, 302, 302, 302, 302], c => c.Browser.GetAsync("/api/docs")),
+        // Scalar's own script and icon: the library's files, the same for everyone, nothing of the tracker's.
+        ["GET /api/docs/scalar.js"] = ([200, 200, 200, 200, 200], c => c.Api.GetAsync("/api/docs/scalar.js")),
+        ["GET /api/docs/scalar.aspnetcore.js"] = ([200, 200, 200, 200, 200], c => c.Api.GetAsync("/api/docs/scalar.aspnetcore.js")),
+        ["GET /api/docs/favicon.svg"] = ([200, 200, 200, 200, 200], c => c.Api.GetAsync("/api/docs/favicon.svg")),
+        ["GET /health/live"] = ([200, 200, 200, 200, 200], c => c.Api.GetAsync("/health/live")),
+        ["GET /health/ready"] = ([200, 200, 200, 200, 200], c => c.Api.GetAsync("/health/ready")),
+
+        // The jobs API: admins steer the queue; a project's managers retry its failed photos; a member retries a failed
+        // photo of theirs (this one has not failed: 409).
+        ["GET /api/admin/jobs"] = ([401, 403, 403, 403, 200], c => c.Api.GetAsync("/api/admin/jobs")),
+        ["POST /api/admin/jobs/{queue}/pause"] = ([401, 403, 403, 403, 200], c => c.Api.PostAsync("/api/admin/jobs/matching/pause", null)),
+        ["POST /api/admin/jobs/{queue}/resume"] = ([401, 403, 403, 403, 200], c => c.Api.PostAsync("/api/admin/jobs/matching/resume", null)),
+        ["POST /api/admin/jobs/retry-failed"] = ([401, 403, 403, 403, 200], c => c.Api.PostAsync("/api/admin/jobs/retry-failed", null)),
+        ["POST /api/admin/jobs/projects/{projectId:long}/reembed"] = ([401, 403, 403, 403, 200],
+            c => c.Api.PostAsync($"/api/admin/jobs/projects/{c.ProjectId}/reembed", null)),
+        ["POST /api/projects/{projectId:long}/retry-failed"] = ([401, 403, 404, 200, 200],
+            c => c.Api.PostAsync($"/api/projects/{c.ProjectId}/retry-failed", null)),
+        ["POST /api/photos/{photoId:long}/retry"] = ([401, 409, 404, 409, 409], c => c.Api.PostAsync($"/api/photos/{c.PhotoId}/retry", null)),
+
+        // Webhooks: the project's managers (this app refuses loopback receivers, hence 400; no webhook 999999, hence 404).
+        ["GET /api/projects/{projectId:long}/webhooks"] = ([401, 403, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/webhooks")),
+        ["POST /api/projects/{projectId:long}/webhooks"] = ([401, 403, 404, 400, 400],
+            c => c.Api.PostAsJsonAsync($"/api/projects/{c.ProjectId}/webhooks", new { url = "https://127.0.0.1/hook", events = new[] { "photo.matched" } })),
+        ["DELETE /api/projects/{projectId:long}/webhooks/{webhookId:long}"] = ([401, 403, 404, 404, 404],
+            c => c.Api.DeleteAsync($"/api/projects/{c.ProjectId}/webhooks/999999")),
+        ["GET /api/projects/{projectId:long}/webhooks/{webhookId:long}/deliveries"] = ([401, 403, 404, 404, 404],
+            c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/webhooks/999999/deliveries")),
+        ["POST /api/projects/{projectId:long}/webhooks/{webhookId:long}/deliveries/{deliveryId:long}/redeliver"] = ([401, 403, 404, 404, 404],
+            c => c.Api.PostAsync($"/api/projects/{c.ProjectId}/webhooks/999999/deliveries/1/redeliver", null)),
 
         // Pages
         ["GET /"] = ([302, 200, 200, 200, 200], c => c.Browser.GetAsync("/")),
@@ -128,8 +161,27 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["POST /admin/users/{userId:long}/memberships/{projectId:long}/remove"] = ([302, 403, 403, 403, 200],
             async c => await c.Browser.PostAsync($"/admin/users/{(await c.SpareMemberAsync()).Id}/memberships/{c.ProjectId}/remove", c.Form())),
         ["GET /admin/audit"] = ([302, 403, 403, 403, 200], c => c.Browser.GetAsync("/admin/audit")),
+        ["GET /admin/jobs"] = ([302, 403, 403, 403, 200], c => c.Browser.GetAsync("/admin/jobs")),
+        ["POST /admin/jobs/{queue}/pause"] = ([302, 403, 403, 403, 200], c => c.Browser.PostAsync("/admin/jobs/embedding/pause", c.Form())),
+        ["POST /admin/jobs/{queue}/resume"] = ([302, 403, 403, 403, 200], c => c.Browser.PostAsync("/admin/jobs/embedding/resume", c.Form())),
+        ["POST /admin/jobs/retry-failed"] = ([302, 403, 403, 403, 200], c => c.Browser.PostAsync("/admin/jobs/retry-failed", c.Form())),
+        ["POST /admin/jobs/projects/{projectId:long}/retry-failed"] = ([302, 403, 403, 403, 200],
+            c => c.Browser.PostAsync($"/admin/jobs/projects/{c.ProjectId}/retry-failed", c.Form())),
+        ["POST /admin/jobs/projects/{projectId:long}/reembed"] = ([302, 403, 403, 403, 200],
+            c => c.Browser.PostAsync($"/admin/jobs/projects/{c.ProjectId}/reembed", c.Form())),
+        ["POST /admin/jobs/photos/{photoId:long}/retry"] = ([302, 403, 403, 403, 409],
+            c => c.Browser.PostAsync($"/admin/jobs/photos/{c.PhotoId}/retry", c.Form())),
 
         // Project members (the project's managers)
+        // Project webhooks page (the project's managers)
+        ["GET /projects/{projectId:long}/webhooks"] = ([302, 403, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/webhooks")),
+        ["POST /projects/{projectId:long}/webhooks"] = ([302, 403, 404, 400, 400], c => c.Browser.PostAsync($"/projects/{c.ProjectId}/webhooks",
+            c.Form(("url", "https://127.0.0.1/hook"), ("events", "photo.matched")))),
+        ["POST /projects/{projectId:long}/webhooks/{webhookId:long}/delete"] = ([302, 403, 404, 404, 404],
+            c => c.Browser.PostAsync($"/projects/{c.ProjectId}/webhooks/999999/delete", c.Form())),
+        ["POST /projects/{projectId:long}/webhooks/{webhookId:long}/deliveries/{deliveryId:long}/redeliver"] = ([302, 403, 404, 404, 404],
+            c => c.Browser.PostAsync($"/projects/{c.ProjectId}/webhooks/999999/deliveries/1/redeliver", c.Form())),
+
         ["GET /projects/{projectId:long}/members"] = ([302, 403, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/members")),
         ["POST /projects/{projectId:long}/members"] = ([302, 403, 404, 200, 200],
             async c => await c.Browser.PostAsync($"/projects/{c.ProjectId}/members",

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ImaginAI.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace ImaginAI.Tests.Integration.Operations;
+
+public sealed class HealthTests(TrackerApp app) : IClassFixture<TrackerApp>
+{
+    [Theory]
+    [InlineData("/health")]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    public async Task Health_Anonymous_SaysOnlyUp(string path)
+    {
+        using var anonymous = app.CreateAnonymousClient();
+
+        using var response = await anonymous.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"status":"up"}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Health_Admin_SeesEveryCheckAndNoUnconfiguredService()
+    {
+        var health = await app.CreateClient().GetFromJsonAsync<JsonElement>("/health");
+
+        Assert.Equal("ok", health.GetProperty("status").GetString());
+        var checks = health.GetProperty("checks").EnumerateObject().ToDictionary(c => c.Name, c => c.Value.GetProperty("status").GetString());
+        Assert.Equal(["database", "disk", "model", "queue", "scheduler", "verifier"], checks.Keys.Order());
+        Assert.All(checks.Values, status => Assert.Equal("ok", status));
+        Assert.True(health.GetProperty("checks").GetProperty("disk").GetProperty("data").GetProperty("freeMegabytes").GetInt64() > 0);
+        Assert.Equal("running", health.GetProperty("checks").GetProperty("scheduler").GetProperty("data").GetProperty("embedding").GetString());
+    }
+
+    [Fact]
+    public async Task Health_PhotoWaitingLongerThanTheLimit_ReportsAStuckQueueNamingThePhoto()
+    {
+        await using var stuck = TrackerApp.Create(settings: new() { ["Health:QueueStuckAfterMinutes"] = "30" });
+        var admin = stuck.CreateClient();
+        (await admin.PostAsync("/api/admin/jobs/embedding/pause", null)).EnsureSuccessStatusCode();
+        var projectId = (await stuck.CreateProjectAsync("Stuck queue", admin)).GetProperty("id").GetInt64();
+        var photoId = await stuck.UploadOneAsync(projectId, "waiting.jpg", RealPhotos.Read("Garden.jpg"), client: admin);
+        // Forty minutes ago, as far as the queue can tell.
+        await using (var connection = new SqliteConnection($"Data Source={stuck.DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE photos SET uploaded_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-40 minutes') WHERE id = $id";
+            command.Parameters.AddWithValue("$id", photoId);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        using var response = await admin.GetAsync("/health");
+        var health = await response.Content.ReadFromJsonAsync<JsonElement>();
+        using var anonymous = await stuck.CreateAnonymousClient().GetAsync("/health");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("degraded", health.GetProperty("status").GetString());
+        var queue = health.GetProperty("checks").GetProperty("queue");
+        Assert.Equal("degraded", queue.GetProperty("status").GetString());
+        Assert.Contains($"photo {photoId}", queue.GetProperty("description").GetString());
+        Assert.Contains("embedding paused", queue.GetProperty("description").GetString());
+        Assert.Equal(photoId, queue.GetProperty("data").GetProperty("oldestWaitingPhotoId").GetInt64());
+        Assert.Equal("""{"status":"up"}""", await anonymous.Content.ReadAsStringAsync());
+
+        (await admin.PostAsync("/api/admin/jobs/embedding/resume", null)).EnsureSuccessStatusCode();
+        await stuck.WaitUntilDecidedAsync(photoId, client: admin);
+        var after = await admin.GetFromJsonAsync<JsonElement>("/health");
+        Assert.Equal("ok", after.GetProperty("checks").GetProperty("queue").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task HealthReady_DataDiskBelowTheLimit_Answers503Down()
+    {
+        await using var full = TrackerApp.Create(settings: new() { ["Health:MinFreeDiskMegabytes"] = "999999999999" });
+
+        using var ready = await full.CreateAnonymousClient().GetAsync("/health/ready");
+        using var live = await full.CreateAnonymousClient().GetAsync("/health/live");
+        var details = await full.CreateClient().GetAsync("/health/ready");
+        var health = await details.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("""{"status":"down"}""", await ready.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal("unhealthy", health.GetProperty("checks").GetProperty("disk").GetProperty("status").GetString());
+        Assert.Contains("below the 999999999999 MB limit", health.GetProperty("checks").GetProperty("disk").GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task HealthReady_PostgreSqlAndRedisConfiguredButUnreachable_AreCheckedAndFail()
+    {
+        await using var configured = TrackerApp.Create(settings: new()
+        {
+            // Port 1 on loopback: nothing listens there.
+            ["ConnectionStrings:PostgreSQL"] = "Host=127.0.0.1;Port=1;Username=tracker;Password=x;Timeout=2",
+            ["ConnectionStrings:Redis"] = "127.0.0.1:1,connectTimeout=1000,abortConnect=true",
+        });
+
+        using var response = await configured.CreateClient().GetAsync("/health/ready");
+        var health = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var checks = health.GetProperty("checks");
+        Assert.Equal("unhealthy", checks.GetProperty("postgresql").GetProperty("status").GetString());
+        Assert.Equal("unhealthy", checks.GetProperty("redis").GetProperty("status").GetString());
+        Assert.Equal("ok", checks.GetProperty("database").GetProperty("status").GetString());
+    }
+}

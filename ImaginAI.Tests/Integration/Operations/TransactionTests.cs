@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Json;
+using ImaginAI.Tests.Integration.Accounts;
+using ImaginAI.Tests.Support;
+using ImaginAI.Tracker.Accounts;
+using ImaginAI.Tracker.Data;
+using ImaginAI.Tracker.Security;
+using ImaginAI.Tracker.Timeline;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ImaginAI.Tests.Integration.Operations;
+
+/// <summary>
+/// Each user action that writes more than one row commits whole or not at all. The second write is made to fail
+/// inside SQLite (a trigger that aborts, as a full disk or a crash between the writes would), and the first must
+/// not be left behind.
+/// </summary>
+public sealed class TransactionTests
+{
+    [Fact]
+    public async Task ManagerDecision_CalibrationExampleCannotBeWritten_LeavesThePhotoAsTheJobDecidedIt()
+    {
+        await using var app = TrackerApp.Create();
+        var admin = app.CreateClient();
+        var projectId = (await app.CreateProjectAsync("Decisions", admin)).GetProperty("id").GetInt64();
+        var milestone = await app.AddMilestoneAsync(projectId, "Planted", admin);
+        await app.WaitUntilDecidedAsync(await app.UploadOneAsync(projectId, "garden.jpg", RealPhotos.Read("Garden.jpg"), milestone, admin), client: admin);
+        // Scored against the milestone's reference and left for review: the manager's correction teaches calibration.
+        var photoId = await app.UploadOneAsync(projectId, "dune.jpg", RealPhotos.Read("Dune.jpg"), client: admin);
+        var decided = await app.WaitUntilDecidedAsync(photoId, client: admin);
+        Assert.Equal("unmatched", decided.GetProperty("status").GetString());
+        Assert.NotEqual(System.Text.Json.JsonValueKind.Null, decided.GetProperty("milestoneScore").ValueKind);
+
+        await using (FailInserts(app, "match_examples"))
+        {
+            using var refused = await admin.PutAsJsonAsync($"/api/photos/{photoId}/milestone", new { milestoneId = milestone });
+            Assert.False(refused.IsSuccessStatusCode);
+        }
+        var after = await app.GetPhotoAsync(photoId, admin);
+        Assert.Equal("unmatched", after.GetProperty("status").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, after.GetProperty("milestoneSource").ValueKind);
+
+        using var accepted = await admin.PutAsJsonAsync($"/api/photos/{photoId}/milestone", new { milestoneId = milestone });
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(1, await TrackerDatabase.ScalarAsync<long>(app.DatabasePath, "SELECT COUNT(*) FROM match_examples WHERE photo_id = @photoId", new { photoId }));
+        Assert.Equal("manual", (await app.GetPhotoAsync(photoId, admin)).GetProperty("milestoneSource").GetString());
+    }
+
+    [Fact]
+    public async Task BulkReview_CalibrationExampleCannotBeWritten_LeavesEveryPhotoAsTheJobDecidedIt()
+    {
+        await using var app = TrackerApp.Create();
+        var admin = app.CreateClient();
+        var projectId = (await app.CreateProjectAsync("Bulk decisions", admin)).GetProperty("id").GetInt64();
+        var milestone = await app.AddMilestoneAsync(projectId, "Planted", admin);
+        await app.WaitUntilDecidedAsync(await app.UploadOneAsync(projectId, "garden.jpg", RealPhotos.Read("Garden.jpg"), milestone, admin), client: admin);
+        var photoId = await app.UploadOneAsync(projectId, "dune.jpg", RealPhotos.Read("Dune.jpg"), client: admin);
+        Assert.Equal("unmatched", (await app.WaitUntilDecidedAsync(photoId, client: admin)).GetProperty("status").GetString());
+        var review = $"/api/projects/{projectId}/photos/milestone";
+
+        await using (FailInserts(app, "match_examples"))
+        {
+            using var refused = await admin.PostAsJsonAsync(review, new { photoIds = new[] { photoId }, milestoneId = milestone });
+            Assert.False(refused.IsSuccessStatusCode);
+        }
+        var after = await app.GetPhotoAsync(photoId, admin);
+        Assert.Equal("unmatched", after.GetProperty("status").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, after.GetProperty("milestoneSource").ValueKind);
+
+        using var accepted = await admin.PostAsJsonAsync(review, new { photoIds = new[] { photoId }, milestoneId = milestone });
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(1, await TrackerDatabase.ScalarAsync<long>(app.DatabasePath, "SELECT COUNT(*) FROM match_examples WHERE photo_id = @photoId", new { photoId }));
+        Assert.Equal("manual", (await app.GetPhotoAsync(photoId, admin)).GetProperty("milestoneSource").GetString());
+    }
+
+    [Fact]
+    public async Task CreateProject_CreatorCannotBeMadeManager_StoresNoProject()
+    {
+        await using var app = TrackerApp.Create();
+        var manager = await app.CreateUserAsync(Roles.Manager);
+        using var client = app.CreateClientWithToken(manager.Token);
+
+        await using (FailInserts(app, "project_members"))
+        {
+            using var refused = await client.PostAsJsonAsync("/api/projects", new { name = "Half made" });
+            Assert.False(refused.IsSuccessStatusCode);
+        }
+
+        Assert.Equal(0, await TrackerDatabase.ScalarAsync<long>(app.DatabasePath, "SELECT COUNT(*) FROM projects WHERE name = 'Half made'"));
+        using var created = await client.PostAsJsonAsync("/api/projects", new { name = "Whole" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(1, await TrackerDatabase.ScalarAsync<long>(app.DatabasePath,
+            "SELECT COUNT(*) FROM project_members m JOIN projects p ON p.id = m.project_id WHERE p.name = 'Whole' AND m.role = 'manager'"));
+    }
+
+    [Fact]
+    public async Task SetMembership_AuditLineCannotBeWritten_AddsNoMember()
+    {
+        await using var app = TrackerApp.Create();
+        var projectId = (await app.CreateProjectAsync("Members", app.CreateClient())).GetProperty("id").GetInt64();
+        var user = await app.CreateUserAsync(Roles.Field);
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var stored = (await services.GetRequiredService<UserRepository>().GetByIdAsync(user.Id))!;
+
+        await using (FailInserts(app, "audit_log"))
+            await Assert.ThrowsAsync<SqliteException>(() => MembershipRules.SetAsync(services.GetRequiredService<TrackerDb>(),
+                services.GetRequiredService<MembershipRepository>(), services.GetRequiredService<AuditLog>(), projectId, stored, ProjectRoles.Field));
+
+        Assert.Equal(0, await MembersAsync(app, projectId, user.Id));
+        await MembershipRules.SetAsync(services.GetRequiredService<TrackerDb>(), services.GetRequiredService<MembershipRepository>(),
+            services.GetRequiredService<AuditLog>(), projectId, stored, ProjectRoles.Field);
+        Assert.Equal(1, await MembersAsync(app, projectId, user.Id));
+    }
+
+    [Fact]
+    public async Task RemoveMembership_AuditLineCannotBeWritten_KeepsTheMember()
+    {
+        await using var app = TrackerApp.Create();
+        var projectId = (await app.CreateProjectAsync("Leavers", app.CreateClient())).GetProperty("id").GetInt64();
+        var user = await app.CreateUserAsync(Roles.Field);
+        await app.AddMemberAsync(projectId, user.Id, ProjectRoles.Field);
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var stored = (await services.GetRequiredService<UserRepository>().GetByIdAsync(user.Id))!;
+        Task RemoveAsync() => MembershipRules.RemoveAsync(services.GetRequiredService<TrackerDb>(), services.GetRequiredService<MembershipRepository>(),
+            services.GetRequiredService<AuditLog>(), services.GetRequiredService<TimelineAccessGuard>(), projectId, stored);
+
+        await using (FailInserts(app, "audit_log"))
+            await Assert.ThrowsAsync<SqliteException>(RemoveAsync);
+
+        Assert.Equal(1, await MembersAsync(app, projectId, user.Id));
+        await RemoveAsync();
+        Assert.Equal(0, await MembersAsync(app, projectId, user.Id));
+    }
+
+    private static Task<long> MembersAsync(TrackerApp app, long projectId, long userId) =>
+        TrackerDatabase.ScalarAsync<long>(app.DatabasePath,
+            "SELECT COUNT(*) FROM project_members WHERE project_id = @projectId AND user_id = @userId", new { projectId, userId });
+
+    /// <summary>Makes every insert into the table abort until disposed.</summary>
+    private static FailingTable FailInserts(TrackerApp app, string table)
+    {
+        Execute(app, $"CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'the disk is full'); END;");
+        return new FailingTable(() => Execute(app, $"DROP TRIGGER fail_{table};"));
+    }
+
+    private static void Execute(TrackerApp app, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private sealed class FailingTable(Action drop) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            drop();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
