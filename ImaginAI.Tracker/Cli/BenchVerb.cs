@@ -26,6 +26,7 @@ internal static class BenchVerb
         if (args.Length == 0 || args[0] != "vision")
         {
             Console.Error.WriteLine("usage: bench vision [--photos DIR] [--skip-vgg16] [--threads N]\n" + BenchLoadVerb.Usage + "\n" + BenchSearchVerb.Usage);
+            Console.Error.WriteLine(BenchIngestVerb.Usage);
             return 2;
         }
         var (flags, _) = CliVerbs.Parse(args[1..], "--skip-vgg16");

@@ -4,13 +4,18 @@ using ImaginAI.Vision;
 
 namespace ImaginAI.Tracker.Cli;
 
-/// <summary>Command-line verbs that run instead of the web host: <c>embed</c>, <c>bench vision</c>, <c>bench load</c> and the others below.</summary>
+/// <summary>Command-line verbs that run instead of the web host: <c>embed</c>, <c>bench vision</c>, <c>bench load</c>, <c>bench ingest</c> and the others below.</summary>
 public static class CliVerbs
 {
     private static readonly Dictionary<string, Func<string[], Task<int>>> Verbs = new(StringComparer.Ordinal)
     {
         ["embed"] = args => Task.FromResult(EmbedVerb.Run(args, LoadVisionOptions())),
-        ["bench"] = args => args is ["load", ..] ? BenchLoadVerb.RunAsync(args[1..]) : Task.FromResult(BenchVerb.Run(args, LoadVisionOptions())),
+        ["bench"] = args => args switch
+        {
+            ["load", ..] => BenchLoadVerb.RunAsync(args[1..]),
+            ["ingest", ..] => BenchIngestVerb.RunAsync(args[1..], LoadVisionOptions(), Console.Out, Console.Error),
+            _ => Task.FromResult(BenchVerb.Run(args, LoadVisionOptions())),
+        },
         ["calibrate-int8"] = args => Task.FromResult(CalibrateInt8Verb.Run(args, LoadVisionOptions())),
         ["eval"] = args => Evaluation.EvalVerb.RunAsync(args, LoadVisionOptions(), Console.Out, Console.Error),
         ["make-eval-set"] = args => Evaluation.EvalVerb.MakeEvalSetAsync(args, Console.Out, Console.Error),

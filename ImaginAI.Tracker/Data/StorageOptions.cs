@@ -22,5 +22,6 @@ public sealed class StorageOptions
     public string DatabasePath => Path.Combine(DataPath, "tracker.db");
     public string PhotosPath => Path.Combine(DataPath, "photos");
     public string ThumbnailsPath => Path.Combine(DataPath, "thumbs");
+    public string KeypointsPath => Path.Combine(DataPath, "keypoints");
     public string TempPath => Path.Combine(DataPath, "tmp");
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ImaginAI.Tracker.Jobs;
 using ImaginAI.Tracker.Matching;
 using ImaginAI.Tracker.Photos;
+using ImaginAI.Tracker.Scheduling;
 using ImaginAI.Tracker.Telemetry;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Tracker.Vision;
@@ -25,6 +26,9 @@ public sealed class EmbeddingJob(
     FeatureExtractorProvider vision,
     VectorIndexRegistry indexes,
     MatchingQueue matching,
+    PhotoVerifier verifier,
+    BackgroundCpu cpu,
+    IOptions<MatchingOptions> matchingOptions,
     TimelineNotifier notifier,
     ReembeddingFailures reembeddingFailures,
     JobControls controls,
@@ -83,18 +87,24 @@ public sealed class EmbeddingJob(
         {
             // Decoding a phone JPEG costs more than the int8 forward, and one decode uses one core: spreading the
             // batch's decodes over the cores took 12-MP photos from 17.6 to 24.1 a second (docs/BENCHMARKS.md).
+            // Where matching verifies keypoints, the one decode is made at the size keypoints need and also feeds
+            // the keypoint detector, whose features are kept by SHA-256: matching never decodes a file again.
+            var describing = PhotoVerifier.IsAvailable && matchingOptions.Value.VerifyKeypoints;
+            var decodeOptions = describing ? verifier.DecodeOptionsFor(extractor.DecodeOptions) : extractor.DecodeOptions;
             var loaded = new (DecodedPhoto? Pixels, Exception? Error)[photos.Count];
-            await Parallel.ForAsync(0, photos.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (i, _) =>
+            await Parallel.ForAsync(0, photos.Count, cpu.Options, async (i, _) =>
             {
                 try
                 {
                     var bytes = await File.ReadAllBytesAsync(files.PhotoPath(photos[i].Sha256, photos[i].ContentType));
-                    loaded[i] = (PhotoDecoder.Decode(bytes, extractor.DecodeOptions), null);
+                    loaded[i] = (PhotoDecoder.Decode(bytes, decodeOptions), null);
                 }
                 catch (Exception e)
                 {
                     loaded[i] = (null, e);
+                    return;
                 }
+                if (describing) await KeepKeypointsAsync(photos[i], loaded[i].Pixels!);
             });
             for (var i = 0; i < photos.Count; i++)
                 if (loaded[i].Pixels is { } pixels) decoded.Add((photos[i], pixels));
@@ -105,7 +115,8 @@ public sealed class EmbeddingJob(
             IReadOnlyList<FeatureVector?> vectors;
             try
             {
-                vectors = extractor.ExtractBatch(decoded.Select(d => d.Pixels).ToList());
+                var batch = decoded.Select(d => d.Pixels).ToList();
+                vectors = await Task.Factory.StartNew(() => extractor.ExtractBatch(batch), CancellationToken.None, TaskCreationOptions.None, cpu);
             }
             catch (Exception e)
             {
@@ -130,6 +141,20 @@ public sealed class EmbeddingJob(
         finally
         {
             foreach (var (_, pixels) in decoded) pixels.Dispose();
+        }
+    }
+
+    private async Task KeepKeypointsAsync(PhotoToEmbed photo, DecodedPhoto pixels)
+    {
+        if (verifier.IsKept(photo.Sha256)) return;
+        try
+        {
+            if (verifier.DescribeForStorage(pixels) is { } keypoints) await verifier.KeepAsync(photo.Sha256, keypoints, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // Not this stage's failure: the embedding goes on, and matching finds the features itself (and says why not).
+            logger.LogWarning(e, "Keypoint features of photo {PhotoId} could not be found while embedding it", photo.Id);
         }
     }
 

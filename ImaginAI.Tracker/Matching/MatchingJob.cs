@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using ImaginAI.Tracker.Jobs;
 using ImaginAI.Tracker.Projects;
+using ImaginAI.Tracker.Scheduling;
 using ImaginAI.Tracker.Telemetry;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Tracker.Vision;
+using ImaginAI.Vision.Models;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -23,6 +26,7 @@ public sealed class MatchingJob(
     ProjectRepository projects,
     VectorIndexRegistry indexes,
     PhotoVerifier verifier,
+    BackgroundCpu cpu,
     FeatureExtractorProvider vision,
     TimelineNotifier notifier,
     JobControls controls,
@@ -49,40 +53,40 @@ public sealed class MatchingJob(
         {
             var waiting = await repository.GetAwaitingDecisionAsync(model.Id, settings.BatchSize, clock.GetUtcNow());
             if (waiting.Count == 0) return;
-            var decidedAny = false;
-            var projectPhotos = new Dictionary<long, IReadOnlyDictionary<long, PhotoFacts>>();
-            var rules = new Dictionary<long, MatchRuleSettings>();
-            foreach (var photo in waiting)
+            // Each project's photos and rule are read once per batch, by whichever of its photos comes first.
+            var projectData = new ConcurrentDictionary<long, Lazy<Task<ProjectData>>>();
+            // A decision rests on the references and the earlier photos' vectors, never on another automatic
+            // decision, so the photos of a batch are decided side by side: verification is CPU-bound and one photo
+            // at a time left a core idle. Each decision still applies only while its photo is embedded.
+            var decided = 0;
+            await Parallel.ForEachAsync(waiting, cpu.Options, async (photo, _) =>
             {
                 if (cancellationToken.IsCancellationRequested) return;
                 // One photo (or one project's data) that cannot be decided fails alone: it is retried later and
                 // the rest of the batch, and every other project, goes on.
                 try
                 {
-                    decidedAny |= await DecideAsync(photo, model, settings, projectPhotos, rules, cancellationToken);
+                    if (await DecideAsync(photo, model, settings, projectData, cancellationToken))
+                        Interlocked.Increment(ref decided);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    decidedAny |= await RecordFailureAsync(photo, e, settings);
+                    if (await RecordFailureAsync(photo, e, settings)) Interlocked.Increment(ref decided);
                 }
-            }
+            });
             // Nothing applicable in a full batch (e.g. vectors missing from the index): wait for the next run.
-            if (!decidedAny) return;
+            if (decided == 0) return;
         }
     }
 
+    private sealed record ProjectData(IReadOnlyDictionary<long, PhotoFacts> Comparable, MatchRuleSettings Rule);
+
     /// <summary>Ranks, verifies, decides and applies one photo; false when there was nothing to apply.</summary>
-    private async Task<bool> DecideAsync(
-        PhotoFacts photo, ImaginAI.Vision.Models.ModelInfo model, MatchingOptions settings,
-        Dictionary<long, IReadOnlyDictionary<long, PhotoFacts>> projectPhotos, Dictionary<long, MatchRuleSettings> rules,
-        CancellationToken cancellationToken)
+    private async Task<bool> DecideAsync(PhotoFacts photo, ModelInfo model, MatchingOptions settings,
+        ConcurrentDictionary<long, Lazy<Task<ProjectData>>> projectData, CancellationToken cancellationToken)
     {
-        if (!projectPhotos.TryGetValue(photo.ProjectId, out var comparable))
-        {
-            comparable = await repository.GetComparableByProjectIdAsync(photo.ProjectId, model.Id);
-            rules[photo.ProjectId] = await GetRuleSettingsAsync(photo.ProjectId, settings);
-            projectPhotos[photo.ProjectId] = comparable;
-        }
+        var (comparable, rule) = await projectData.GetOrAdd(photo.ProjectId, projectId => new(async () => new ProjectData(
+            await repository.GetComparableByProjectIdAsync(projectId, model.Id), await GetRuleSettingsAsync(projectId, settings)))).Value;
         var index = indexes.Get(photo.ProjectId, model.Id, model.Dims);
         if (!index.TryGet(photo.Id, out var vector))
         {
@@ -91,7 +95,6 @@ public sealed class MatchingJob(
         }
 
         var started = Stopwatch.GetTimestamp();
-        var rule = rules[photo.ProjectId];
         var ranking = MatchingRule.Rank(photo, vector, index, comparable);
         var verifying = PhotoVerifier.IsAvailable && settings.VerifyKeypoints;
         var inliers = photo.HasHumanMilestone || !verifying

@@ -8,8 +8,10 @@ using Microsoft.Extensions.Options;
 namespace ImaginAI.Tracker.Matching;
 
 /// <summary>
-/// Keypoint verification of stored photos: decodes them at reduced scale (the verifier works at a long side of
-/// <see cref="VerificationOptions.MaxSide"/>, so full-size decoding would be wasted) and counts the inliers.
+/// Keypoint verification of stored photos. Their features are found once, by the embedding job from the same decode
+/// that feeds the model, and kept in memory and in a file keyed by the photo's SHA-256; photos stored earlier are
+/// decoded at reduced scale (the verifier works at a long side of <see cref="VerificationOptions.MaxSide"/>, so
+/// full-size decoding would be wasted) the first time they are needed.
 /// </summary>
 public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, IOptions<VisionOptions> vision, ILogger<PhotoVerifier> logger)
     : IDisposable
@@ -37,11 +39,14 @@ public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, 
         if (!IsAvailable || referencePhotoIds.Count == 0) return counts;
         var photo = await DescribeAsync(photoId, cancellationToken);
         if (photo is null) return counts;
+        var references = new List<(long Id, PhotoKeypoints Keypoints)>();
         foreach (var referenceId in referencePhotoIds)
-        {
-            var reference = await DescribeAsync(referenceId, cancellationToken);
-            if (reference is not null) counts[referenceId] = verifier.Verify(photo, reference).Inliers;
-        }
+            if (await DescribeAsync(referenceId, cancellationToken) is { } reference) references.Add((referenceId, reference));
+        // The candidates are independent: verified side by side, one photo's decision waits for its slowest
+        // candidate instead of the sum of them.
+        var inliers = new int[references.Count];
+        Parallel.For(0, references.Count, i => inliers[i] = verifier.Verify(photo, references[i].Keypoints).Inliers);
+        for (var i = 0; i < references.Count; i++) counts[references[i].Id] = inliers[i];
         return counts;
     }
 
@@ -70,16 +75,74 @@ public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, 
 
     public VerificationResult Verify(PhotoKeypoints a, PhotoKeypoints b) => verifier.Verify(a, b);
 
-    /// <summary>The features of a stored photo, found once per file and then served from memory.</summary>
+    /// <summary>
+    /// The features of a stored photo: from memory, else from the file the embedding job wrote beside it, else (a
+    /// photo stored before features were kept, or a lost file) found once from the photo and written for next time.
+    /// </summary>
     public async Task<PhotoKeypoints?> DescribeAsync(long photoId, CancellationToken cancellationToken)
     {
         if (!IsAvailable || await photos.GetByIdAsync(photoId) is not { } photo) return null;
         if (keypointCache.TryGetValue(photo.Sha256, out PhotoKeypoints? cached)) return cached;
+        if (await ReadStoredAsync(photo.Sha256, cancellationToken) is { } stored)
+        {
+            Cache(photo.Sha256, stored);
+            return stored;
+        }
         using var decoded = await DecodeStoredAsync(photo, cancellationToken);
         if (decoded is null || verifier.Describe(decoded) is not { } keypoints) return null;
-        keypointCache.Set(photo.Sha256, keypoints, new MemoryCacheEntryOptions { Size = keypoints.SizeInBytes });
+        await KeepAsync(photo.Sha256, keypoints, cancellationToken);
         return keypoints;
     }
+
+    /// <summary>
+    /// How the embedding job decodes a photo when it also finds its features (<see cref="DescribeForStorage"/>):
+    /// at the size verification needs, which is never smaller than the model's input needs.
+    /// </summary>
+    public DecodeOptions DecodeOptionsFor(DecodeOptions model) => model with
+    {
+        MinShortSide = Math.Max(model.MinShortSide ?? 0, verifier.Options.MaxSide),
+    };
+
+    /// <summary>Finds the features of a photo decoded by the embedding job (null when verification is unavailable).</summary>
+    public PhotoKeypoints? DescribeForStorage(DecodedPhoto photo) => verifier.Describe(photo);
+
+    /// <summary>Whether a stored photo's features are already kept (a re-embedding need not find them again).</summary>
+    public bool IsKept(string sha256) => keypointCache.TryGetValue(sha256, out _) || File.Exists(store.KeypointsPath(sha256));
+
+    /// <summary>
+    /// Keeps a stored photo's features in memory and in a file named by its SHA-256 (the file never changes, so
+    /// neither do its features): matching then never decodes it, and a restart does not find them again.
+    /// </summary>
+    public async Task KeepAsync(string sha256, PhotoKeypoints keypoints, CancellationToken cancellationToken)
+    {
+        Cache(sha256, keypoints);
+        using var buffer = new MemoryStream((int)keypoints.SizeInBytes + 64);
+        keypoints.Write(buffer);
+        try
+        {
+            await PhotoFileStore.WriteAtomicallyAsync(store.KeypointsPath(sha256), buffer.ToArray(), cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only a cache: the features are found again from the photo when needed.
+            logger.LogWarning(e, "The keypoint features of {Sha256} could not be written", sha256);
+        }
+    }
+
+    private async Task<PhotoKeypoints?> ReadStoredAsync(string sha256, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return PhotoKeypoints.Read(await File.ReadAllBytesAsync(store.KeypointsPath(sha256), cancellationToken));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private void Cache(string sha256, PhotoKeypoints keypoints) =>
+        keypointCache.Set(sha256, keypoints, new MemoryCacheEntryOptions { Size = keypoints.SizeInBytes });
 
     private async Task<DecodedPhoto?> DecodeStoredAsync(long photoId, CancellationToken cancellationToken) =>
         await photos.GetByIdAsync(photoId) is { } photo ? await DecodeStoredAsync(photo, cancellationToken) : null;

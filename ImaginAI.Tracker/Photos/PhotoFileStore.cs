@@ -107,6 +107,9 @@ public sealed class PhotoFileStore(IOptions<StorageOptions> storage)
 
     public string ThumbnailPath(string sha256) => Path.Combine(options.ThumbnailsPath, sha256[..2], sha256 + ".jpg");
 
+    /// <summary>The keypoint features found for a stored photo (keypoints/ab/abcdef….orb), written once by the embedding job.</summary>
+    public string KeypointsPath(string sha256) => Path.Combine(options.KeypointsPath, sha256[..2], sha256 + ".orb");
+
     /// <summary>Writes a file next to its destination, then renames it over, so readers see all of it or nothing.</summary>
     public static async Task WriteAtomicallyAsync(string path, byte[] bytes, CancellationToken cancellationToken)
     {

@@ -12,6 +12,7 @@ public static class SchedulingModule
         // On shutdown a running batch finishes and commits; nothing is left half-done.
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddSingleton<JobWaker>();
+        services.AddSingleton<BackgroundCpu>();
         return services;
     }
 

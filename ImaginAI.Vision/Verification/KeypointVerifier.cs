@@ -70,15 +70,9 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
         if (!IsAvailable) return VerificationResult.Unavailable(UnavailableReason!);
         if (a.Count < 2 || b.Count < 2) return new VerificationResult { Available = true };
 
-        using var matcher = new BFMatcher(NormTypes.Hamming);
-        using var descriptorsA = a.CreateDescriptorMat();
-        using var descriptorsB = b.CreateDescriptorMat();
-        var knn = matcher.KnnMatch(descriptorsA, descriptorsB, 2);
         // Ratio test, then one match per keypoint of B: many-to-one matches let a homography collapse a whole photo
         // onto a few points and count them all as inliers.
-        var good = knn
-            .Where(pair => pair.Length == 2 && pair[0].Distance < Options.RatioTest * pair[1].Distance)
-            .Select(pair => pair[0])
+        var good = RatioTestMatches(a, b)
             .GroupBy(m => m.TrainIdx)
             .Select(g => g.MinBy(m => m.Distance))
             .ToList();
@@ -104,6 +98,27 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
             Homography = homography,
             Pairs = pairs,
         };
+    }
+
+    // Nearest neighbours of A's descriptors among B's that pass Lowe's ratio test, in A's order.
+    private IEnumerable<DMatch> RatioTestMatches(PhotoKeypoints a, PhotoKeypoints b)
+    {
+        if (a.DescriptorLength == b.DescriptorLength && a.DescriptorLength > 0 && a.DescriptorLength % 8 == 0)
+        {
+            var (nearest, nearestDistance, secondDistance) = (new int[a.Count], new int[a.Count], new int[a.Count]);
+            HammingMatcher.NearestTwo(a.Descriptors, b.Descriptors, a.DescriptorLength, nearest, nearestDistance, secondDistance);
+            return Enumerable.Range(0, a.Count)
+                .Where(i => (float)nearestDistance[i] < Options.RatioTest * (float)secondDistance[i])
+                .Select(i => new DMatch(i, nearest[i], nearestDistance[i]))
+                .ToList();
+        }
+        using var matcher = new BFMatcher(NormTypes.Hamming);
+        using var descriptorsA = a.CreateDescriptorMat();
+        using var descriptorsB = b.CreateDescriptorMat();
+        return matcher.KnnMatch(descriptorsA, descriptorsB, 2)
+            .Where(pair => pair.Length == 2 && pair[0].Distance < Options.RatioTest * pair[1].Distance)
+            .Select(pair => pair[0])
+            .ToList();
     }
 
     /// <summary>
@@ -179,17 +194,26 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
         return Cv2.ContourArea(hull) / photoArea;
     }
 
+    // Gray first, then an area-averaging downscale in OpenCV: the same anti-aliased result as Skia's mipmapped
+    // resize of the RGBA bitmap it replaced, at a tenth of the CPU (building the mipmaps of a 1500×1125 decode alone
+    // took 30 ms a photo, more than ORB itself; docs/BENCHMARKS.md, "Ingest").
     private static Mat ToGray(SKBitmap bitmap, double scale)
     {
         var width = Math.Max(1, (int)Math.Round(bitmap.Width * scale));
         var height = Math.Max(1, (int)Math.Round(bitmap.Height * scale));
-        using var rgba = bitmap.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul),
-                             new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear))
-                         ?? throw new InvalidOperationException("The photo could not be resized for keypoint verification.");
-        using var wrapped = Mat.FromPixelData(height, width, MatType.CV_8UC4, rgba.GetPixels(), rgba.RowBytes);
+        using var rgba = bitmap.ColorType == SKColorType.Rgba8888 ? null : bitmap.Copy(SKColorType.Rgba8888)
+                         ?? throw new InvalidOperationException("The photo could not be converted for keypoint verification.");
+        var source = rgba ?? bitmap;
+        using var wrapped = Mat.FromPixelData(source.Height, source.Width, MatType.CV_8UC4, source.GetPixels(), source.RowBytes);
         var gray = new Mat();
         Cv2.CvtColor(wrapped, gray, ColorConversionCodes.RGBA2GRAY);
-        return gray;
+        if (width == source.Width && height == source.Height) return gray;
+        using (gray)
+        {
+            var resized = new Mat();
+            Cv2.Resize(gray, resized, new Size(width, height), 0, 0, InterpolationFlags.Area);
+            return resized;
+        }
     }
 
     private static string? ProbeOpenCv()

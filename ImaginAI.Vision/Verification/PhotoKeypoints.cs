@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using OpenCvSharp;
 
 namespace ImaginAI.Vision.Verification;
@@ -23,6 +24,61 @@ public sealed class PhotoKeypoints
         if (!descriptors.Empty()) descriptors.GetArray(out this.descriptors);
     }
 
+    private PhotoKeypoints(int width, int height, double scale, KeyPoint[] keypoints, byte[] descriptors, int descriptorLength)
+    {
+        Width = width;
+        Height = height;
+        Scale = scale;
+        Keypoints = keypoints;
+        this.descriptors = descriptors;
+        this.descriptorLength = descriptorLength;
+    }
+
+    // Bumped whenever the layout or the way features are found changes, so stale files are recomputed, not misread.
+    private const int FormatVersion = 1;
+    private static ReadOnlySpan<byte> Magic => "ORBK"u8;
+
+    /// <summary>
+    /// Writes the features in a compact binary form that <see cref="Read"/> gives back exactly, so a photo's features
+    /// can be stored beside it and never found again.
+    /// </summary>
+    public void Write(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        writer.Write(Magic);
+        writer.Write(FormatVersion);
+        writer.Write(Width);
+        writer.Write(Height);
+        writer.Write(Scale);
+        writer.Write(Keypoints.Length);
+        writer.Write(descriptorLength);
+        writer.Write(MemoryMarshal.AsBytes(Keypoints.AsSpan()));
+        writer.Write(descriptors);
+    }
+
+    /// <summary>
+    /// Reads features written by <see cref="Write"/>. Returns null for a file of another format version or one cut
+    /// short (the caller finds the features again).
+    /// </summary>
+    public static PhotoKeypoints? Read(ReadOnlySpan<byte> data)
+    {
+        const int header = 4 + 4 + 4 + 4 + 8 + 4 + 4;
+        if (data.Length < header || !data[..4].SequenceEqual(Magic)) return null;
+        var version = BitConverter.ToInt32(data[4..]);
+        var width = BitConverter.ToInt32(data[8..]);
+        var height = BitConverter.ToInt32(data[12..]);
+        var scale = BitConverter.ToDouble(data[16..]);
+        var count = BitConverter.ToInt32(data[24..]);
+        var length = BitConverter.ToInt32(data[28..]);
+        var keypointBytes = (long)count * Marshal.SizeOf<KeyPoint>();
+        var descriptorBytes = (long)count * length;
+        if (version != FormatVersion || count < 0 || length < 0 || data.Length != header + keypointBytes + descriptorBytes) return null;
+        var keypoints = MemoryMarshal.Cast<byte, KeyPoint>(data.Slice(header, (int)keypointBytes)).ToArray();
+        var descriptors = data.Slice(header + (int)keypointBytes, (int)descriptorBytes).ToArray();
+        return new PhotoKeypoints(width, height, scale, keypoints, descriptors, length);
+    }
+
     /// <summary>Width of the photo the features were found on, in its own pixels.</summary>
     public int Width { get; }
 
@@ -39,6 +95,12 @@ public sealed class PhotoKeypoints
     internal double Scale { get; }
 
     internal KeyPoint[] Keypoints { get; }
+
+    /// <summary>Bytes per descriptor (32 for ORB).</summary>
+    internal int DescriptorLength => descriptorLength;
+
+    /// <summary>The binary descriptors, one row of <see cref="DescriptorLength"/> bytes per keypoint.</summary>
+    internal ReadOnlySpan<byte> Descriptors => descriptors;
 
     /// <summary>A native copy of the binary descriptors (one row per keypoint) for one matching run; the caller disposes it.</summary>
     internal Mat CreateDescriptorMat()
