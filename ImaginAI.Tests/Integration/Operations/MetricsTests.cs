@@ -8,6 +8,14 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace ImaginAI.Tests.Integration.Operations;
 
+/// <summary>
+/// Alone, after the parallel tests: OpenTelemetry listens to meters by name across the whole process, so another
+/// test's app alive at the same time would add its own photo counts to this app's scrape. A real server is one app.
+/// </summary>
+[CollectionDefinition(nameof(MetricsTests), DisableParallelization = true)]
+public sealed class MetricsCollection;
+
+[Collection(nameof(MetricsTests))]
 public sealed class MetricsTests
 {
     [Fact]
