@@ -108,4 +108,29 @@ public sealed class HealthTests(TrackerApp app) : IClassFixture<TrackerApp>
         Assert.Equal("unhealthy", checks.GetProperty("redis").GetProperty("status").GetString());
         Assert.Equal("ok", checks.GetProperty("database").GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task HealthReady_RealPostgreSqlAndRedisReachable_AreCheckedAndPass()
+    {
+        // .ci/run starts both servers on loopback and names them here; a developer without them runs this too only
+        // when they set the two variables (CI never leaves it out: it fails when they are missing).
+        var postgres = Environment.GetEnvironmentVariable("IMAGINAI_TEST_POSTGRES");
+        var redis = Environment.GetEnvironmentVariable("IMAGINAI_TEST_REDIS");
+        if (postgres is null || redis is null)
+        {
+            Assert.NotEqual("true", Environment.GetEnvironmentVariable("CI"));
+            return;
+        }
+        await using var configured = TrackerApp.Create(settings: new()
+        {
+            ["ConnectionStrings:PostgreSQL"] = postgres,
+            ["ConnectionStrings:Redis"] = redis,
+        });
+
+        using var response = await configured.CreateClient().GetAsync("/health/ready");
+        var checks = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks");
+
+        Assert.Equal("ok", checks.GetProperty("postgresql").GetProperty("status").GetString());
+        Assert.Equal("ok", checks.GetProperty("redis").GetProperty("status").GetString());
+    }
 }
