@@ -38,6 +38,8 @@ public static class AuditActions
     public const string Deleted = "deleted";
     public const string PhotoRestored = "photo-restored";
     public const string MilestoneChanged = "milestone-changed";
+    public const string PhotoChanged = "photo-changed";
+    public const string CommentAdded = "comment-added";
 }
 
 public sealed class AuditLog(TrackerDb db, IHttpContextAccessor httpContextAccessor)

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using ImaginAI.Tests.Integration.Accounts;
 using ImaginAI.Tests.Integration.Operations;
 using ImaginAI.Tests.Integration.Search;
 using ImaginAI.Tests.Integration.Webhooks;
@@ -69,6 +70,14 @@ public sealed class DocumentedResponsesTests
         ["POST /api/projects/{projectId}/archive"] = (_, c, i) => c.PostAsync($"/api/projects/{i.ProjectId}/archive", null),
         ["POST /api/projects/{projectId}/unarchive"] = (_, c, i) => c.PostAsync($"/api/projects/{i.ProjectId}/unarchive", null),
         ["POST /api/auth/token"] = (_, c, _) => c.PostAsJsonAsync("/api/auth/token", new { email = TrackerApp.AdminEmail, password = TrackerApp.AdminPassword }),
+        ["PATCH /api/photos/{photoId}"] = (_, c, i) => c.PatchAsJsonAsync($"/api/photos/{i.PhotoId}", new { note = "North wall", tags = new[] { "wall" } }),
+        ["GET /api/projects/{projectId}/tags"] = (_, c, i) => c.GetAsync($"/api/projects/{i.ProjectId}/tags?prefix=w"),
+        ["GET /api/projects/{projectId}/uploaders"] = (_, c, i) => c.GetAsync($"/api/projects/{i.ProjectId}/uploaders"),
+        ["GET /api/projects/{projectId}/photos"] = (_, c, i) => c.GetAsync($"/api/projects/{i.ProjectId}/photos?tag=wall&status=review"),
+        ["GET /api/photos/{photoId}/comments"] = (_, c, i) => c.GetAsync($"/api/photos/{i.PhotoId}/comments"),
+        ["POST /api/photos/{photoId}/comments"] = (_, c, i) => c.PostAsJsonAsync($"/api/photos/{i.PhotoId}/comments", new { body = "Looks done" }),
+        ["DELETE /api/photos/{photoId}/comments/{commentId}"] = async (w, c, i) =>
+            await c.DeleteAsync($"/api/photos/{i.PhotoId}/comments/{await CommentIdAsync(w, i.PhotoId)}"),
     };
 
     /// <summary>The documented answers that need a request of their own, in the order they are sent.</summary>
@@ -105,6 +114,12 @@ public sealed class DocumentedResponsesTests
         ("POST /api/photos/{photoId}/retry", 409, w => w.Admin.PostAsync($"/api/photos/{w.Ids.PhotoId}/retry", null)),
         ("POST /api/projects/{projectId}/webhooks", 400, w => w.Admin.PostAsJsonAsync($"/api/projects/{w.Ids.ProjectId}/webhooks",
             new { url = "http://example.com/hook", events = new[] { "photo.failed" } })),
+        ("PATCH /api/photos/{photoId}", 400, w => w.Admin.PatchAsJsonAsync($"/api/photos/{w.Ids.PhotoId}", new { tags = new[] { new string('x', 41) } })),
+        ("PATCH /api/photos/{photoId}", 403, async w => await (await w.FieldMemberAsync()).PatchAsJsonAsync($"/api/photos/{w.Ids.PhotoId}", new { note = "mine now" })),
+        ("GET /api/projects/{projectId}/photos", 400, w => w.Admin.GetAsync($"/api/projects/{w.Ids.ProjectId}/photos?from=yesterday")),
+        ("POST /api/photos/{photoId}/comments", 400, w => w.Admin.PostAsJsonAsync($"/api/photos/{w.Ids.PhotoId}/comments", new { body = " " })),
+        ("DELETE /api/photos/{photoId}/comments/{commentId}", 403, async w =>
+            await (await w.FieldMemberAsync()).DeleteAsync($"/api/photos/{w.Ids.PhotoId}/comments/{await CommentIdAsync(w, w.Ids.PhotoId)}")),
         ("POST /api/auth/token", 400, w => w.Anonymous.PostAsJsonAsync("/api/auth/token", new { email = "" })),
         ("POST /api/auth/token", 401, w => w.Anonymous.PostAsJsonAsync("/api/auth/token", new { email = TrackerApp.AdminEmail, password = "wrong password" })),
         // The fourth sign-in attempt within the minute (the limit here is 3).
@@ -144,6 +159,14 @@ public sealed class DocumentedResponsesTests
                 failures.Add($"{operation}: expected {status}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>A new comment of the admin's on the photo (an id that does not exist when the photo does not).</summary>
+    private static async Task<long> CommentIdAsync(World world, long photoId)
+    {
+        using var response = await world.Admin.PostAsJsonAsync($"/api/photos/{photoId}/comments", new { body = "To be deleted" });
+        if (!response.IsSuccessStatusCode) return 999999;
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
     }
 
     /// <summary>The project's milestones as they are now (none when it does not exist).</summary>
@@ -211,8 +234,20 @@ public sealed class DocumentedResponsesTests
             };
         }
 
+        private HttpClient? fieldMember;
+
+        /// <summary>A field member of the project, who uploaded nothing and wrote no comment.</summary>
+        public async Task<HttpClient> FieldMemberAsync()
+        {
+            if (fieldMember is not null) return fieldMember;
+            var user = await App.CreateUserAsync(ImaginAI.Tracker.Accounts.Roles.Field);
+            await App.AddMemberAsync(Ids.ProjectId, user.Id, ImaginAI.Tracker.Accounts.ProjectRoles.Field);
+            return fieldMember = App.CreateClientWithToken(user.Token);
+        }
+
         public async ValueTask DisposeAsync()
         {
+            fieldMember?.Dispose();
             await App.DisposeAsync();
             await WithoutModel.DisposeAsync();
             await Receiver.DisposeAsync();
