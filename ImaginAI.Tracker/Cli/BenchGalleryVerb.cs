@@ -64,7 +64,7 @@ internal static class BenchGalleryVerb
                 ("baseline: whole timeline", $"/api/projects/{projectId}/timeline"),
                 ("gallery page 1, no filter", $"/api/projects/{projectId}/photos?pageSize={pageSize}"),
                 ("gallery, tag + uploader + 30 days", $"/api/projects/{projectId}/photos?pageSize={pageSize}&tag=leak&uploader={uploaders[1]}&from=2026-08-01&to=2026-08-30"),
-                ("gallery, status review + milestone-less", $"/api/projects/{projectId}/photos?pageSize={pageSize}&status=review"),
+                ("gallery, status review", $"/api/projects/{projectId}/photos?pageSize={pageSize}&status=review"),
                 ("gallery, last page (deep offset)", $"/api/projects/{projectId}/photos?pageSize={pageSize}&page={Math.Max(1, (photoCount + pageSize - 1) / pageSize)}"),
                 ("tag suggestions", $"/api/projects/{projectId}/tags"),
             };

@@ -120,7 +120,8 @@ public sealed class PhotoContextPageTests(KestrelTrackerApp app, ChromiumBrowser
         await Expect(seenByManager).ToContainTextAsync(team.Field.Email);
         await Expect(fieldPage.Locator("[data-comment-input]")).ToBeFocusedAsync();
         await Expect(fieldPage.Locator("[data-comment-input]")).ToHaveValueAsync("");
-        Assert.True(await fieldPage.FitsWidthAsync(), "The photo page with comments scrolls sideways.");
+        Assert.True(await fieldPage.FitsWidthAsync(), "The photo page with comments scrolls sideways: " + await fieldPage.EvaluateAsync<string>(
+            "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 8).map(e => e.tagName + '.' + e.className + '[' + Math.round(e.getBoundingClientRect().right) + ']').join(' ')"));
 
         // The manager deletes it after confirming; the worker's page loses it at once.
         await seenByManager.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
