@@ -2,7 +2,7 @@
 import { getJson, sendJson } from './lib/api.js';
 import { formatWhen, h, plural, setText, show } from './lib/dom.js';
 import { followProject } from './lib/live.js';
-import { byTimeTaken, fileUrl, photoCaption, thumbnailImage } from './lib/photos.js';
+import { byTimeTaken, fileUrl, thumbnailImage } from './lib/photos.js';
 
 const root = document.querySelector('[data-review]');
 const projectId = Number(root.dataset.projectId);
@@ -43,7 +43,7 @@ function render() {
       role: 'option', 'aria-selected': String(isSelected), tabindex: photo.id === currentId ? '0' : '-1',
       dataset: { photoId: photo.id }, 'aria-label': `${photo.fileName}, taken ${formatWhen(photo.takenAt)}`,
     }, thumbnailImage(photo), h('span', { class: 'review-check', 'aria-hidden': 'true' }, isSelected ? '✓' : ''),
-    h('span', { class: 'thumb-caption' }, formatWhen(photo.takenAt), h('br'), photoCaption(photo)));
+    h('span', { class: 'thumb-caption' }, formatWhen(photo.takenAt)));
   }));
   if (!photos.length) {
     setText(root.querySelector('[data-review-status]'), root.querySelector('[data-review-status]').textContent || 'Nothing left to review.');

@@ -74,12 +74,7 @@ public sealed class PhotoContextTests(TrackerApp app) : IClassFixture<TrackerApp
     [Fact]
     public async Task Patch_ByUploaderThenByAnotherFieldMember_UploaderChangesItOthersAreRefused()
     {
-        var team = await app.CreateTeamAsync("Context edit");
-        var other = await app.CreateUserAsync(Tracker.Accounts.Roles.Field);
-        await app.AddMemberAsync(team.ProjectId, other.Id, Tracker.Accounts.ProjectRoles.Field);
-        using var field = app.CreateClientWithToken(team.Field.Token);
-        using var otherClient = app.CreateClientWithToken(other.Token);
-        using var manager = app.CreateClientWithToken(team.Manager.Token);
+        var (team, field, otherClient, manager) = await TeamOfThreeAsync("Context edit");
         var id = await UploadWithContextAsync(app, field, team.ProjectId, "wall.jpg", "first note", "wall");
 
         using var byUploader = await field.PatchAsJsonAsync($"/api/photos/{id}", new { tags = new[] { "Wall", "Crack" } });
@@ -155,12 +150,7 @@ public sealed class PhotoContextTests(TrackerApp app) : IClassFixture<TrackerApp
     [Fact]
     public async Task Comment_PostedByAMember_ReachesWatchersLiveAndOnlyAuthorOrManagerDeletesIt()
     {
-        var team = await app.CreateTeamAsync("Context comments");
-        var other = await app.CreateUserAsync(Tracker.Accounts.Roles.Field);
-        await app.AddMemberAsync(team.ProjectId, other.Id, Tracker.Accounts.ProjectRoles.Field);
-        using var field = app.CreateClientWithToken(team.Field.Token);
-        using var otherClient = app.CreateClientWithToken(other.Token);
-        using var manager = app.CreateClientWithToken(team.Manager.Token);
+        var (team, field, otherClient, manager) = await TeamOfThreeAsync("Context comments");
         var id = await UploadWithContextAsync(app, field, team.ProjectId, "talk.jpg");
         var events = new ConcurrentQueue<(string Name, JsonElement Comment)>();
         await using var watcher = app.CreateHubConnection(team.Manager.Token);
@@ -192,6 +182,15 @@ public sealed class PhotoContextTests(TrackerApp app) : IClassFixture<TrackerApp
             "SELECT COUNT(*) FROM audit_log WHERE action = 'comment-added' AND project_id = @p", new { p = team.ProjectId }));
         Assert.Equal(1L, await TrackerDatabase.ScalarAsync<long>(app.DatabasePath,
             "SELECT COUNT(*) FROM audit_log WHERE action = 'deleted' AND subject = @s", new { s = $"DELETE /api/photos/{id}/comments/{commentId}" }));
+    }
+
+    /// <summary>A project with its manager, a field member who uploads, and another field member; a client for each.</summary>
+    private async Task<(TestTeam Team, HttpClient Field, HttpClient Other, HttpClient Manager)> TeamOfThreeAsync(string name)
+    {
+        var team = await app.CreateTeamAsync(name);
+        var other = await app.CreateUserAsync(Tracker.Accounts.Roles.Field);
+        await app.AddMemberAsync(team.ProjectId, other.Id, Tracker.Accounts.ProjectRoles.Field);
+        return (team, app.CreateClientWithToken(team.Field.Token), app.CreateClientWithToken(other.Token), app.CreateClientWithToken(team.Manager.Token));
     }
 
     private static async Task WaitForAsync(Func<bool> condition)
