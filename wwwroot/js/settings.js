@@ -71,7 +71,7 @@ function drawHistograms() {
 
 // Bins of equal width on screen; their edges include the minimum, so its line falls between two bars.
 function inlierBins(minimum) {
-  const edges = [...new Set([0, 1, 5, 10, 20, 30, 50, 100, 200, 500, minimum])].sort((a, b) => a - b);
+  const edges = [...new Set([0, 1, 5, 10, 20, 50, 100, 200, minimum])].sort((a, b) => a - b);
   return edges.map((from, i) => {
     const to = edges[i + 1];
     const label = to === undefined ? `${from}+` : to - from === 1 ? String(from) : `${from}\u2013${to - 1}`;
