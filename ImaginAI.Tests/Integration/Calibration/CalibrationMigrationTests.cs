@@ -64,7 +64,16 @@ public sealed class CalibrationMigrationTests
         finally
         {
             SqliteConnection.ClearAllPools();
-            Directory.Delete(dataDirectory, recursive: true);
+            // The stopped app's last writes (the index file at shutdown) may still be landing.
+            for (var attempt = 1; Directory.Exists(dataDirectory); attempt++)
+                try
+                {
+                    Directory.Delete(dataDirectory, recursive: true);
+                }
+                catch (IOException) when (attempt < 10)
+                {
+                    await Task.Delay(500);
+                }
         }
     }
 }
