@@ -23,6 +23,18 @@ public sealed class MatchingOptions
     [Range(0.0, 1.0, MaximumIsExclusive = true, ErrorMessage = "Matching:MinMargin must be at least 0 and below 1.")]
     public double MinMargin { get; set; } = 0.20;
 
+    /// <summary>
+    /// When keypoints give no evidence (too few in this photo or the reference: sky, bare walls, night), the CNN score
+    /// the best milestone needs; null refuses such photos as if the keypoints disagreed. Measured with `eval`
+    /// (docs/BENCHMARKS.md, "Match quality").
+    /// </summary>
+    [Range(0.0, 1.0, MinimumIsExclusive = true, ErrorMessage = "Matching:NoEvidenceThreshold must be above 0 and at most 1.")]
+    public double? NoEvidenceThreshold { get; set; } = new MatchRuleSettings().NoEvidenceThreshold;
+
+    /// <summary>When keypoints give no evidence, how far the best milestone must lead the second best.</summary>
+    [Range(0.0, 1.0, MaximumIsExclusive = true, ErrorMessage = "Matching:NoEvidenceMargin must be at least 0 and below 1.")]
+    public double NoEvidenceMargin { get; set; } = new MatchRuleSettings().NoEvidenceMargin;
+
     /// <summary>The CNN score below which a milestone is not worth verifying.</summary>
     [Range(0.0, 1.0, MaximumIsExclusive = true, ErrorMessage = "Matching:CandidateFloor must be at least 0 and below 1.")]
     public double CandidateFloor { get; set; } = 0.40;

@@ -3,6 +3,7 @@ import { getJson, sendJson } from './lib/api.js';
 import { confirmAction } from './lib/confirm.js';
 import { formatDay, formatPercent, formatWhen, h, setText, show } from './lib/dom.js';
 import { followProject } from './lib/live.js';
+import { renderEvidenceNote } from './evidence-note.js';
 import { fileUrl, photoPageUrl, sourceLabel, statusLabel, thumbnailUrl } from './lib/photos.js';
 
 const root = document.querySelector('[data-photo-page]');
@@ -93,6 +94,9 @@ const basisLabels = {
   'cnn-score': 'Similarity score alone (no keypoint check)',
   'below-threshold': 'Similarity below the threshold',
   ambiguous: 'Two milestones look alike',
+  'no-evidence-cnn-score': 'Too little detail for keypoints; likeness decided',
+  'no-evidence': 'Too little detail for keypoints; likeness not clear enough',
+  partial: 'Keypoints agree in part of the frame',
   none: 'No reference photos yet',
 };
 
@@ -111,6 +115,7 @@ function renderExplanation() {
     ['Keypoint matches', why.inliers == null ? (why.verificationAvailable ? 'not checked' : 'check unavailable') : String(why.inliers)],
   ];
   root.querySelector('[data-explanation-facts]').replaceChildren(...facts.flatMap(([term, value]) => [h('dt', null, term), h('dd', null, value)]));
+  renderEvidenceNote(root, why);
   show(section, true);
 }
 
