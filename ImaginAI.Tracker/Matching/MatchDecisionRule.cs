@@ -58,20 +58,20 @@ public sealed record MatchRuleSettings
     /// When the keypoints give no evidence (too few in either photo), the CNN score the best milestone needs;
     /// null turns the no-evidence rule off (silence then refuses, as evidence against does).
     /// </summary>
-    public float? NoEvidenceThreshold { get; init; } = 0.75f;
+    public float? NoEvidenceThreshold { get; init; } = 0.73f;
 
     /// <summary>When the keypoints give no evidence, how far the best milestone must lead the second best.</summary>
-    public float NoEvidenceMargin { get; init; } = 0.15f;
+    public float NoEvidenceMargin { get; init; } = 0.07f;
 
     /// <summary>
     /// Partial agreement: the CNN's best milestone is accepted with at least this many inliers below
     /// <see cref="MinInliers"/> (or inliers bunched in one part of the frame: a place partly hidden) when it leads
     /// the next by <see cref="PartialMinMargin"/>. Null: off (measured with `eval`, docs/BENCHMARKS.md).
     /// </summary>
-    public int? PartialMinInliers { get; init; }
+    public int? PartialMinInliers { get; init; } = 10;
 
     /// <summary>The CNN lead that partial agreement needs.</summary>
-    public float PartialMinMargin { get; init; } = 0.25f;
+    public float PartialMinMargin { get; init; } = 0.10f;
 }
 
 /// <summary>Why a decision was made, with the numbers a manager needs to judge it.</summary>

@@ -99,7 +99,7 @@ public sealed class MatchingJob(
         var verifying = PhotoVerifier.IsAvailable && settings.VerifyKeypoints;
         var checks = photo.HasHumanMilestone || !verifying
             ? new Dictionary<long, PairCheck>()
-            : await VerifyCandidatesAsync(photo.Id, ranking, rule, settings.MaxVerifiedCandidates, cancellationToken);
+            : await VerifyCandidatesAsync(photo.Id, ranking, rule, settings.MaxVerifiedCandidates, settings.ReferencesPerMilestone, cancellationToken);
         var decision = MatchingRule.Decide(photo, ranking, checks, verifying, rule);
         var (applied, milestoneReached) = await repository.ApplyAsync(decision, photo, clock.GetUtcNow());
         if (!applied) return false;
@@ -143,19 +143,21 @@ public sealed class MatchingJob(
             CandidateFloor = (float)settings.CandidateFloor,
             NoEvidenceThreshold = settings.NoEvidenceThreshold is { } t ? (float)t : null,
             NoEvidenceMargin = (float)settings.NoEvidenceMargin,
+            PartialMinInliers = settings.PartialMinInliers,
+            PartialMinMargin = (float)settings.PartialMinMargin,
         };
     }
 
-    /// <summary>Verification per milestone for the best candidates, each against its two best reference photos.</summary>
+    /// <summary>Verification per milestone for the best candidates, each against its best reference photos.</summary>
     private async Task<IReadOnlyDictionary<long, PairCheck>> VerifyCandidatesAsync(
-        long photoId, MatchRanking ranking, MatchRuleSettings rule, int maxCandidates, CancellationToken cancellationToken)
+        long photoId, MatchRanking ranking, MatchRuleSettings rule, int maxCandidates, int referencesPerMilestone, CancellationToken cancellationToken)
     {
         var candidates = ranking.Milestones.Where(m => m.Score >= rule.CandidateFloor).Take(maxCandidates).ToList();
         if (!PhotoVerifier.IsAvailable || candidates.Count == 0) return new Dictionary<long, PairCheck>();
-        var byReference = await verifier.CheckAsync(photoId, candidates.SelectMany(c => c.References).ToList(), cancellationToken);
+        var byReference = await verifier.CheckAsync(photoId, candidates.SelectMany(c => c.References.Take(referencesPerMilestone)).ToList(), cancellationToken);
         var checks = new Dictionary<long, PairCheck>();
         foreach (var candidate in candidates)
-            if (candidate.References.Where(byReference.ContainsKey).Select(r => byReference[r]).ToList() is { Count: > 0 } found)
+            if (candidate.References.Take(referencesPerMilestone).Where(byReference.ContainsKey).Select(r => byReference[r]).ToList() is { Count: > 0 } found)
                 checks[candidate.MilestoneId] = PairCheck.Combine(found);
         return checks;
     }

@@ -19,7 +19,7 @@ public sealed record VerificationOptions
     public int MinEvidenceKeypoints { get; init; } = 0;
 
     /// <summary>Share of the cells of an 8×8 grid over the frame holding a keypoint, below which a photo gives no evidence.</summary>
-    public double MinEvidenceCoverage { get; init; } = 0;
+    public double MinEvidenceCoverage { get; init; } = 0.35;
 
     /// <summary>How many ORB keypoints to keep per photo.</summary>
     public int MaxFeatures { get; init; } = 2000;

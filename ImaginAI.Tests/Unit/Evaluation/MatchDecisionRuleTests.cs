@@ -134,4 +134,18 @@ public class MatchDecisionRuleTests
         Assert.False(combined.NoEvidence);
         Assert.Equal(2, combined.Inliers);
     }
+
+    [Fact]
+    public void Decide_TwelveInliersOnTheCnnsClearFavourite_AcceptsAsPartialAgreement()
+    {
+        // A revisit with a truck in front: 12 keypoint matches agree (fewer than the 15 a full view needs), and the
+        // CNN puts this milestone well ahead of the next.
+        MilestoneCandidate[] candidates = [new(7, 0.70f, new PairCheck(12, PhotoKeypoints: 2000, ReferenceKeypoints: 1900)), new(3, 0.55f, new PairCheck(0))];
+
+        var decision = MatchDecisionRule.Decide(candidates, verificationAvailable: true, Settings);
+        var close = MatchDecisionRule.Decide([candidates[0], new(3, 0.66f, new PairCheck(0))], verificationAvailable: true, Settings);
+
+        Assert.Equal((true, 7L, "partial"), (decision.Matched, decision.MilestoneId, decision.Explanation.Basis));
+        Assert.False(close.Matched); // the same inliers with a lead of 0.04: not enough
+    }
 }
