@@ -369,7 +369,8 @@ internal sealed class SearchBenchmark(int vectorCount, int dims, int projectCoun
 
     private void WriteDatabase(TrackerDb db)
     {
-        using var connection = db.Open();
+        // bench search measures the embedded install: its TrackerDb is always the SQLite file.
+        using var connection = (SqliteConnection)db.Open();
         // A transaction per project: one for everything would grow the WAL to twice the database before a checkpoint.
         for (var p = 0; p < projectCount; p++)
         {

@@ -80,15 +80,15 @@ public sealed class EmbeddingRepository(TrackerDb db)
     public async Task<IReadOnlyList<PhotoToEmbed>> GetAwaitingReembeddingAsync(string modelId, int limit, IReadOnlyCollection<long> skip)
     {
         await using var connection = await db.OpenAsync();
-        var photos = await connection.QueryAsync<PhotoToEmbed>("""
+        var photos = await connection.QueryAsync<PhotoToEmbed>($"""
             SELECT id, project_id, sha256, content_type, attempts
             FROM photos ph
             WHERE ph.status IN ('embedded', 'matched', 'unmatched')
               AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.photo_id = ph.id AND e.model_id = @modelId)
-              AND ph.id NOT IN @skip
+              AND NOT (ph.id {db.Sql.InList("@skip")})
             ORDER BY ph.id
             LIMIT @limit
-            """, new { modelId, limit, skip });
+            """, new { modelId, limit, skip = skip.ToArray() });
         return photos.AsList();
     }
 

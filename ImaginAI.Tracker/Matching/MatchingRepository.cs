@@ -100,8 +100,8 @@ public sealed class MatchingRepository(TrackerDb db)
                 decided_at = @now
             WHERE id = @PhotoId
               AND status = 'embedded'
-              AND milestone_id IS @expectedMilestoneId
-              AND milestone_source IS @expectedMilestoneSource
+              AND milestone_id IS NOT DISTINCT FROM @expectedMilestoneId
+              AND milestone_source IS NOT DISTINCT FROM @expectedMilestoneSource
             """, new
         {
             decision.PhotoId, decision.Status, decision.MilestoneId, decision.MilestoneSource, decision.MilestoneScore,
