@@ -11,6 +11,8 @@ public static class DataModule
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TrackerDb>();
+        services.AddSingleton<WorkClaims>();
+        services.AddSingleton<MaintenanceLock>();
         // Registered first so the schema exists before the scheduler and the server start.
         services.AddHostedService<DatabaseMigrator>();
         return services;

@@ -7,7 +7,7 @@ namespace ImaginAI.Tracker.Data;
 /// Prepares the data directory and applies the numbered migrations in db/ (journalled by DbUp) before anything
 /// else starts, so the web app and the jobs always see the current schema.
 /// </summary>
-public sealed class DatabaseMigrator(TrackerDb db, IOptions<StorageOptions> storage, ILogger<DatabaseMigrator> logger) : IHostedService
+public sealed class DatabaseMigrator(TrackerDb db, WorkClaims claims, IOptions<StorageOptions> storage, ILogger<DatabaseMigrator> logger) : IHostedService
 {
     public static string MigrationsPath => Path.Combine(AppContext.BaseDirectory, "db");
 
@@ -22,6 +22,7 @@ public sealed class DatabaseMigrator(TrackerDb db, IOptions<StorageOptions> stor
         Directory.CreateDirectory(options.TempPath);
 
         await MigrateAsync(db, logger, cancellationToken);
+        await claims.ReleaseLeftoversAsync(cancellationToken);
         logger.LogInformation("Data directory {DataDirectory}; database schema up to date ({Provider})", options.DataPath, db.Options.Provider);
     }
 
