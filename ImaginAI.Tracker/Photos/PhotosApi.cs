@@ -25,6 +25,7 @@ public static class PhotosApi
         services.AddSingleton<PhotoRepository>();
         services.AddSingleton<PhotoFileStore>();
         services.AddSingleton<ThumbnailService>();
+        services.AddSingleton<PhotoChanges>();
         services.AddHostedService<PhotoStoreSweeper>();
         services.AddScoped<PhotoUploadService>();
         services.AddRecurringJob<PhotoPurgeJob>(PhotoPurgeJob.Key, _ => TimeSpan.FromHours(1));
@@ -62,6 +63,7 @@ public static class PhotosApi
         photos.MapPut("/{photoId:long}/milestone", SetMilestoneAsync).RequireAuthorization(Policies.PhotoManager)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         photos.MapPhotoCompare();
+        photos.MapPhotoChanges();
         photos.MapPhotoTidy();
         app.MapPhotoReview();
         return app;

@@ -150,6 +150,7 @@ async function renderBeforeAfter(otherId) {
   show(wipeSection, true);
   show(root.querySelector('[data-keypoints-toggle-label]'), comparison.lines.length > 0);
   drawKeypointLines();
+  root.dispatchEvent(new CustomEvent('comparison', { detail: { otherId, comparison } }));
 }
 
 function applyWipe() {
