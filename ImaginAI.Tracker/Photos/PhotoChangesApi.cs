@@ -15,7 +15,7 @@ public sealed record ChangeRegionJson(float X, float Y, float Width, float Heigh
 /// <summary>
 /// What changed between the earlier photo (<c>otherId</c>) and this one, after aligning them. <c>aligned</c> is false
 /// when no shared viewpoint was found (then nothing is judged and <c>reason</c> says why). <c>overlayUrl</c> is a
-/// transparent PNG to lay over this photo.
+/// transparent PNG to lay over this photo (empty when they are not aligned).
 /// </summary>
 public sealed record ChangesJson(
     long PhotoId, long OtherId, bool Aligned, string? Reason, IReadOnlyList<ChangeRegionJson> Regions, double ChangedShare,
@@ -27,25 +27,35 @@ public sealed record ChangesJson(
 /// </summary>
 public sealed class PhotoChanges(PhotoVerifier verifier) : IDisposable
 {
-    private sealed record Found(ChangesJson Json, byte[]? Png);
+    private sealed record Found(ChangesJson Json, byte[] Png);
+
+    // Where nothing could be compared, nothing is marked: one transparent pixel.
+    private static readonly Lazy<byte[]> Nothing = new(() =>
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(1, 1, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        bitmap.Erase(SKColors.Transparent);
+        using var image = SKImage.FromBitmap(bitmap);
+        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        return png.ToArray();
+    });
 
     // Both photos' files never change, so neither does the answer; the page asks for the JSON, then the PNG.
     private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = 16L * 1024 * 1024 });
 
-    public async Task<(ChangesJson Json, byte[]? Png)?> GetAsync(long photoId, long otherId, CancellationToken cancellationToken)
+    public async Task<(ChangesJson Json, byte[] Png)?> GetAsync(long photoId, long otherId, CancellationToken cancellationToken)
     {
         var key = (photoId, otherId);
         if (cache.TryGetValue(key, out Found? found)) return (found!.Json, found.Png);
         var overlayUrl = $"/api/photos/{photoId}/compare/{otherId}/changes.png";
         if (!PhotoVerifier.IsAvailable)
-            return (new ChangesJson(photoId, otherId, false, PhotoVerifier.UnavailableReason, [], 0, 0, overlayUrl), null);
+            return (new ChangesJson(photoId, otherId, false, PhotoVerifier.UnavailableReason, [], 0, 0, overlayUrl), Nothing.Value);
         if (await verifier.DecodePairAsync(otherId, photoId, cancellationToken) is not var (before, after)) return null;
         using (before)
         using (after)
         {
             found = Detect(before, after, photoId, otherId, overlayUrl);
         }
-        cache.Set(key, found, new MemoryCacheEntryOptions { Size = (found.Png?.Length ?? 0) + 1024, SlidingExpiration = TimeSpan.FromMinutes(30) });
+        cache.Set(key, found, new MemoryCacheEntryOptions { Size = found.Png.Length + 1024, SlidingExpiration = TimeSpan.FromMinutes(30) });
         return (found.Json, found.Png);
     }
 
@@ -53,7 +63,7 @@ public sealed class PhotoChanges(PhotoVerifier verifier) : IDisposable
     {
         if (verifier.Verify(before, after).Homography is not { } homography)
             return new Found(new ChangesJson(photoId, otherId, false, "No shared viewpoint was found between the two photos, so they cannot be compared spot by spot.",
-                [], 0, 0, overlayUrl), null);
+                [], 0, 0, overlayUrl), Nothing.Value);
         var result = ChangeDetector.Detect(before.Bitmap, after.Bitmap, homography);
         using var overlay = result.RenderOverlay();
         using var image = SKImage.FromBitmap(overlay);
@@ -89,9 +99,9 @@ public static class PhotoChangesApi
         long photoId, long otherId, HttpContext http, ClaimsPrincipal user, ProjectAccess access, PhotoChanges changes, CancellationToken cancellationToken)
     {
         if (!await access.HasForPhotoAsync(user, otherId, ProjectPermission.View)) return Problems.NoSuchPhoto(otherId);
-        if (await changes.GetAsync(photoId, otherId, cancellationToken) is not { Png: { } png })
-            return Problems.NotFound("There is no overlay for these two photos: they could not be aligned.");
+        if (await changes.GetAsync(photoId, otherId, cancellationToken) is not { } found)
+            return Problems.NotFound("One of the two photos could not be read from the server's storage.");
         http.Response.Headers.CacheControl = "private, max-age=86400";
-        return TypedResults.File(png, "image/png");
+        return TypedResults.File(found.Png, "image/png");
     }
 }

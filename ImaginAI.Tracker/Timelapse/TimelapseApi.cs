@@ -122,18 +122,22 @@ public static class TimelapseApi
         var folder = Path.Combine(builder.FolderOf(photoId), "frames");
         return TypedResults.Stream(async body =>
         {
-            await using var zip = new System.IO.Compression.ZipArchive(body, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true);
-            for (var i = 0; i < manifest.Frames.Count; i++)
+            await using var drained = new DrainedStream(body);
+            using (var zip = new System.IO.Compression.ZipArchive(drained, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
             {
-                var frame = manifest.Frames[i];
-                var path = Path.Combine(folder, frame.File);
-                if (!File.Exists(path)) continue;
-                // JPEGs do not shrink further: stored, not deflated.
-                var entry = zip.CreateEntry($"{i + 1:D3}-{frame.TakenAt:yyyy-MM-dd}-photo-{frame.PhotoId}.jpg", System.IO.Compression.CompressionLevel.NoCompression);
-                await using var to = await entry.OpenAsync(cancellationToken);
-                await using var from = File.OpenRead(path);
-                await from.CopyToAsync(to, cancellationToken);
+                for (var i = 0; i < manifest.Frames.Count; i++)
+                {
+                    var frame = manifest.Frames[i];
+                    var path = Path.Combine(folder, frame.File);
+                    if (!File.Exists(path)) continue;
+                    // JPEGs do not shrink further: stored, not deflated.
+                    var entry = zip.CreateEntry($"{i + 1:D3}-{frame.TakenAt:yyyy-MM-dd}-photo-{frame.PhotoId}.jpg", System.IO.Compression.CompressionLevel.NoCompression);
+                    using (var to = entry.Open())
+                        to.Write(await File.ReadAllBytesAsync(path, cancellationToken));
+                    await drained.DrainAsync(cancellationToken);
+                }
             }
+            await drained.DrainAsync(cancellationToken);
         }, "application/zip", $"timelapse-photo-{photoId}-frames.zip");
     }
 
