@@ -38,6 +38,8 @@ async function apply() {
     if (asked !== otherId || !toggle.checked) return;
   }
   if (!changes.aligned) return setText(summary, changes.reason);
+  // The page may have asked twice (a live update re-shows the comparison): one overlay only.
+  wipe.querySelector('[data-change-overlay]')?.remove();
   wipe.append(h('img', { class: 'change-overlay', alt: '', src: changes.overlayUrl, dataset: { changeOverlay: String(changes.regions.length) } }));
   const percent = Math.max(1, Math.round(changes.changedShare * 100));
   setText(summary, changes.regions.length
