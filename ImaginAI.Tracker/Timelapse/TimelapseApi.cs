@@ -49,8 +49,17 @@ public static class TimelapseApi
     }
 
     /// <summary>The time-lapse of this photo's spot; made (or made again, when photos joined or left the set) in the background.</summary>
-    private static async Task<Results<Ok<TimelapseJson>, ProblemHttpResult>> GetAsync(
-        long photoId, TimelapseBuilder builder, TimelapseQueue queue, CancellationToken cancellationToken)
+    private static Task<Results<Ok<TimelapseJson>, ProblemHttpResult>> GetAsync(
+        long photoId, TimelapseBuilder builder, TimelapseQueue queue, CancellationToken cancellationToken) =>
+        StateAsync(photoId, builder, queue, retry: false, cancellationToken);
+
+    /// <summary>Makes the time-lapse again after a failure (a ready one is left as it is); answers as GET does.</summary>
+    private static Task<Results<Ok<TimelapseJson>, ProblemHttpResult>> RetryAsync(
+        long photoId, TimelapseBuilder builder, TimelapseQueue queue, CancellationToken cancellationToken) =>
+        StateAsync(photoId, builder, queue, retry: true, cancellationToken);
+
+    private static async Task<Results<Ok<TimelapseJson>, ProblemHttpResult>> StateAsync(
+        long photoId, TimelapseBuilder builder, TimelapseQueue queue, bool retry, CancellationToken cancellationToken)
     {
         if (await builder.GetSetAsync(photoId) is not { } set) return Problems.NoSuchPhoto(photoId);
         var manifest = await builder.ReadManifestAsync(photoId, cancellationToken);
@@ -58,23 +67,10 @@ public static class TimelapseApi
             return TypedResults.Ok(Json(photoId, "unavailable", null, PhotoVerifier.UnavailableReason, null, set));
         var work = queue.Get(photoId);
         if (manifest?.Stamp == set.Stamp && work is not { Running: true }) return TypedResults.Ok(Json(photoId, "ready", null, null, manifest, set));
-        if (work is { Running: false, Error: { } error } && work.Stamp == set.Stamp)
+        // A failure is shown until the set changes or someone asks to try again.
+        if (!retry && work is { Running: false, Error: { } error } && work.Stamp == set.Stamp)
             return TypedResults.Ok(Json(photoId, "failed", null, error, manifest, set));
-        queue.Request(photoId, set.Stamp);
-        return TypedResults.Ok(Building(photoId, queue, manifest, set));
-    }
-
-    /// <summary>Makes the time-lapse again after a failure (a ready one is left as it is); answers as GET does.</summary>
-    private static async Task<Results<Ok<TimelapseJson>, ProblemHttpResult>> RetryAsync(
-        long photoId, TimelapseBuilder builder, TimelapseQueue queue, CancellationToken cancellationToken)
-    {
-        if (await builder.GetSetAsync(photoId) is not { } set) return Problems.NoSuchPhoto(photoId);
-        var manifest = await builder.ReadManifestAsync(photoId, cancellationToken);
-        if (!PhotoVerifier.IsAvailable)
-            return TypedResults.Ok(Json(photoId, "unavailable", null, PhotoVerifier.UnavailableReason, null, set));
-        if (manifest?.Stamp == set.Stamp && queue.Get(photoId) is not { Running: true })
-            return TypedResults.Ok(Json(photoId, "ready", null, null, manifest, set));
-        queue.Request(photoId, set.Stamp, retry: true);
+        queue.Request(photoId, set.Stamp, retry);
         return TypedResults.Ok(Building(photoId, queue, manifest, set));
     }
 
