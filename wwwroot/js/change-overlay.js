@@ -40,7 +40,9 @@ async function apply() {
   if (!changes.aligned) return setText(summary, changes.reason);
   // The page may have asked twice (a live update re-shows the comparison): one overlay only.
   wipe.querySelector('[data-change-overlay]')?.remove();
-  wipe.append(h('img', { class: 'change-overlay', alt: '', src: changes.overlayUrl, dataset: { changeOverlay: String(changes.regions.length) } }));
+  // Under the wipe's handle, so the handle stays on top and draggable.
+  wipe.insertBefore(h('img', { class: 'change-overlay', alt: '', src: changes.overlayUrl, dataset: { changeOverlay: String(changes.regions.length) } }),
+    wipe.querySelector('[data-wipe-handle]'));
   const percent = Math.max(1, Math.round(changes.changedShare * 100));
   setText(summary, changes.regions.length
     ? `${plural(changes.regions.length, 'region')} changed: about ${percent}% of what both photos show.`
