@@ -29,7 +29,7 @@ public sealed class UserRepository(TrackerDb db, TimeProvider clock)
     {
         await using var connection = await db.OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<User>($"""
-            SELECT {UserColumns} FROM users WHERE email = @email
+            SELECT {UserColumns} FROM users WHERE lower(email) = lower(@email)
             """, new { email = email.Trim() });
     }
 
@@ -46,9 +46,9 @@ public sealed class UserRepository(TrackerDb db, TimeProvider clock)
         db.UseAsync(transaction, (connection, transaction) => connection.ExecuteScalarAsync<long?>("""
             INSERT INTO users (email, password_hash, role, security_stamp, created_at)
             VALUES (@email, @passwordHash, @role, @stamp, @now)
-            ON CONFLICT (email) DO NOTHING
+            ON CONFLICT DO NOTHING
             RETURNING id
-            """, new { email = email.Trim(), passwordHash, role, stamp = NewStamp(), now = DateTimeOffset.UtcNow }, transaction));
+            """, new { email = email.Trim(), passwordHash, role, stamp = NewStamp(), now = TrackerDb.Utc(DateTimeOffset.UtcNow) }, transaction));
 
     /// <summary>Creates the first user, only while there is none: two racing set-up forms cannot both win.</summary>
     public Task<long?> CreateFirstAsync(string email, string passwordHash, string role, IDbTransaction? transaction = null) =>
@@ -57,7 +57,7 @@ public sealed class UserRepository(TrackerDb db, TimeProvider clock)
             SELECT @email, @passwordHash, @role, @stamp, @now
             WHERE NOT EXISTS (SELECT 1 FROM users)
             RETURNING id
-            """, new { email = email.Trim(), passwordHash, role, stamp = NewStamp(), now = DateTimeOffset.UtcNow }, transaction));
+            """, new { email = email.Trim(), passwordHash, role, stamp = NewStamp(), now = TrackerDb.Utc(DateTimeOffset.UtcNow) }, transaction));
 
     public async Task RecordFailedSignInAsync(long id, int maxFailures, DateTimeOffset lockUntil)
     {
@@ -67,7 +67,7 @@ public sealed class UserRepository(TrackerDb db, TimeProvider clock)
             SET failed_sign_ins = failed_sign_ins + 1,
                 locked_until = CASE WHEN failed_sign_ins + 1 >= @maxFailures THEN @lockUntil ELSE locked_until END
             WHERE id = @id
-            """, new { id, maxFailures, lockUntil });
+            """, new { id, maxFailures, lockUntil = TrackerDb.Utc(lockUntil) });
     }
 
     public async Task ResetFailedSignInsAsync(long id)

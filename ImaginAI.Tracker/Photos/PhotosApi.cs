@@ -30,9 +30,10 @@ public static class PhotosApi
         services.AddSingleton<PhotoDecisionHistory>();
         services.AddSingleton<PhotoFileStore>();
         services.AddSingleton<ThumbnailService>();
+        services.AddSingleton<PhotoChanges>();
         services.AddHostedService<PhotoStoreSweeper>();
         services.AddScoped<PhotoUploadService>();
-        services.AddRecurringJob<PhotoPurgeJob>(PhotoPurgeJob.Key, _ => TimeSpan.FromHours(1));
+        services.AddRecurringJob<PhotoPurgeJob>(PhotoPurgeJob.Key, _ => TimeSpan.FromHours(1), JobScope.Cluster);
         // The upload API streams its multipart body itself; form binding elsewhere gets the same per-request cap.
         // No form of the app has more than a few dozen fields: 20,000 fields once took 34 s to read.
         services.AddOptions<FormOptions>().Configure<IOptions<StorageOptions>>((form, storage) =>
@@ -68,6 +69,7 @@ public static class PhotosApi
         photos.MapPut("/{photoId:long}/milestone", SetMilestoneAsync).RequireAuthorization(Policies.PhotoManager)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         photos.MapPhotoCompare();
+        photos.MapPhotoChanges();
         photos.MapPhotoTidy();
         app.MapPhotoReview();
         app.MapPhotoContext();

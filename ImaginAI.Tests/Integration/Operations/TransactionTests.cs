@@ -105,7 +105,7 @@ public sealed class TransactionTests
         var stored = (await services.GetRequiredService<UserRepository>().GetByIdAsync(user.Id))!;
 
         await using (FailInserts(app, "audit_log"))
-            await Assert.ThrowsAsync<SqliteException>(() => MembershipRules.SetAsync(services.GetRequiredService<TrackerDb>(),
+            await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => MembershipRules.SetAsync(services.GetRequiredService<TrackerDb>(),
                 services.GetRequiredService<MembershipRepository>(), services.GetRequiredService<AuditLog>(), projectId, stored, ProjectRoles.Field));
 
         Assert.Equal(0, await MembersAsync(app, projectId, user.Id));
@@ -128,7 +128,7 @@ public sealed class TransactionTests
             services.GetRequiredService<AuditLog>(), services.GetRequiredService<TimelineAccessGuard>(), projectId, stored);
 
         await using (FailInserts(app, "audit_log"))
-            await Assert.ThrowsAsync<SqliteException>(RemoveAsync);
+            await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(RemoveAsync);
 
         Assert.Equal(1, await MembersAsync(app, projectId, user.Id));
         await RemoveAsync();
@@ -245,10 +245,10 @@ public sealed class TransactionTests
                         Assert.False(deleted.IsSuccessStatusCode);
                     break;
                 case AccountChange.CreateToken:
-                    await Assert.ThrowsAsync<SqliteException>(() => accounts.CreateTokenAsync(stored, "tablet"));
+                    await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => accounts.CreateTokenAsync(stored, "tablet"));
                     break;
                 case AccountChange.RevokeToken:
-                    await Assert.ThrowsAsync<SqliteException>(() => accounts.RevokeTokenAsync(stored, existingToken));
+                    await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => accounts.RevokeTokenAsync(stored, existingToken));
                     break;
             }
         }
@@ -273,13 +273,21 @@ public sealed class TransactionTests
     /// <summary>Makes every insert into the table abort until disposed.</summary>
     private static FailingTable FailInserts(TrackerApp app, string table)
     {
+        if (TestDatabase.IsPostgres)
+        {
+            Execute(app, $"""
+                CREATE FUNCTION fail_{table}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the disk is full'; END; $$;
+                CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION fail_{table}();
+                """);
+            return new FailingTable(() => Execute(app, $"DROP TRIGGER fail_{table} ON {table}; DROP FUNCTION fail_{table}();"));
+        }
         Execute(app, $"CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'the disk is full'); END;");
         return new FailingTable(() => Execute(app, $"DROP TRIGGER fail_{table};"));
     }
 
     private static void Execute(TrackerApp app, string sql)
     {
-        using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False");
+        using var connection = TrackerDatabase.Connect(app.DatabasePath);
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
