@@ -11,6 +11,8 @@ public sealed class RedisClusterBus : ClusterBus, IHostedService
 {
     private readonly RedisConnection redis;
     private readonly ILogger<RedisClusterBus> logger;
+    private readonly Lock gate = new();
+    private bool wasLive = true;
 
     public RedisClusterBus(RedisConnection redis, ILogger<RedisClusterBus> logger)
     {
@@ -42,18 +44,9 @@ public sealed class RedisClusterBus : ClusterBus, IHostedService
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var multiplexer = redis.Multiplexer;
-        multiplexer.ConnectionFailed += (_, e) =>
-        {
-            if (e.ConnectionType != ConnectionType.Subscription) return;
-            logger.LogWarning("Redis is unreachable ({FailureType}): live timeline events stop until it is back; uploads and processing go on", e.FailureType);
-            RaiseLiveChanged(false);
-        };
-        multiplexer.ConnectionRestored += (_, e) =>
-        {
-            if (e.ConnectionType != ConnectionType.Subscription) return;
-            logger.LogInformation("Redis is reachable again: live timeline events resume");
-            RaiseLiveChanged(true);
-        };
+        // Raised per connection (interactive and subscription) and per attempt: "live" follows whether any answers.
+        multiplexer.ConnectionFailed += (_, e) => Track(e.FailureType.ToString());
+        multiplexer.ConnectionRestored += (_, e) => Track(null);
         // The client keeps the subscription and renews it after every reconnection, so it is not awaited: a node
         // started while Redis is away subscribes once it is back.
         _ = SubscribeAsync(multiplexer);
@@ -64,10 +57,10 @@ public sealed class RedisClusterBus : ClusterBus, IHostedService
     {
         try
         {
-            var queue = await multiplexer.GetSubscriber().SubscribeAsync(redis.AllChannels);
-            queue.OnMessage(async message =>
+            // The handler is registered before Redis is asked, so it stays even when this first request fails.
+            await multiplexer.GetSubscriber().SubscribeAsync(redis.AllChannels, (channel, message) =>
             {
-                if (redis.NameOf(message.Channel) is { } channel) await DeliverAsync(channel, message.Message.ToString(), logger);
+                if (redis.NameOf(channel) is { } name) _ = DeliverAsync(name, message.ToString(), logger);
             });
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
@@ -77,4 +70,19 @@ public sealed class RedisClusterBus : ClusterBus, IHostedService
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private void Track(string? failure)
+    {
+        var live = redis.Multiplexer.IsConnected;
+        lock (gate)
+        {
+            if (live == wasLive) return;
+            wasLive = live;
+        }
+        if (live)
+            logger.LogInformation("Redis is reachable again: live timeline events resume");
+        else
+            logger.LogWarning("Redis is unreachable ({Failure}): live timeline events stop until it is back; uploads and processing go on", failure);
+        RaiseLiveChanged(live);
+    }
 }

@@ -89,7 +89,9 @@ public sealed class TimelineAccessGuard(
 
     private async Task CloseAsNotLiveAsync()
     {
-        foreach (var connection in live.All())
+        var connections = live.All();
+        logger.LogInformation("Live events stopped: telling {Count} open timeline connections and closing them", connections.Count);
+        foreach (var connection in connections)
         {
             try
             {
@@ -98,7 +100,7 @@ public sealed class TimelineAccessGuard(
             }
             catch (Exception e)
             {
-                logger.LogDebug(e, "Could not tell connection {ConnectionId} that live events stopped", connection.ConnectionId);
+                logger.LogWarning(e, "Could not tell connection {ConnectionId} that live events stopped", connection.ConnectionId);
             }
             connection.Abort();
         }
