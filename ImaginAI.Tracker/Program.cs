@@ -9,6 +9,7 @@ using ImaginAI.Tracker.Jobs;
 using ImaginAI.Tracker.Matching;
 using ImaginAI.Tracker.Photos;
 using ImaginAI.Tracker.Projects;
+using ImaginAI.Tracker.Scheduling;
 using ImaginAI.Tracker.Search;
 using ImaginAI.Tracker.Security;
 using ImaginAI.Tracker.Telemetry;
@@ -29,6 +30,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 });
 builder.Services.AddTrackerErrors();
 builder.Services.AddTrackerData(builder.Configuration);
+builder.Services.AddClusterScheduler(builder.Configuration);
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddVision(builder.Configuration);
 builder.Services.AddProjects();

@@ -65,6 +65,7 @@ public class TrackerApp : WebApplicationFactory<Program>
             // Tests sign in far more often than people do; the rate-limit test sets its own limit.
             ["Accounts:SignInAttemptsPerMinute"] = "10000",
         };
+        foreach (var (key, value) in TestDatabase.Settings(DataDirectory)) this.settings[key] = value;
         foreach (var (key, value) in settings ?? []) this.settings[key] = value;
         if (kestrel) UseKestrel(0);
         adminToken = new Lazy<string>(() => Task.Run(() => CreateTokenAsync(AdminEmail)).GetAwaiter().GetResult());
@@ -110,7 +111,8 @@ public class TrackerApp : WebApplicationFactory<Program>
     }
 
     public string DataDirectory { get; }
-    public string DatabasePath => Path.Combine(DataDirectory, "tracker.db");
+    /// <summary>The app's database for <see cref="Integration.TrackerDatabase"/>: the SQLite file, or under PostgreSQL its connection string.</summary>
+    public string DatabasePath => TestDatabase.Locate(DataDirectory);
     public string PhotosDirectory => Path.Combine(DataDirectory, "photos");
 
     /// <summary>Where the app listens: http://127.0.0.1:port/ with Kestrel, the test server's address otherwise.</summary>
@@ -225,6 +227,7 @@ public class TrackerApp : WebApplicationFactory<Program>
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (ownsDataDirectory)
         {
+            TestDatabase.DropFor(DataDirectory);
             try { Directory.Delete(DataDirectory, recursive: true); }
             catch (IOException) { }
         }

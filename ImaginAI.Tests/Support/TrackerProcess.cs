@@ -26,8 +26,10 @@ public sealed class TrackerProcess : IAsyncDisposable
             ["Embedding:RetryBackoffSeconds"] = "0.2",
             ["Matching:IntervalSeconds"] = "1",
         };
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "imaginai-tests", "process-" + Guid.NewGuid().ToString("N"));
+        foreach (var (key, value) in TestDatabase.Settings(dataDirectory)) all[key] = value;
         foreach (var (key, value) in settings ?? []) all[key] = value;
-        Server = new ServerProcess(TrackerDll, Path.Combine(Path.GetTempPath(), "imaginai-tests", "process-" + Guid.NewGuid().ToString("N")), all);
+        Server = new ServerProcess(TrackerDll, dataDirectory, all);
         Http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
     }
 
@@ -48,7 +50,8 @@ public sealed class TrackerProcess : IAsyncDisposable
     public HttpClient Http { get; }
 
     public string DataDirectory => Server.DataDirectory;
-    public string DatabasePath => Path.Combine(DataDirectory, "tracker.db");
+    /// <summary>The SQLite file, or under PostgreSQL the connection string of the process's database.</summary>
+    public string DatabasePath => TestDatabase.Locate(DataDirectory);
 
     public Uri Url(string path) => new(Server.BaseAddress, path.TrimStart('/'));
 
@@ -98,6 +101,7 @@ public sealed class TrackerProcess : IAsyncDisposable
         await Server.DisposeAsync();
         Http.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        TestDatabase.DropFor(DataDirectory);
         try { Directory.Delete(DataDirectory, recursive: true); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }

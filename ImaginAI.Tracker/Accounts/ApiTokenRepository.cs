@@ -17,7 +17,7 @@ public sealed class ApiTokenRepository(TrackerDb db)
             INSERT INTO api_tokens (user_id, name, token_hash, token_prefix, created_at)
             VALUES (@userId, @name, @tokenHash, @tokenPrefix, @now)
             RETURNING id
-            """, new { userId, name, tokenHash, tokenPrefix, now = DateTimeOffset.UtcNow });
+            """, new { userId, name, tokenHash, tokenPrefix, now = TrackerDb.Utc(DateTimeOffset.UtcNow) });
     }
 
     public async Task<IReadOnlyList<ApiToken>> GetManyByUserIdAsync(long userId)
@@ -52,7 +52,7 @@ public sealed class ApiTokenRepository(TrackerDb db)
         await using var connection = await db.OpenAsync();
         await connection.ExecuteAsync("""
             UPDATE api_tokens SET last_used_at = @at WHERE id = @id
-            """, new { id, at });
+            """, new { id, at = TrackerDb.Utc(at) });
     }
 
     /// <summary>Revokes one of the user's own tokens; false when it is not theirs or already revoked.</summary>
@@ -61,6 +61,6 @@ public sealed class ApiTokenRepository(TrackerDb db)
         await using var connection = await db.OpenAsync();
         return await connection.ExecuteAsync("""
             UPDATE api_tokens SET revoked_at = @now WHERE id = @id AND user_id = @userId AND revoked_at IS NULL
-            """, new { id, userId, now = DateTimeOffset.UtcNow }) > 0;
+            """, new { id, userId, now = TrackerDb.Utc(DateTimeOffset.UtcNow) }) > 0;
     }
 }

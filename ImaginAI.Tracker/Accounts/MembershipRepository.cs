@@ -88,7 +88,7 @@ public sealed class MembershipRepository(TrackerDb db)
             INSERT INTO project_members (project_id, user_id, role, added_at)
             VALUES (@projectId, @userId, @role, @now)
             ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role
-            """, new { projectId, userId, role, now = DateTimeOffset.UtcNow }, transaction);
+            """, new { projectId, userId, role, now = TrackerDb.Utc(DateTimeOffset.UtcNow) }, transaction);
         return previous;
     }
 

@@ -28,7 +28,7 @@ public sealed class UserRepository(TrackerDb db, TimeProvider clock)
     {
         await using var connection = await db.OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<User>($"""
-            SELECT {UserColumns} FROM users WHERE email = @email
+            SELECT {UserColumns} FROM users WHERE lower(email) = lower(@email)
             """, new { email = email.Trim() });
     }
 
@@ -47,9 +47,9 @@ public sealed class UserRepository(TrackerDb db, TimeProvider clock)
         return await connection.ExecuteScalarAsync<long?>("""
             INSERT INTO users (email, password_hash, role, security_stamp, created_at)
             VALUES (@email, @passwordHash, @role, @stamp, @now)
-            ON CONFLICT (email) DO NOTHING
+            ON CONFLICT DO NOTHING
             RETURNING id
-            """, new { email = email.Trim(), passwordHash, role, stamp = NewStamp(), now = DateTimeOffset.UtcNow });
+            """, new { email = email.Trim(), passwordHash, role, stamp = NewStamp(), now = TrackerDb.Utc(DateTimeOffset.UtcNow) });
     }
 
     /// <summary>Creates the first user, only while there is none: two racing set-up forms cannot both win.</summary>
@@ -61,7 +61,7 @@ public sealed class UserRepository(TrackerDb db, TimeProvider clock)
             SELECT @email, @passwordHash, @role, @stamp, @now
             WHERE NOT EXISTS (SELECT 1 FROM users)
             RETURNING id
-            """, new { email = email.Trim(), passwordHash, role, stamp = NewStamp(), now = DateTimeOffset.UtcNow });
+            """, new { email = email.Trim(), passwordHash, role, stamp = NewStamp(), now = TrackerDb.Utc(DateTimeOffset.UtcNow) });
     }
 
     public async Task RecordFailedSignInAsync(long id, int maxFailures, DateTimeOffset lockUntil)
@@ -72,7 +72,7 @@ public sealed class UserRepository(TrackerDb db, TimeProvider clock)
             SET failed_sign_ins = failed_sign_ins + 1,
                 locked_until = CASE WHEN failed_sign_ins + 1 >= @maxFailures THEN @lockUntil ELSE locked_until END
             WHERE id = @id
-            """, new { id, maxFailures, lockUntil });
+            """, new { id, maxFailures, lockUntil = TrackerDb.Utc(lockUntil) });
     }
 
     public async Task ResetFailedSignInsAsync(long id)

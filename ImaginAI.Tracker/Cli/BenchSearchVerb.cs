@@ -71,7 +71,7 @@ internal sealed class SearchBenchmark(int vectorCount, int dims, int projectCoun
 
             var storage = Options.Create(new StorageOptions { DataDirectory = directory });
             var db = new TrackerDb(storage);
-            await new DatabaseMigrator(db, storage, NullLogger<DatabaseMigrator>.Instance).StartAsync(CancellationToken.None);
+            await new DatabaseMigrator(db, new WorkClaims(db, NullLogger<WorkClaims>.Instance), storage, NullLogger<DatabaseMigrator>.Instance).StartAsync(CancellationToken.None);
             clock.Restart();
             var store = new VectorIndexRepository(db);
             // A kept folder from an earlier run of the same size already holds these (deterministic) vectors.
@@ -370,7 +370,8 @@ internal sealed class SearchBenchmark(int vectorCount, int dims, int projectCoun
 
     private void WriteDatabase(TrackerDb db)
     {
-        using var connection = db.Open();
+        // bench search measures the embedded install: its TrackerDb is always the SQLite file.
+        using var connection = (SqliteConnection)db.Open();
         // A transaction per project: one for everything would grow the WAL to twice the database before a checkpoint.
         for (var p = 0; p < projectCount; p++)
         {

@@ -6,8 +6,13 @@ public static class DataModule
     {
         SqliteTypeHandlers.Register();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
+            .Configure<IConfiguration>((options, config) => options.PostgresConnectionString ??= config.GetConnectionString("Postgres"))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TrackerDb>();
+        services.AddSingleton<WorkClaims>();
+        services.AddSingleton<MaintenanceLock>();
         // Registered first so the schema exists before the scheduler and the server start.
         services.AddHostedService<DatabaseMigrator>();
         return services;

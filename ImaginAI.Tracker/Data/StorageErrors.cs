@@ -1,4 +1,6 @@
+using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace ImaginAI.Tracker.Data;
 
@@ -20,6 +22,21 @@ public static class StorageErrors
     public static bool IsDatabaseBusy(Exception exception) => exception switch
     {
         SqliteException sqlite => sqlite.SqliteErrorCode is SqliteBusy or SqliteLocked,
+        // A serialization failure or deadlock between PostgreSQL transactions: retrying the request succeeds.
+        PostgresException pg => pg.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected,
         _ => exception.InnerException is { } inner && IsDatabaseBusy(inner),
+    };
+
+    /// <summary>
+    /// The PostgreSQL server cannot be reached or is shutting down or starting up (connection refused or lost,
+    /// time-out, too many connections): nothing was stored, and the same request succeeds once it is back.
+    /// </summary>
+    public static bool IsDatabaseUnavailable(Exception exception) => exception switch
+    {
+        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+                or PostgresErrorCodes.TooManyConnections,
+        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is SocketException or IOException or TimeoutException,
+        _ => exception.InnerException is { } inner && IsDatabaseUnavailable(inner),
     };
 }

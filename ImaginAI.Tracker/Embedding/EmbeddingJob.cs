@@ -34,6 +34,8 @@ public sealed class EmbeddingJob(
     JobControls controls,
     PhotoTelemetry telemetry,
     Webhooks.WebhookPublisher webhooks,
+    Data.WorkClaims claims,
+    Data.MaintenanceLock maintenance,
     IOptions<EmbeddingOptions> options,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
@@ -57,7 +59,7 @@ public sealed class EmbeddingJob(
         // A pause takes effect after the batch in hand.
         while (!cancellationToken.IsCancellationRequested && !await controls.IsPausedAsync(JobQueues.Embedding))
         {
-            var due = await embeddings.GetDueAsync(clock.GetUtcNow(), settings.BatchSize);
+            var due = await embeddings.ClaimDueAsync(clock.GetUtcNow(), settings.BatchSize);
             if (due.Count == 0) break;
             logger.LogDebug("Embedding {Count} photos with model {ModelId}", due.Count, extractor!.Model.Id);
             var started = new List<PhotoToEmbed>();
@@ -66,8 +68,14 @@ public sealed class EmbeddingJob(
                     started.Add(photo with { Attempts = photo.Attempts + 1 });
 
             var embedded = await EmbedAsync(extractor!, started, markEmbedded: true);
+            // Each photo embedded or failed left its claim as it was recorded; any other goes back to every node.
+            await claims.ReleaseAsync(due.Select(p => p.Id));
             if (embedded > 0) await matching.WakeAsync();
         }
+
+        // Re-embedding after a model change is maintenance: one node of a cluster does it at a time.
+        await using var turn = await maintenance.TryTakeAsync("reembedding", cancellationToken);
+        if (turn is null) return;
 
         while (!cancellationToken.IsCancellationRequested && !await controls.IsPausedAsync(JobQueues.Embedding))
         {

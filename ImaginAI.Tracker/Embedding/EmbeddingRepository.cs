@@ -15,18 +15,24 @@ public sealed record PhotoToEmbed
 
 public sealed class EmbeddingRepository(TrackerDb db)
 {
-    /// <summary>Pending photos whose next attempt is due, the longest waiting first.</summary>
-    public async Task<IReadOnlyList<PhotoToEmbed>> GetDueAsync(DateTimeOffset now, int limit)
+    /// <summary>
+    /// Claims pending photos whose next attempt is due, the longest waiting first, for this node until the lease
+    /// ends: other nodes skip them meanwhile (on PostgreSQL also the rows another node is claiming at this moment).
+    /// </summary>
+    public async Task<IReadOnlyList<PhotoToEmbed>> ClaimDueAsync(DateTimeOffset now, int limit)
     {
         await using var connection = await db.OpenAsync();
-        var photos = await connection.QueryAsync<PhotoToEmbed>("""
-            SELECT id, project_id, sha256, content_type, attempts
-            FROM photos
-            WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
-            ORDER BY next_attempt_at, id
-            LIMIT @limit
-            """, new { now = TrackerDb.Utc(now), limit });
-        return photos.AsList();
+        var photos = await connection.QueryAsync<PhotoToEmbed>($"""
+            UPDATE photos SET claimed_by = @node, lease_until = @leaseUntil
+            WHERE id IN (SELECT id FROM photos
+                         WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
+                           AND (lease_until IS NULL OR lease_until <= @now)
+                         ORDER BY next_attempt_at, id
+                         LIMIT @limit
+                         {db.Sql.SkipLocked})
+            RETURNING id, project_id, sha256, content_type, attempts
+            """, new { now = TrackerDb.Utc(now), leaseUntil = TrackerDb.Utc(now + db.Lease), node = db.NodeId, limit });
+        return photos.OrderBy(p => p.Id).ToList();
     }
 
     /// <summary>
@@ -38,8 +44,8 @@ public sealed class EmbeddingRepository(TrackerDb db)
         await using var connection = await db.OpenAsync();
         return await connection.ExecuteAsync("""
             UPDATE photos SET attempts = attempts + 1, next_attempt_at = @retryAt
-            WHERE id = @photoId AND status = 'pending'
-            """, new { photoId, retryAt = TrackerDb.Utc(retryAt) }) == 1;
+            WHERE id = @photoId AND status = 'pending' AND claimed_by = @node
+            """, new { photoId, retryAt = TrackerDb.Utc(retryAt), node = db.NodeId }) == 1;
     }
 
     /// <summary>
@@ -56,7 +62,7 @@ public sealed class EmbeddingRepository(TrackerDb db)
             ON CONFLICT (photo_id, model_id) DO UPDATE SET dims = excluded.dims, vector = excluded.vector, created_at = excluded.created_at
             """, new { photoId, modelId = vector.ModelId, dims = vector.Dims, vector = VectorMath.ToBlob(vector.Values), now = TrackerDb.Utc(now) }, transaction);
         var changed = markEmbedded && await connection.ExecuteAsync("""
-            UPDATE photos SET status = 'embedded', error = NULL, next_attempt_at = NULL
+            UPDATE photos SET status = 'embedded', error = NULL, next_attempt_at = NULL, claimed_by = NULL, lease_until = NULL
             WHERE id = @photoId AND status = 'pending'
             """, new { photoId }, transaction) == 1;
         await transaction.CommitAsync();
@@ -71,7 +77,8 @@ public sealed class EmbeddingRepository(TrackerDb db)
             UPDATE photos
             SET error = @error,
                 status = CASE WHEN @lastAttempt THEN 'failed' ELSE status END,
-                next_attempt_at = CASE WHEN @lastAttempt THEN NULL ELSE @retryAt END
+                next_attempt_at = CASE WHEN @lastAttempt THEN NULL ELSE @retryAt END,
+                claimed_by = NULL, lease_until = NULL
             WHERE id = @photoId AND status = 'pending'
             """, new { photoId, error, lastAttempt, retryAt = TrackerDb.Utc(retryAt) }) == 1;
     }
@@ -80,15 +87,15 @@ public sealed class EmbeddingRepository(TrackerDb db)
     public async Task<IReadOnlyList<PhotoToEmbed>> GetAwaitingReembeddingAsync(string modelId, int limit, IReadOnlyCollection<long> skip)
     {
         await using var connection = await db.OpenAsync();
-        var photos = await connection.QueryAsync<PhotoToEmbed>("""
+        var photos = await connection.QueryAsync<PhotoToEmbed>($"""
             SELECT id, project_id, sha256, content_type, attempts
             FROM photos ph
             WHERE ph.status IN ('embedded', 'matched', 'unmatched')
               AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.photo_id = ph.id AND e.model_id = @modelId)
-              AND ph.id NOT IN @skip
+              AND NOT (ph.id {db.Sql.InList("@skip")})
             ORDER BY ph.id
             LIMIT @limit
-            """, new { modelId, limit, skip });
+            """, new { modelId, limit, skip = skip.ToArray() });
         return photos.AsList();
     }
 

@@ -41,6 +41,9 @@ public static class ErrorsModule
                     (bad.StatusCode, "Bad request", $"The request could not be read: {bad.Message}"),
                 _ when StorageErrors.IsDiskFull(exception) =>
                     (StatusCodes.Status507InsufficientStorage, Problems.StorageFullTitle, Problems.StorageFullDetail),
+                _ when StorageErrors.IsDatabaseUnavailable(exception) =>
+                    (StatusCodes.Status503ServiceUnavailable, "Database unavailable",
+                     "The server cannot reach its database right now. Nothing was saved; please try again in a minute."),
                 _ when StorageErrors.IsDatabaseBusy(exception) =>
                     (StatusCodes.Status503ServiceUnavailable, "Server busy",
                      "The server is too busy to save this right now. Nothing was changed; please try again in a few seconds."),

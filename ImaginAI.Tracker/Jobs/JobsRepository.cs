@@ -127,6 +127,6 @@ public sealed class JobsRepository(TrackerDb db)
         await connection.ExecuteAsync("""
             INSERT INTO job_controls (queue, paused, changed_at, changed_by) VALUES (@queue, @paused, @now, @changedBy)
             ON CONFLICT (queue) DO UPDATE SET paused = excluded.paused, changed_at = excluded.changed_at, changed_by = excluded.changed_by
-            """, new { queue, paused, now = TrackerDb.Utc(now), changedBy });
+            """, new { queue, paused = paused ? 1 : 0, now = TrackerDb.Utc(now), changedBy });
     }
 }

@@ -27,7 +27,7 @@ public sealed class CalibrationRepository(TrackerDb db)
             VALUES (@ProjectId, @Id, @score, @inliers, @autoMilestoneId, @managerMilestoneId, @confirmed, @shouldMatch, @now)
             """, new
         {
-            before.ProjectId, before.Id, score, inliers, autoMilestoneId, managerMilestoneId, confirmed, shouldMatch,
+            before.ProjectId, before.Id, score, inliers, autoMilestoneId, managerMilestoneId, confirmed = confirmed ? 1 : 0, shouldMatch = shouldMatch ? 1 : 0,
             now = TrackerDb.Utc(now),
         }, transaction);
     }

@@ -32,6 +32,7 @@ public sealed class MatchingJob(
     JobControls controls,
     PhotoTelemetry telemetry,
     Webhooks.WebhookPublisher webhooks,
+    Data.WorkClaims claims,
     IOptions<MatchingOptions> options,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
@@ -51,7 +52,7 @@ public sealed class MatchingJob(
         // A pause takes effect after the batch in hand.
         while (!cancellationToken.IsCancellationRequested && !await controls.IsPausedAsync(JobQueues.Matching))
         {
-            var waiting = await repository.GetAwaitingDecisionAsync(model.Id, settings.BatchSize, clock.GetUtcNow());
+            var waiting = await repository.ClaimAwaitingDecisionAsync(model.Id, settings.BatchSize, clock.GetUtcNow());
             if (waiting.Count == 0) return;
             // Each project's photos and rule are read once per batch, by whichever of its photos comes first.
             var projectData = new ConcurrentDictionary<long, Lazy<Task<ProjectData>>>();
@@ -74,6 +75,9 @@ public sealed class MatchingJob(
                     if (await RecordFailureAsync(photo, e, settings)) Interlocked.Increment(ref decided);
                 }
             });
+            // Decided and failed photos left their claim as they were recorded; the rest (a vector not yet in this
+            // node's index, a manager's change meanwhile, shutdown) go back to any node at once.
+            await claims.ReleaseAsync(waiting.Select(p => p.Id));
             // Nothing applicable in a full batch (e.g. vectors missing from the index): wait for the next run.
             if (decided == 0) return;
         }

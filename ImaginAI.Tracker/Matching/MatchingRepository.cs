@@ -29,22 +29,25 @@ public sealed record MatchDecision(
 public sealed class MatchingRepository(TrackerDb db)
 {
     /// <summary>
-    /// Embedded photos that have a vector of the model and are not waiting out a retry after a failed decision, in
-    /// the order they were taken.
+    /// Claims, for this node until the lease ends, embedded photos that have a vector of the model and are not
+    /// waiting out a retry after a failed decision, in the order they were taken.
     /// </summary>
-    public async Task<IReadOnlyList<PhotoFacts>> GetAwaitingDecisionAsync(string modelId, int limit, DateTimeOffset now)
+    public async Task<IReadOnlyList<PhotoFacts>> ClaimAwaitingDecisionAsync(string modelId, int limit, DateTimeOffset now)
     {
         await using var connection = await db.OpenAsync();
-        var photos = await connection.QueryAsync<PhotoFacts>("""
-            SELECT ph.id, ph.project_id, ph.taken_at, ph.milestone_id, ph.milestone_source, ph.decision_failures
-            FROM photos ph
-            WHERE ph.status = 'embedded' AND ph.deleted_at IS NULL
-              AND (ph.next_attempt_at IS NULL OR ph.next_attempt_at <= @now)
-              AND EXISTS (SELECT 1 FROM embeddings e WHERE e.photo_id = ph.id AND e.model_id = @modelId)
-            ORDER BY ph.taken_at, ph.id
-            LIMIT @limit
-            """, new { modelId, limit, now = TrackerDb.Utc(now) });
-        return photos.AsList();
+        var photos = await connection.QueryAsync<PhotoFacts>($"""
+            UPDATE photos SET claimed_by = @node, lease_until = @leaseUntil
+            WHERE id IN (SELECT ph.id FROM photos ph
+                         WHERE ph.status = 'embedded' AND ph.deleted_at IS NULL
+                           AND (ph.next_attempt_at IS NULL OR ph.next_attempt_at <= @now)
+                           AND (ph.lease_until IS NULL OR ph.lease_until <= @now)
+                           AND EXISTS (SELECT 1 FROM embeddings e WHERE e.photo_id = ph.id AND e.model_id = @modelId)
+                         ORDER BY ph.taken_at, ph.id
+                         LIMIT @limit
+                         {db.Sql.SkipLocked})
+            RETURNING id, project_id, taken_at, milestone_id, milestone_source, decision_failures
+            """, new { modelId, limit, now = TrackerDb.Utc(now), leaseUntil = TrackerDb.Utc(now + db.Lease), node = db.NodeId });
+        return photos.OrderBy(p => p.TakenAt).ThenBy(p => p.Id).ToList();
     }
 
     /// <summary>
@@ -59,7 +62,8 @@ public sealed class MatchingRepository(TrackerDb db)
             SET decision_failures = decision_failures + 1,
                 error = @error,
                 status = CASE WHEN @lastAttempt THEN 'failed' ELSE status END,
-                next_attempt_at = CASE WHEN @lastAttempt THEN NULL ELSE @retryAt END
+                next_attempt_at = CASE WHEN @lastAttempt THEN NULL ELSE @retryAt END,
+                claimed_by = NULL, lease_until = NULL
             WHERE id = @photoId AND status = 'embedded'
             """, new { photoId, error, lastAttempt, retryAt = TrackerDb.Utc(retryAt) }) == 1;
     }
@@ -97,11 +101,13 @@ public sealed class MatchingRepository(TrackerDb db)
                 error = NULL,
                 next_attempt_at = NULL,
                 decision_count = decision_count + 1,
-                decided_at = @now
+                decided_at = @now,
+                claimed_by = NULL,
+                lease_until = NULL
             WHERE id = @PhotoId
               AND status = 'embedded'
-              AND milestone_id IS @expectedMilestoneId
-              AND milestone_source IS @expectedMilestoneSource
+              AND milestone_id IS NOT DISTINCT FROM @expectedMilestoneId
+              AND milestone_source IS NOT DISTINCT FROM @expectedMilestoneSource
             """, new
         {
             decision.PhotoId, decision.Status, decision.MilestoneId, decision.MilestoneSource, decision.MilestoneScore,

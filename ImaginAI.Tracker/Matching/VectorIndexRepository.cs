@@ -1,11 +1,9 @@
 using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using Dapper;
 using ImaginAI.Tracker.Data;
 using ImaginAI.Vision.Vectors;
-using Microsoft.Data.Sqlite;
 
 namespace ImaginAI.Tracker.Matching;
 
@@ -26,20 +24,13 @@ public sealed class VectorIndexRepository(TrackerDb db)
     public long LoadAll(VectorIndex index, CancellationToken cancellationToken)
     {
         using var connection = db.Open();
-        using var transaction = connection.BeginTransaction(deferred: true);
-        var stamp = connection.ExecuteScalar<long>("""
-            SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'embedding_changes'), 0)
-            """, transaction: transaction);
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+        using var transaction = db.Sql.BeginSnapshot(connection);
+        var stamp = connection.ExecuteScalar<long>($"SELECT {db.Sql.NewestEmbeddingChange}", transaction: transaction);
+        using var reader = connection.ExecuteReader("""
             SELECT e.photo_id, ph.project_id, e.vector
             FROM embeddings e JOIN photos ph ON ph.id = e.photo_id
-            WHERE e.model_id = $modelId AND e.dims = $dims
-            """;
-        command.Parameters.AddWithValue("$modelId", index.ModelId);
-        command.Parameters.AddWithValue("$dims", index.Dims);
-        using var reader = command.ExecuteReader();
+            WHERE e.model_id = @modelId AND e.dims = @dims
+            """, new { modelId = index.ModelId, dims = (long)index.Dims }, transaction);
         var vector = new float[index.Dims];
         var bytes = MemoryMarshal.AsBytes(vector.AsSpan()).Length;
         var buffer = new byte[bytes];
@@ -97,9 +88,8 @@ public sealed class VectorIndexRepository(TrackerDb db)
     public async Task<(long? Saved, long Newest)> GetStampsAsync(string modelId)
     {
         await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleAsync<(long?, long)>("""
-            SELECT (SELECT stamp FROM vector_index_files WHERE model_id = @modelId),
-                   COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'embedding_changes'), 0)
+        return await connection.QuerySingleAsync<(long?, long)>($"""
+            SELECT (SELECT stamp FROM vector_index_files WHERE model_id = @modelId), {db.Sql.NewestEmbeddingChange}
             """, new { modelId });
     }
 
@@ -134,20 +124,15 @@ public sealed class VectorIndexRepository(TrackerDb db)
         IReadOnlyCollection<long>? projectIds, Func<long, bool>? filter)
     {
         using var connection = db.OpenForReading();
-        using var command = connection.CreateCommand();
-        command.CommandText = projectIds is null
-            ? """
+        using var reader = projectIds is null
+            ? connection.ExecuteReader("""
               SELECT e.photo_id, e.vector FROM embeddings e
-              WHERE e.model_id = $modelId AND e.dims = $dims
-              """
-            : """
+              WHERE e.model_id = @modelId AND e.dims = @dims
+              """, new { modelId, dims = (long)dims })
+            : connection.ExecuteReader($"""
               SELECT e.photo_id, e.vector FROM embeddings e JOIN photos ph ON ph.id = e.photo_id
-              WHERE e.model_id = $modelId AND e.dims = $dims AND ph.project_id IN (SELECT value FROM json_each($projects))
-              """;
-        command.Parameters.AddWithValue("$modelId", modelId);
-        command.Parameters.AddWithValue("$dims", dims);
-        if (projectIds is not null) command.Parameters.AddWithValue("$projects", JsonSerializer.Serialize(projectIds));
-        using var reader = command.ExecuteReader();
+              WHERE e.model_id = @modelId AND e.dims = @dims AND ph.project_id {db.Sql.InList("@projects")}
+              """, new { modelId, dims = (long)dims, projects = projectIds.ToArray() });
         var vector = new float[dims];
         var buffer = new byte[dims * sizeof(float)];
         var best = new PriorityQueue<VectorHit, (float, long)>(k + 1);
@@ -184,15 +169,10 @@ public sealed class VectorIndexRepository(TrackerDb db)
             var position = new Dictionary<long, int>(ids.Count);
             for (var i = 0; i < ids.Count; i++) position.TryAdd(ids[i], i);
             using var connection = db.OpenForReading();
-            using var command = connection.CreateCommand();
-            command.CommandText = """
+            using var reader = connection.ExecuteReader($"""
                 SELECT photo_id, vector FROM embeddings
-                WHERE model_id = $modelId AND dims = $dims AND photo_id IN (SELECT value FROM json_each($ids))
-                """;
-            command.Parameters.AddWithValue("$modelId", modelId);
-            command.Parameters.AddWithValue("$dims", dims);
-            command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(ids));
-            using var reader = command.ExecuteReader();
+                WHERE model_id = @modelId AND dims = @dims AND photo_id {db.Sql.InList("@ids")}
+                """, new { modelId, dims = (long)dims, ids = ids.ToArray() });
             var buffer = ArrayPool<byte>.Shared.Rent(dims * sizeof(float));
             try
             {

@@ -122,12 +122,13 @@ public sealed class PhotoRepository(TrackerDb db)
     {
         var connection = transaction.Connection!;
         // Checked before the update so a refused request leaves the caller's transaction untouched.
-        var projects = (await connection.QueryAsync<long>("""
+        var ids = SqlDialect.Of(connection).InList("@photoIds");
+        var projects = (await connection.QueryAsync<long>($"""
             SELECT project_id FROM photos
-            WHERE id IN @photoIds AND deleted_at IS NULL AND (@projectId IS NULL OR project_id = @projectId)
-            """, new { photoIds, projectId }, transaction)).AsList();
+            WHERE id {ids} AND deleted_at IS NULL AND (@projectId IS NULL OR project_id = @projectId)
+            """, new { photoIds = photoIds.ToArray(), projectId }, transaction)).AsList();
         if (projects.Count != photoIds.Count || projects.Distinct().Count() != 1) return null;
-        var applied = await connection.ExecuteAsync("""
+        var applied = await connection.ExecuteAsync($"""
             UPDATE photos
             SET milestone_id = @milestoneId,
                 milestone_source = 'manual',
@@ -135,8 +136,8 @@ public sealed class PhotoRepository(TrackerDb db)
                 status = CASE WHEN status IN ('matched', 'unmatched')
                               THEN CASE WHEN @milestoneId IS NULL THEN 'unmatched' ELSE 'matched' END
                               ELSE status END
-            WHERE id IN @photoIds
-            """, new { photoIds, milestoneId }, transaction);
+            WHERE id {ids}
+            """, new { photoIds = photoIds.ToArray(), milestoneId }, transaction);
         var reached = await Projects.MilestoneProgress.RecomputeAsync(connection, transaction, projects[0]);
         return (applied, reached);
     }
@@ -182,7 +183,7 @@ public sealed class PhotoRepository(TrackerDb db)
     {
         await using var connection = await db.OpenAsync();
         var ids = await connection.QueryAsync<long>(
-            "SELECT id FROM photos WHERE deleted_at IS NOT NULL AND project_id IN @projectIds", new { projectIds });
+            $"SELECT id FROM photos WHERE deleted_at IS NOT NULL AND project_id {db.Sql.InList("@projectIds")}", new { projectIds = projectIds.ToArray() });
         return ids.ToHashSet();
     }
 

@@ -201,9 +201,9 @@ public sealed class PhotoUploadService(
                 details.TakenAt ?? metadata.TakenAt ?? uploadedAt, uploadedAt, metadata.Latitude, metadata.Longitude,
                 details.Note, details.MilestoneId));
         }
-        catch (Exception e) when (placed && StorageErrors.IsDiskFull(e))
+        catch (Exception e) when (placed && (StorageErrors.IsDiskFull(e) || StorageErrors.IsDatabaseUnavailable(e)))
         {
-            // The row could not be stored, so the file must not stay without it.
+            // The row could not be stored, so the file must not stay without it (the client is told to retry).
             store.Uncommit(staged.Sha256, contentType);
             throw;
         }

@@ -42,7 +42,8 @@ public sealed class MilestoneRepository(TrackerDb db, TimeProvider clock)
         return await connection.QuerySingleAsync<Milestone>("""
             INSERT INTO milestones (project_id, name, position, due_date, created_at)
             VALUES (@projectId, @name,
-                    COALESCE(@position, (SELECT MIN(COALESCE(MAX(position), 0) + 1, @maxPosition) FROM milestones WHERE project_id = @projectId)),
+                    COALESCE(@position, (SELECT CASE WHEN COALESCE(MAX(position), 0) >= @maxPosition THEN @maxPosition ELSE COALESCE(MAX(position), 0) + 1 END
+                                          FROM milestones WHERE project_id = @projectId)),
                     @dueDate, @createdAt)
             RETURNING id, project_id, name, position, due_date, NULL AS reached_at, NULL AS reached_photo_id,
                       due_date IS NOT NULL AND @today > due_date AS late

@@ -133,13 +133,15 @@ public sealed class PasswordsAndTokensTests(TrackerApp app) : IClassFixture<Trac
 
         // Every text and blob value of every table, plus the raw bytes of the database and its write-ahead log.
         var stored = new StringBuilder();
-        await using (var connection = new SqliteConnection($"Data Source={app.DatabasePath};Mode=ReadOnly"))
+        await using (var connection = TrackerDatabase.Connect(app.DatabasePath, readOnly: true))
         {
             await connection.OpenAsync();
             var tables = new List<string>();
             await using (var list = connection.CreateCommand())
             {
-                list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+                list.CommandText = TestDatabase.IsPostgres
+                    ? "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+                    : "SELECT name FROM sqlite_master WHERE type = 'table'";
                 await using var reader = await list.ExecuteReaderAsync();
                 while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
             }

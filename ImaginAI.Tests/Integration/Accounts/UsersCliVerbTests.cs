@@ -57,6 +57,7 @@ public sealed class UsersCliVerbTests
             WorkingDirectory = AppContext.BaseDirectory,
         };
         start.Environment["Storage__DataDirectory"] = dataDirectory;
+        foreach (var (key, value) in TestDatabase.Settings(dataDirectory)) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         using var process = Process.Start(start)!;
         if (stdin is not null) process.StandardInput.Write(stdin);
         process.StandardInput.Close();

@@ -7,7 +7,7 @@ namespace ImaginAI.Tests.Integration.Embedding;
 public sealed class ReembeddingTests : IDisposable
 {
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "imaginai-tests", "reembed-" + Guid.NewGuid().ToString("N"));
-    private string DatabasePath => Path.Combine(dataDirectory, "tracker.db");
+    private string DatabasePath => TestDatabase.Locate(dataDirectory);
 
     // The same ResNet18 weights under another model name: another model id, so its vectors are a separate space.
     private static Dictionary<string, string?> OtherModel => new()

@@ -10,7 +10,7 @@ public sealed class RestartTests : IDisposable
 
     // Owned by the test, so that it outlives each of the apps started on it.
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "imaginai-tests", "restart-" + Guid.NewGuid().ToString("N"));
-    private string DatabasePath => Path.Combine(dataDirectory, "tracker.db");
+    private string DatabasePath => TestDatabase.Locate(dataDirectory);
 
     [Fact]
     public async Task Restart_WithPhotosPendingAndAgainMidProcessing_ProcessesEveryPhotoExactlyOnce()

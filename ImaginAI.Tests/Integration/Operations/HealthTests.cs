@@ -44,14 +44,8 @@ public sealed class HealthTests(TrackerApp app) : IClassFixture<TrackerApp>
         var projectId = (await stuck.CreateProjectAsync("Stuck queue", admin)).GetProperty("id").GetInt64();
         var photoId = await stuck.UploadOneAsync(projectId, "waiting.jpg", RealPhotos.Read("Garden.jpg"), client: admin);
         // Forty minutes ago, as far as the queue can tell.
-        await using (var connection = new SqliteConnection($"Data Source={stuck.DatabasePath};Pooling=False"))
-        {
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE photos SET uploaded_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-40 minutes') WHERE id = $id";
-            command.Parameters.AddWithValue("$id", photoId);
-            await command.ExecuteNonQueryAsync();
-        }
+        await TrackerDatabase.ExecuteAsync(stuck.DatabasePath, "UPDATE photos SET uploaded_at = @at WHERE id = @id",
+            new { id = photoId, at = ImaginAI.Tracker.Data.TrackerDb.Utc(DateTimeOffset.UtcNow.AddMinutes(-40)) });
 
         using var response = await admin.GetAsync("/health");
         var health = await response.Content.ReadFromJsonAsync<JsonElement>();

@@ -142,13 +142,21 @@ public sealed class TransactionTests
     /// <summary>Makes every insert into the table abort until disposed.</summary>
     private static FailingTable FailInserts(TrackerApp app, string table)
     {
+        if (TestDatabase.IsPostgres)
+        {
+            Execute(app, $"""
+                CREATE FUNCTION fail_{table}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the disk is full'; END; $$;
+                CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION fail_{table}();
+                """);
+            return new FailingTable(() => Execute(app, $"DROP TRIGGER fail_{table} ON {table}; DROP FUNCTION fail_{table}();"));
+        }
         Execute(app, $"CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'the disk is full'); END;");
         return new FailingTable(() => Execute(app, $"DROP TRIGGER fail_{table};"));
     }
 
     private static void Execute(TrackerApp app, string sql)
     {
-        using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False");
+        using var connection = TrackerDatabase.Connect(app.DatabasePath);
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;

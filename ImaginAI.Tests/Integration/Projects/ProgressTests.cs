@@ -90,7 +90,7 @@ public sealed class ProgressTests
         }
 
         // Make the file what a database from before migration 0121 was: no stored progress, 0121 not applied.
-        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "tracker.db")};Pooling=False"))
+        await using (var connection = TrackerDatabase.Connect(TestDatabase.Locate(dataDirectory)))
         {
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();

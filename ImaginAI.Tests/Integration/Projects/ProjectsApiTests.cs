@@ -108,15 +108,10 @@ public sealed class ProjectsApiTests(TrackerApp app) : IClassFixture<TrackerApp>
             await before.AddMilestoneAsync(projectId, "Foundations", api);
             // What the old code stored for a milestone added after one at position 2147483647; and the migration
             // forgotten, so the next start applies it as it would to a database from before it existed.
-            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={before.DatabasePath};Pooling=False");
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
-                UPDATE milestones SET position = 2147483648 WHERE project_id = $project;
+            await TrackerDatabase.ExecuteAsync(before.DatabasePath, """
+                UPDATE milestones SET position = 2147483648 WHERE project_id = @project;
                 DELETE FROM schema_versions WHERE scriptname LIKE '%0076_milestone_position_range.sql';
-                """;
-            command.Parameters.AddWithValue("$project", projectId);
-            await command.ExecuteNonQueryAsync();
+                """, new { project = projectId });
             Assert.Equal(HttpStatusCode.InternalServerError, (await api.GetAsync($"/api/projects/{projectId}/milestones")).StatusCode);
         }
 

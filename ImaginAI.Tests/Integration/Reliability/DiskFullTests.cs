@@ -10,7 +10,10 @@ namespace ImaginAI.Tests.Integration.Reliability;
 /// <summary>
 /// The data directory on a real, small tmpfs mounted for the test (the tests run as root, as CI does), filled up
 /// with a plain file until the kernel answers ENOSPC, then emptied again.
+/// SQLite only (not run in the PostgreSQL pass of .ci/run): it fills the disk under the SQLite file and its
+/// write-ahead log (SQLITE_FULL); a PostgreSQL server's disk is the server's, out of the app's reach.
 /// </summary>
+[Trait("Database", "sqlite-file")]
 public sealed class DiskFullTests : IAsyncLifetime
 {
     private readonly string mountPoint = Path.Combine(Path.GetTempPath(), "imaginai-tests", "disk-full-" + Guid.NewGuid().ToString("N"));

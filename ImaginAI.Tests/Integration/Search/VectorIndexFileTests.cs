@@ -31,7 +31,7 @@ public sealed class VectorIndexFileTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await new DatabaseMigrator(db, storage, NullLogger<DatabaseMigrator>.Instance).StartAsync(CancellationToken.None);
+        await new DatabaseMigrator(db, new WorkClaims(db, NullLogger<WorkClaims>.Instance), storage, NullLogger<DatabaseMigrator>.Instance).StartAsync(CancellationToken.None);
         await using var connection = await db.OpenAsync();
         await connection.ExecuteAsync("INSERT INTO projects (id, name, created_at) VALUES (1, 'One', '2026-11-27T00:00:00.000Z'), (2, 'Two', '2026-11-27T00:00:00.000Z')");
         for (var id = 1; id <= 40; id++) await AddAsync(id, project: id % 2 + 1);

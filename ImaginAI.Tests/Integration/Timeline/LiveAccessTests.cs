@@ -69,13 +69,12 @@ internal static class LiveAccess
     /// </summary>
     public static async Task ChangeElsewhereAsync(TrackerApp app, string sql, long userId)
     {
-        await using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Foreign Keys=True");
+        await using var connection = TrackerDatabase.Connect(app.DatabasePath);
         await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("@id", userId);
-        command.Parameters.AddWithValue("@now", DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        // SQLite enforces the foreign keys (the cascades of a deleted user) only when the connection asks it to.
+        if (!TestDatabase.IsPostgres) await Dapper.SqlMapper.ExecuteAsync(connection, "PRAGMA foreign_keys = ON");
+        Assert.Equal(1, await Dapper.SqlMapper.ExecuteAsync(connection, sql,
+            new { id = userId, now = ImaginAI.Tracker.Data.TrackerDb.Utc(DateTimeOffset.UtcNow) }));
     }
 
     public static readonly Dictionary<string, string> ChangesElsewhere = new()

@@ -168,18 +168,10 @@ public sealed class WebhookDeliveryTests
         var admin = app.CreateClient();
         var projectId = (await app.CreateProjectAsync("Rebound", admin)).GetProperty("id").GetInt64();
         // As if the name had resolved to a public address when subscribing and to loopback now (DNS rebinding).
-        await using (var connection = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False"))
-        {
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
-                INSERT INTO webhook_subscriptions (project_id, url, events, secret, created_at)
-                VALUES ($projectId, $url, 'photo.needs_review', 'whsec_test', '2026-11-27T00:00:00.000Z')
-                """;
-            command.Parameters.AddWithValue("$projectId", projectId);
-            command.Parameters.AddWithValue("$url", receiver.Url.ToString().Replace("127.0.0.1", "localhost"));
-            await command.ExecuteNonQueryAsync();
-        }
+        await TrackerDatabase.ExecuteAsync(app.DatabasePath, """
+            INSERT INTO webhook_subscriptions (project_id, url, events, secret, created_at)
+            VALUES (@projectId, @url, 'photo.needs_review', 'whsec_test', '2026-11-27T00:00:00.000Z')
+            """, new { projectId, url = receiver.Url.ToString().Replace("127.0.0.1", "localhost") });
         var webhookId = await TrackerDatabase.ScalarAsync<long>(app.DatabasePath, "SELECT id FROM webhook_subscriptions");
 
         await app.UploadOneAsync(projectId, "dune.jpg", RealPhotos.Read("Dune.jpg"), client: admin);
