@@ -17,18 +17,14 @@ namespace ImaginAI.Tracker.Matching;
 /// off the request path and saves the file.
 /// With several nodes each holds its own index: a node that commits vectors tells the others (the
 /// <see cref="ClusterBus"/>), which catch up from the change log at once instead of at their next poll. The poll stays
-/// the guarantee: a lost message only delays. Two more checks keep a node from staying stale: a change numbered
-/// below one already applied (PostgreSQL commits concurrent transactions out of sequence order) is looked for
-/// again for a while, and the vector count is compared with the database every minute, the index reloaded when
-/// they disagree twice running.
+/// the guarantee: a lost message only delays. And the vector count is compared with the database every minute, the
+/// index reloaded when they disagree twice running, so whatever a node missed it does not keep missing.
 /// </summary>
 public sealed partial class VectorIndexRegistry(
     VectorIndexRepository store, IOptions<VectorIndexOptions> options, IOptions<StorageOptions> storage, ClusterBus cluster,
     ILogger<VectorIndexRegistry> logger)
 {
     private const int ChangeBatch = 5000;
-    /// <summary>How long a missing change number is looked for again before it is taken for a rolled-back one.</summary>
-    private static readonly TimeSpan GapPatience = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan CountAuditInterval = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<string, ModelIndex> models = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stopping = new();
@@ -208,33 +204,16 @@ public sealed partial class VectorIndexRegistry(
 
     private async Task CatchUpAsync(ModelIndex model, VectorIndex index)
     {
-        if (model.Gaps.Count > 0) await RecheckGapsAsync(model, index);
         while (true)
         {
             var changes = await store.GetChangesAsync(model.ModelId, model.Dims, model.Applied, ChangeBatch);
             foreach (var change in changes)
             {
-                // Each change carries the photo's state as it is now, so applying one late, or twice, is harmless.
                 Apply(index, model, change);
-                if (model.Applied > 0)
-                    for (var missing = model.Applied + 1; missing < change.Seq && model.Gaps.Count < ChangeBatch; missing++)
-                        model.Gaps[missing] = DateTimeOffset.UtcNow;
                 model.Applied = change.Seq;
             }
             if (changes.Count < ChangeBatch) return;
         }
-    }
-
-    private async Task RecheckGapsAsync(ModelIndex model, VectorIndex index)
-    {
-        var found = await store.GetChangesAsync(model.ModelId, model.Dims, model.Gaps.Keys.ToList());
-        foreach (var change in found)
-        {
-            Apply(index, model, change);
-            model.Gaps.Remove(change.Seq);
-        }
-        foreach (var (seq, seen) in model.Gaps.ToList())
-            if (DateTimeOffset.UtcNow - seen > GapPatience) model.Gaps.Remove(seq);
     }
 
     private static void Apply(VectorIndex index, ModelIndex model, EmbeddingChange change)
@@ -259,7 +238,6 @@ public sealed partial class VectorIndexRegistry(
         model.CountDiffered = differs && !reload;
         if (!reload) return false;
         logger.LogWarning("The similarity index of model {ModelId} holds {Count} vectors where the database has {Expected}; reloading it", model.ModelId, index.Count, expected);
-        model.Gaps.Clear();
         _ = Task.Run(() => LoadAsync(model));
         return true;
     }
@@ -315,8 +293,6 @@ public sealed partial class VectorIndexRegistry(
         public DateTimeOffset LastSaved = DateTimeOffset.MinValue;
         public volatile Task? Partitioning;
         public DateTimeOffset NextPartitioning = DateTimeOffset.MinValue;
-        /// <summary>Change numbers skipped over, with when: looked for again until <see cref="GapPatience"/> passes.</summary>
-        public Dictionary<long, DateTimeOffset> Gaps { get; } = [];
         public DateTimeOffset NextCountAudit = DateTimeOffset.MinValue;
         public bool CountDiffered;
     }

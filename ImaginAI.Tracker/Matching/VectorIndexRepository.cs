@@ -60,20 +60,6 @@ public sealed class VectorIndexRepository(TrackerDb db)
         return changes.AsList();
     }
 
-    /// <summary>The changes with these numbers that exist now (numbers skipped over by an earlier read), each as it is now.</summary>
-    public async Task<IReadOnlyList<EmbeddingChange>> GetChangesAsync(string modelId, int dims, IReadOnlyList<long> seqs)
-    {
-        await using var connection = await db.OpenAsync();
-        var changes = await connection.QueryAsync<EmbeddingChange>("""
-            SELECT c.seq AS Seq, c.photo_id AS PhotoId, ph.project_id AS ProjectId, e.vector AS Vector
-            FROM embedding_changes c
-            LEFT JOIN embeddings e ON e.photo_id = c.photo_id AND e.model_id = c.model_id AND e.dims = @dims
-            LEFT JOIN photos ph ON ph.id = c.photo_id
-            WHERE c.model_id = @modelId AND c.seq IN @seqs
-            """, new { modelId, dims, seqs });
-        return changes.AsList();
-    }
-
     public async Task<int> CountAsync(string modelId)
     {
         await using var connection = await db.OpenAsync();
