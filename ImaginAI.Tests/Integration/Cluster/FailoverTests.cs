@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace ImaginAI.Tests.Integration.Cluster;
 
 /// <summary>A node killed with SIGKILL in the middle of a batch: the other takes its photos over once their lease ends.</summary>
+[Collection(TwoNodes.Collection)]
 public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int PhotoCount = 40;

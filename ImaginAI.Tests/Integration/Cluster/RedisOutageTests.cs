@@ -17,6 +17,13 @@ public sealed class RedisOutageTests(ITestOutputHelper output)
     [Fact]
     public async Task Redis_KilledThenStartedAgain_WatcherToldNotLiveUploadsProcessedAndEventsResumeAfterRefetch()
     {
+        // Runs where Redis is installed, as IMAGINAI_TEST_REDIS says (.ci/run installs it and sets it; under CI a
+        // missing variable fails rather than passing unseen). This test starts a redis-server of its own.
+        if (Environment.GetEnvironmentVariable("IMAGINAI_TEST_REDIS") is null)
+        {
+            Assert.NotEqual("true", Environment.GetEnvironmentVariable("CI"));
+            return;
+        }
         using var redis = new RedisServer();
         await redis.StartAsync();
         await using var app = TrackerApp.Create(kestrel: true, settings: new()

@@ -15,6 +15,7 @@ namespace ImaginAI.Tests.Integration.Cluster;
 /// Two nodes behind one address, on real PostgreSQL and Redis: live events, sign-in, access changes and search work
 /// whichever node a request or a connection reaches.
 /// </summary>
+[Collection(TwoNodes.Collection)]
 public sealed class TwoNodeTests(TwoNodes nodes, ITestOutputHelper output) : IClassFixture<TwoNodes>
 {
     private const int PhotoCount = 100;

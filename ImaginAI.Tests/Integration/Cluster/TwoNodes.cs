@@ -14,6 +14,9 @@ namespace ImaginAI.Tests.Integration.Cluster;
 /// </summary>
 public sealed class TwoNodes : IAsyncLifetime
 {
+    /// <summary>Two-node tests run one after another: each starts two servers, and the machine may have two cores.</summary>
+    public const string Collection = "two nodes";
+
     private readonly string directory = Path.Combine(Path.GetTempPath(), "imaginai-tests", "cluster-" + Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string?> extra;
 
@@ -33,7 +36,20 @@ public sealed class TwoNodes : IAsyncLifetime
         if (redis is null) Assert.NotEqual("true", Environment.GetEnvironmentVariable("CI"));
         if (postgres is null || redis is null) return;
         Environment.SetEnvironmentVariable("IMAGINAI_TEST_POSTGRES", postgres);
-        Database = TestDatabase.CreateFor(directory);
+        // CREATE DATABASE waits for the server's template lock; on a loaded machine beside other tests' databases that
+        // can outlast a connection's timeout, which says nothing about two nodes.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Database = TestDatabase.CreateFor(directory);
+                break;
+            }
+            catch (Npgsql.NpgsqlException) when (attempt < 3)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+        }
         var prefix = "test-" + Guid.NewGuid().ToString("N");
         Dictionary<string, string?> Node(string name)
         {
