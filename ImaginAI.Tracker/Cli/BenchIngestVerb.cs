@@ -22,11 +22,13 @@ namespace ImaginAI.Tracker.Cli;
 /// upload to decided, the latency from each upload's 202 to its final <c>photoUpdated</c> event, the timeline API's
 /// latency during the backlog, the CPU time per photo of each stage and the embedding-only rate measured in the same
 /// run. <c>--decisions</c> writes each upload's outcome (status, milestone), to compare two builds' decisions.
+/// <c>--provider postgres</c> runs the server on a fresh database of the PostgreSQL server <c>--postgres</c> names;
+/// <c>--provider both</c> runs it on SQLite and then on PostgreSQL in the same run, with the same photos.
 /// Prints a table and ends with one JSON line. A measurement, not a test: it asserts nothing.
 /// </summary>
 internal static class BenchIngestVerb
 {
-    public const string Usage = "usage: bench ingest [--photos DIR] [--count N] [--rate R] [--milestones M] [--app TRACKER_DLL] [--decisions FILE]";
+    public const string Usage = "usage: bench ingest [--photos DIR] [--count N] [--rate R] [--milestones M] [--app TRACKER_DLL] [--decisions FILE] [--provider sqlite|postgres|both --postgres \"Host=…\"]";
 
     public static async Task<int> RunAsync(string[] args, VisionOptions vision, TextWriter output, TextWriter error)
     {
@@ -47,7 +49,16 @@ internal static class BenchIngestVerb
             error.WriteLine($"There is no Tracker build at {app}.");
             return 2;
         }
-        var bench = new IngestBenchmark(photos, (int)count, rate, (int)milestones, app, flags.GetValueOrDefault("--decisions"), vision, output);
+        var provider = flags.GetValueOrDefault("--provider", "sqlite");
+        string[]? providers = provider switch { "sqlite" => ["sqlite"], "postgres" => ["postgres"], "both" => ["sqlite", "postgres"], _ => null };
+        var postgres = flags.GetValueOrDefault("--postgres");
+        if (providers is null || (providers.Contains("postgres") && string.IsNullOrWhiteSpace(postgres)))
+        {
+            error.WriteLine(Usage);
+            error.WriteLine("  --provider is sqlite (default), postgres or both; postgres and both need --postgres naming a PostgreSQL server the bench may create a database on.");
+            return 2;
+        }
+        var bench = new IngestBenchmark(photos, (int)count, rate, (int)milestones, app, flags.GetValueOrDefault("--decisions"), vision, output, providers, postgres);
         return await bench.RunAsync();
     }
 
@@ -59,7 +70,8 @@ internal static class BenchIngestVerb
 }
 
 internal sealed class IngestBenchmark(
-    string photosDirectory, int count, double rate, int milestones, string app, string? decisionsFile, VisionOptions vision, TextWriter output)
+    string photosDirectory, int count, double rate, int milestones, string app, string? decisionsFile, VisionOptions vision, TextWriter output,
+    IReadOnlyList<string> providers, string? postgresServer)
 {
     private const string AdminEmail = "bench@imaginai.test";
     private const string AdminPassword = "bench passphrase for ingest";
@@ -87,21 +99,75 @@ internal sealed class IngestBenchmark(
 
         var embedOnly = MeasureStages(phonePhotos, references);
 
-        var data = Directory.CreateTempSubdirectory("imaginai-bench-ingest-").FullName;
-        using var server = StartServer(data);
-        try
+        var runs = new List<(string Provider, RunResult Run)>();
+        foreach (var provider in providers)
         {
-            var run = await RunServerAsync(server, data, references, phonePhotos);
-            var loadAfter = VisionBenchmark.LoadAverage();
-            if (decisionsFile is not null) await File.WriteAllLinesAsync(decisionsFile, run.Decisions);
-            Print(run, embedOnly, loadAfter);
-            return run.Decided == count ? 0 : 1;
+            var data = Directory.CreateTempSubdirectory("imaginai-bench-ingest-").FullName;
+            var database = provider == "postgres" ? await BenchDatabase.CreateAsync(postgresServer!) : null;
+            using var server = StartServer(data, database);
+            try
+            {
+                if (providers.Count > 1) output.WriteLine($"-- on {provider}");
+                var run = await RunServerAsync(server, data, references, phonePhotos);
+                var loadAfter = VisionBenchmark.LoadAverage();
+                if (decisionsFile is not null) await File.WriteAllLinesAsync(providers.Count > 1 ? $"{decisionsFile}.{provider}" : decisionsFile, run.Decisions);
+                Print(run, embedOnly, loadAfter, headline: providers.Count == 1);
+                runs.Add((provider, run));
+            }
+            finally
+            {
+                if (!server.HasExited) server.Kill(entireProcessTree: true);
+                await server.WaitForExitAsync();
+                try { Directory.Delete(data, recursive: true); } catch (IOException) { }
+                if (database is not null) await database.DisposeAsync();
+            }
         }
-        finally
+        if (providers.Count > 1) PrintComparison(runs);
+        return runs.All(r => r.Run.Decided == count) ? 0 : 1;
+    }
+
+    /// <summary>The providers side by side, from the same photos in the same run, and one JSON line of both.</summary>
+    private void PrintComparison(List<(string Provider, RunResult Run)> runs)
+    {
+        output.WriteLine();
+        output.WriteLine($"{"provider",-10} {"decided/s",10} {"p50 ms",8} {"p95 ms",8} {"ack p95 ms",11} {"timeline p95",13} {"server CPU-ms/photo",20}");
+        foreach (var (provider, run) in runs)
+            output.WriteLine($"{provider,-10} {run.Decided / Math.Max(run.Seconds, 1e-9),10:F2} {Percentile(run.LatenciesMs, 50),8:F0} {Percentile(run.LatenciesMs, 95),8:F0} {Percentile(run.AckMs, 95),11:F0} {Percentile(run.TimelineMs, 95),13:F0} {run.ServerCpuMsPerPhoto,20:F1}");
+        output.WriteLine(JsonSerializer.Serialize(new
         {
-            if (!server.HasExited) server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
-            try { Directory.Delete(data, recursive: true); } catch (IOException) { }
+            photos = count,
+            providers = runs.ToDictionary(r => r.Provider, r => new
+            {
+                decidedPerSecond = Math.Round(r.Run.Decided / Math.Max(r.Run.Seconds, 1e-9), 2),
+                p50Ms = Math.Round(Percentile(r.Run.LatenciesMs, 50)),
+                p95Ms = Math.Round(Percentile(r.Run.LatenciesMs, 95)),
+                timelineP95Ms = Math.Round(Percentile(r.Run.TimelineMs, 95)),
+            }),
+        }));
+    }
+
+    /// <summary>A database of the bench's own on the PostgreSQL server, dropped when the run ends.</summary>
+    private sealed class BenchDatabase(string server, string name) : IAsyncDisposable
+    {
+        public string ConnectionString { get; } = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = name }.ToString();
+
+        public static async Task<BenchDatabase> CreateAsync(string server)
+        {
+            var name = "imaginai_bench_" + Guid.NewGuid().ToString("N")[..12];
+            await using var connection = new Npgsql.NpgsqlConnection(server);
+            await connection.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await create.ExecuteNonQueryAsync();
+            return new BenchDatabase(server, name);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await using var connection = new Npgsql.NpgsqlConnection(server);
+            await connection.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
         }
     }
 
@@ -210,7 +276,7 @@ internal sealed class IngestBenchmark(
         return embedOnlyPerSecond;
     }
 
-    private Process StartServer(string data)
+    private Process StartServer(string data, BenchDatabase? database)
     {
         var port = FreePort();
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = data };
@@ -220,6 +286,11 @@ internal sealed class IngestBenchmark(
         psi.Environment["Admin__Email"] = AdminEmail;
         psi.Environment["Admin__Password"] = AdminPassword;
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        if (database is not null)
+        {
+            psi.Environment["Database__Provider"] = "postgres";
+            psi.Environment["ConnectionStrings__Postgres"] = database.ConnectionString;
+        }
         var process = Process.Start(psi) ?? throw new InvalidOperationException("The server did not start.");
         var log = new StreamWriter(Path.Combine(data, "server.log")) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
@@ -398,13 +469,13 @@ internal sealed class IngestBenchmark(
         }
     }
 
-    private void Print(RunResult run, double embedOnlyPerSecond, string loadAfter)
+    private void Print(RunResult run, double embedOnlyPerSecond, string loadAfter, bool headline)
     {
         var decidedPerSecond = run.Decided / Math.Max(run.Seconds, 1e-9);
         output.WriteLine();
         output.WriteLine($"{"stage (alone, in this process)",-34} {"CPU-ms/photo",13}  note");
         foreach (var (stage, cpuMs, note) in stages) output.WriteLine($"{stage,-34} {cpuMs,13:F1}  {note}");
-        output.WriteLine($"{"server process, whole pipeline",-34} {run.ServerCpuMsPerPhoto,13:F1}  CPU time of the server over the run / photos decided (Kestrel, SignalR, SQLite, jobs)");
+        output.WriteLine($"{"server process, whole pipeline",-34} {run.ServerCpuMsPerPhoto,13:F1}  CPU time of the server over the run / photos decided (Kestrel, SignalR, jobs; SQLite runs inside it, a PostgreSQL server does not)");
         output.WriteLine();
         output.WriteLine($"offered: {(rate > 0 ? $"{rate:F1} photos/s" : $"as fast as accepted ({ConcurrentUploads} uploads at a time)")}");
         output.WriteLine($"decided: {run.Decided} of {count} in {run.Seconds:F1} s -> {decidedPerSecond:F2} photos/s ({string.Join(", ", run.Statuses.Select(s => $"{s.Value} {s.Key}"))})");
@@ -413,6 +484,7 @@ internal sealed class IngestBenchmark(
         output.WriteLine($"upload acknowledged (202): p50 {Percentile(run.AckMs, 50):F0} ms, p95 {Percentile(run.AckMs, 95):F0} ms, max {(run.AckMs.Length == 0 ? 0 : run.AckMs.Max()):F0} ms");
         output.WriteLine($"GET timeline during the backlog: {run.TimelineMs.Length} requests, p50 {Percentile(run.TimelineMs, 50):F0} ms, p95 {Percentile(run.TimelineMs, 95):F0} ms");
         output.WriteLine($"load average after: {loadAfter}");
+        if (!headline) return;
         output.WriteLine(JsonSerializer.Serialize(new
         {
             photos = count,

@@ -21,6 +21,7 @@ public static class CliVerbs
         ["eval"] = args => Evaluation.EvalVerb.RunAsync(args, LoadVisionOptions(), Console.Out, Console.Error),
         ["make-eval-set"] = args => Evaluation.EvalVerb.MakeEvalSetAsync(args, Console.Out, Console.Error),
         [Accounts.UsersCliVerb.Name] = Accounts.UsersCliVerb.RunAsync,
+        [Data.MigrateVerb.Name] = args => Data.MigrateVerb.RunAsync(args, Console.Out, Console.Error),
     };
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Data.Sqlite;
 
 namespace ImaginAI.Tracker.Cli;
 
@@ -147,22 +146,20 @@ public sealed class LoadRun(ServerProcess server, string adminEmail, string admi
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
-    private string DatabasePath => Path.Combine(server.DataDirectory, "tracker.db");
-
     private async Task<long> CountUndecidedAsync()
     {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
-        await using var command = new SqliteCommand("SELECT COUNT(*) FROM photos WHERE status IN ('pending', 'embedded')", connection);
+        await using var connection = await server.OpenDatabaseAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM photos WHERE status IN ('pending', 'embedded')";
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task<(int Decided, int Failed)> CountDecidedAndFailedAsync(ICollection<long> ids)
     {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = await server.OpenDatabaseAsync();
         var (decided, failed) = (0, 0);
-        await using var command = new SqliteCommand("SELECT id, status FROM photos", connection);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, status FROM photos";
         await using var reader = await command.ExecuteReaderAsync();
         var wanted = ids.ToHashSet();
         while (await reader.ReadAsync())

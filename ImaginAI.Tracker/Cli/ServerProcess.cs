@@ -23,6 +23,17 @@ public sealed partial class ServerProcess(string trackerDll, string dataDirector
 
     public string DataDirectory { get; } = Path.GetFullPath(dataDirectory);
 
+    /// <summary>The server's database, open: its SQLite file (read-only), or the PostgreSQL database its settings name.</summary>
+    public async Task<System.Data.Common.DbConnection> OpenDatabaseAsync()
+    {
+        System.Data.Common.DbConnection connection =
+            string.Equals(settings?.GetValueOrDefault("Database:Provider"), "postgres", StringComparison.OrdinalIgnoreCase)
+                ? new Npgsql.NpgsqlConnection(settings!.GetValueOrDefault("ConnectionStrings:Postgres"))
+                : new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(DataDirectory, "tracker.db")};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        return connection;
+    }
+
     /// <summary>http://127.0.0.1:port/ of the running server; the port changes at each start.</summary>
     public Uri BaseAddress => baseAddress ?? throw new InvalidOperationException("The server is not running.");
 

@@ -6,7 +6,7 @@ namespace ImaginAI.Tracker.Data;
 
 /// <summary>
 /// Times are stored as fixed-width UTC ISO-8601 text with milliseconds so that they sort and compare as text;
-/// dates (due dates) as yyyy-MM-dd.
+/// dates (due dates) as yyyy-MM-dd. The same on SQLite and PostgreSQL (text columns on both).
 /// </summary>
 internal static class SqliteTypeHandlers
 {
@@ -18,6 +18,10 @@ internal static class SqliteTypeHandlers
         if (Interlocked.Exchange(ref registered, 1) == 1) return;
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         SqlMapper.AddTypeHandler(new UtcTimeHandler());
+        // Dapper reads DateOnly natively (GetFieldValue), which Microsoft.Data.Sqlite parses from text and Npgsql
+        // refuses for a text column: through the handler, both read the same yyyy-MM-dd text.
+        SqlMapper.RemoveTypeMap(typeof(DateOnly));
+        SqlMapper.RemoveTypeMap(typeof(DateOnly?));
         SqlMapper.AddTypeHandler(new DateHandler());
     }
 

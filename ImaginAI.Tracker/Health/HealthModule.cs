@@ -58,7 +58,12 @@ public static class HealthModule
     private static Task WriteAsync(HttpContext http, HealthReport report)
     {
         if (!http.User.IsInRole(Roles.Admin))
+        {
+            // Nobody can sign in while the database is away, so the probe itself says why the node is down.
+            if (report.Entries.TryGetValue("database", out var db) && db.Status == HealthStatus.Unhealthy)
+                return http.Response.WriteAsJsonAsync(new { status = "down", reason = "The database cannot be reached." });
             return http.Response.WriteAsJsonAsync(new { status = report.Status == HealthStatus.Unhealthy ? "down" : "up" });
+        }
 
         var entries = report.Entries;
         object? Data(string check, string key) => entries.TryGetValue(check, out var e) && e.Data.TryGetValue(key, out var v) ? v : null;
