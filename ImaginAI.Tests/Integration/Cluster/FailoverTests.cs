@@ -8,6 +8,7 @@ namespace ImaginAI.Tests.Integration.Cluster;
 
 /// <summary>A node killed with SIGKILL in the middle of a batch: the other takes its photos over once their lease ends.</summary>
 [Collection(TwoNodes.Collection)]
+[Trait("Database", "own")] // PostgreSQL whatever the suite's provider: run once, in the first pass of .ci/run
 public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int PhotoCount = 40;

@@ -16,6 +16,7 @@ namespace ImaginAI.Tests.Integration.Cluster;
 /// whichever node a request or a connection reaches.
 /// </summary>
 [Collection(TwoNodes.Collection)]
+[Trait("Database", "own")] // PostgreSQL whatever the suite's provider: run once, in the first pass of .ci/run
 public sealed class TwoNodeTests(TwoNodes nodes, ITestOutputHelper output) : IClassFixture<TwoNodes>
 {
     private const int PhotoCount = 100;
