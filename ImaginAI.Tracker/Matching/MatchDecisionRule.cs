@@ -2,7 +2,7 @@ namespace ImaginAI.Tracker.Matching;
 
 /// <summary>A milestone a photo might belong to: its CNN score (best cosine to its reference photos) and, when
 /// keypoint verification ran against its best reference, how many matches agreed with one homography.</summary>
-public sealed record MilestoneCandidate(long MilestoneId, float Score, int? Inliers = null);
+public sealed record MilestoneCandidate(long MilestoneId, float Score, int? Inliers = null, long? ReferencePhotoId = null);
 
 /// <summary>A project's matching settings, as a manager tunes them.</summary>
 public sealed record MatchRuleSettings
@@ -24,7 +24,11 @@ public sealed record MatchRuleSettings
     public float CandidateFloor { get; init; } = 0.40f;
 }
 
-/// <summary>Why a decision was made, with the numbers a manager needs to judge it.</summary>
+/// <summary>
+/// Why a decision was made, with the numbers a manager needs to judge it: the reference photo the inliers were
+/// counted against (so the photo page shows the same count wherever it shows that pair) and the settings the rule
+/// applied (null in explanations stored before they were recorded).
+/// </summary>
 public sealed record MatchExplanation(
     string Basis,
     float? BestScore,
@@ -32,7 +36,11 @@ public sealed record MatchExplanation(
     float? Margin,
     int? Inliers,
     bool VerificationAvailable,
-    string Text)
+    string Text,
+    long? ReferencePhotoId = null,
+    int? MinInliers = null,
+    float? Threshold = null,
+    float? MinMargin = null)
 {
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
@@ -58,7 +66,7 @@ public static class MatchDecisionRule
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(settings);
         if (candidates.Count == 0)
-            return Unmatched("none", null, null, null, verificationAvailable, "No milestone has a reference photo yet.");
+            return Unmatched("none", null, null, null, verificationAvailable, "No milestone has a reference photo yet.", settings, null);
 
         var ranked = candidates.OrderByDescending(c => c.Score).ToList();
         var best = ranked[0];
@@ -74,26 +82,28 @@ public static class MatchDecisionRule
                 return new MilestoneDecision(true, strongest.MilestoneId, new MatchExplanation(
                     "verified", strongest.Score, second, margin, inliers, true,
                     $"{inliers} keypoint matches agree with one viewpoint (needed {settings.MinInliers}); " +
-                    $"CNN score {strongest.Score:0.000}."));
+                    $"CNN score {strongest.Score:0.000}.", strongest.ReferencePhotoId, settings.MinInliers, settings.Threshold, settings.MinMargin));
             return Unmatched("no-geometric-support", best.Score, second, inliers, true,
                 $"Best CNN score {best.Score:0.000}, but at most {inliers} keypoint matches agree with one viewpoint " +
-                $"(needed {settings.MinInliers}): the photos look alike without showing the same spot.");
+                $"(needed {settings.MinInliers}): the photos look alike without showing the same spot.", settings, strongest.ReferencePhotoId);
         }
 
         var prefix = verificationAvailable ? "" : "Keypoint verification is unavailable; ";
         if (best.Score < settings.Threshold)
             return Unmatched("below-threshold", best.Score, second, null, verificationAvailable,
-                $"{prefix}best CNN score {best.Score:0.000} is below the threshold {settings.Threshold:0.000}.");
+                $"{prefix}best CNN score {best.Score:0.000} is below the threshold {settings.Threshold:0.000}.", settings, best.ReferencePhotoId);
         if (second is not null && margin < settings.MinMargin)
             return Unmatched("ambiguous", best.Score, second, null, verificationAvailable,
                 $"{prefix}best CNN score {best.Score:0.000} leads the next milestone ({second:0.000}) by only " +
-                $"{margin:0.000} (needed {settings.MinMargin:0.000}).");
+                $"{margin:0.000} (needed {settings.MinMargin:0.000}).", settings, best.ReferencePhotoId);
         return new MilestoneDecision(true, best.MilestoneId, new MatchExplanation(
             "cnn-score", best.Score, second, margin, null, verificationAvailable,
             $"{prefix}CNN score {best.Score:0.000} clears the threshold {settings.Threshold:0.000} " +
-            $"and leads the next milestone by {margin:0.000}."));
+            $"and leads the next milestone by {margin:0.000}.", best.ReferencePhotoId, settings.MinInliers, settings.Threshold, settings.MinMargin));
     }
 
-    private static MilestoneDecision Unmatched(string basis, float? best, float? second, int? inliers, bool verificationAvailable, string text) =>
-        new(false, null, new MatchExplanation(basis, best, second, best is null ? null : best - (second ?? 0f), inliers, verificationAvailable, text));
+    private static MilestoneDecision Unmatched(string basis, float? best, float? second, int? inliers, bool verificationAvailable, string text,
+        MatchRuleSettings settings, long? referencePhotoId) =>
+        new(false, null, new MatchExplanation(basis, best, second, best is null ? null : best - (second ?? 0f), inliers, verificationAvailable, text,
+            referencePhotoId, settings.MinInliers, settings.Threshold, settings.MinMargin));
 }

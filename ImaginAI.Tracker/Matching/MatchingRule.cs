@@ -47,7 +47,7 @@ public static class MatchingRule
         }
 
         var candidates = ranking.Milestones
-            .Select(m => new MilestoneCandidate(m.MilestoneId, m.Score, inliers.TryGetValue(m.MilestoneId, out var n) ? n : null))
+            .Select(m => new MilestoneCandidate(m.MilestoneId, m.Score, inliers.TryGetValue(m.MilestoneId, out var n) ? n : null, m.ReferencePhotoId))
             .ToList();
         var decision = MatchDecisionRule.Decide(candidates, verificationAvailable, settings);
         double? bestScore = ranking.Milestones.Count > 0 ? Math.Round(ranking.Milestones[0].Score, 4) : null;
