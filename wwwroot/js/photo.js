@@ -5,6 +5,7 @@ import { confirmAction } from './lib/confirm.js';
 import { factList, plainFacts, plainReason, rawFacts } from './lib/decisions.js';
 import { formatDay, formatPercent, formatWhen, h, setText, show } from './lib/dom.js';
 import { followProject } from './lib/live.js';
+import { renderEvidenceNote } from './evidence-note.js';
 import { fileUrl, photoPageUrl, sourceLabel, statusLabel, thumbnailUrl } from './lib/photos.js';
 
 const root = document.querySelector('[data-photo-page]');
@@ -120,6 +121,7 @@ function renderExplanation() {
     : '');
   root.querySelector('[data-explanation-facts]').replaceChildren(...factList(plainFacts(why)));
   root.querySelector('[data-explanation-raw]').replaceChildren(...factList(rawFacts(why)));
+  renderEvidenceNote(root, why);
   show(section, true);
 }
 

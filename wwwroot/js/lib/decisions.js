@@ -26,6 +26,12 @@ export function plainReason(why, milestoneName) {
         (why.threshold != null ? ` (${percent(why.threshold)} needed)` : '') + ', so it waits for review.';
     case 'ambiguous':
       return `Two milestones look almost as alike (${percent(why.bestScore)} and ${percent(why.secondScore)}), so the tracker could not choose: it waits for review.`;
+    case 'partial':
+      return `${points(why.inliers)} of this photo line up with a reference photo of "${milestoneName}" in one part of the frame, and it looks ${lead(why.margin)} more alike that milestone than any other: the same place, partly hidden.`;
+    case 'no-evidence-cnn-score':
+      return `There is too little detail for points to line up, and it looks ${percent(why.bestScore)} alike a reference photo of "${milestoneName}", ${lead(why.margin)} more than the next milestone: that likeness decided.`;
+    case 'no-evidence':
+      return `There is too little detail for points to line up, and it looks only ${percent(why.bestScore)} alike the nearest milestone: not clear enough, so it waits for review.`;
     case 'none':
       return 'No milestone had a reference photo yet, so there was nothing to compare it with.';
     default:
