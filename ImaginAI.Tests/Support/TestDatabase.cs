@@ -50,13 +50,16 @@ public static class TestDatabase
         "imaginai_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(dataDirectory))))[..24];
 
     public static string ConnectionStringFor(string dataDirectory) =>
-        new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = NameFor(dataDirectory), Pooling = true }.ToString();
+        new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = NameFor(dataDirectory), Pooling = true, Timeout = 30 }.ToString();
+
+    /// <summary>The server's own connection, with room for a busy machine (the suite's apps load both cores).</summary>
+    private static string Admin => new NpgsqlConnectionStringBuilder(ServerConnectionString) { Timeout = 30 }.ToString();
 
     /// <summary>Creates the directory's database unless it exists, and returns its connection string.</summary>
     public static string CreateFor(string dataDirectory)
     {
         var name = NameFor(dataDirectory);
-        using var connection = new NpgsqlConnection(ServerConnectionString);
+        using var connection = new NpgsqlConnection(Admin);
         connection.Open();
         using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
         exists.Parameters.AddWithValue("name", name);
@@ -74,7 +77,7 @@ public static class TestDatabase
     {
         if (!IsPostgres && !always) return;
         NpgsqlConnection.ClearAllPools();
-        using var connection = new NpgsqlConnection(ServerConnectionString);
+        using var connection = new NpgsqlConnection(Admin);
         connection.Open();
         using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {NameFor(dataDirectory)} WITH (FORCE)", connection);
         drop.ExecuteNonQuery();

@@ -39,8 +39,7 @@ public sealed class CalibrationRepository(TrackerDb db)
                 should_match = excluded.should_match, created_at = excluded.created_at
             """, new
         {
-            before.ProjectId, before.Id, job.BestScore, job.Inliers, job.AutoMilestoneId, managerMilestoneId,
-            confirmed = confirmed ? 1 : 0, shouldMatch = shouldMatch ? 1 : 0,
+            before.ProjectId, before.Id, job.BestScore, job.Inliers, job.AutoMilestoneId, managerMilestoneId, confirmed = confirmed ? 1 : 0, shouldMatch = shouldMatch ? 1 : 0,
             now = TrackerDb.Utc(now),
         }, transaction);
     }

@@ -24,11 +24,11 @@ public sealed class PhotoDecisionHistory(TrackerDb db)
             """, new { photoId, milestoneId, json = MatchExplanation.ToJson(explanation), now = TrackerDb.Utc(now) }, transaction);
 
     public static Task AddManualAsync(IDbTransaction transaction, IReadOnlyCollection<long> photoIds, long? milestoneId, long? decidedBy, DateTimeOffset now) =>
-        transaction.Connection!.ExecuteAsync("""
+        transaction.Connection!.ExecuteAsync($"""
             INSERT INTO photo_decisions (photo_id, decided_at, source, milestone_id, milestone_name, decided_by)
             SELECT id, @now, 'manual', @milestoneId, (SELECT name FROM milestones WHERE id = @milestoneId), @decidedBy
-            FROM photos WHERE id IN @photoIds
-            """, new { photoIds, milestoneId, decidedBy, now = TrackerDb.Utc(now) }, transaction);
+            FROM photos WHERE id {SqlDialect.Of(transaction.Connection!).InList("@photoIds")}
+            """, new { photoIds = photoIds.ToArray(), milestoneId, decidedBy, now = TrackerDb.Utc(now) }, transaction);
 
     public async Task<IReadOnlyList<PhotoDecisionJson>> GetByPhotoIdAsync(long photoId)
     {

