@@ -28,6 +28,8 @@ public sealed class AccessibilityTests(KestrelTrackerApp app, ChromiumBrowser ch
         var review = await app.UploadOneAsync(projectId, "review.jpg", RealPhotos.Read("Aqua.jpg"), client: api);
         await app.WaitUntilDecidedAsync(photoId, TimeSpan.FromMinutes(2), api);
         await app.WaitUntilDecidedAsync(review, TimeSpan.FromMinutes(2), api);
+        // Made in the background: ready before its page is checked.
+        await ImaginAI.Tests.Integration.Timelapse.TimelapseScenario.WaitReadyAsync(api, photoId);
 
         var (anonymous, _) = await chromium.NewContextAsync(width, height);
         var failures = new List<string>();
@@ -48,6 +50,7 @@ public sealed class AccessibilityTests(KestrelTrackerApp app, ChromiumBrowser ch
             ($"projects/{projectId}/settings", "h1"),
             ($"projects/{projectId}/members", "h1"),
             ($"photos/{photoId}", "[data-facts] dd"),
+            ($"photos/{photoId}/timelapse", "[data-timelapse-page][data-status='ready'] [data-timelapse-image]"),
             ("search", "h1"),
             ("account", "h1"),
             ("admin/users", "h1"),

@@ -23,10 +23,12 @@ internal static class BenchVerb
     public static int Run(string[] args, VisionOptions options)
     {
         if (args is ["search", ..]) return BenchSearchVerb.Run(args[1..]);
+        if (args is ["changes", ..]) return BenchChangesVerb.Run(args[1..]);
         if (args.Length == 0 || args[0] != "vision")
         {
             Console.Error.WriteLine("usage: bench vision [--photos DIR] [--skip-vgg16] [--threads N]\n" + BenchLoadVerb.Usage + "\n" + BenchSearchVerb.Usage);
             Console.Error.WriteLine(BenchIngestVerb.Usage);
+            Console.Error.WriteLine(BenchChangesVerb.Usage);
             return 2;
         }
         var (flags, _) = CliVerbs.Parse(args[1..], "--skip-vgg16");

@@ -20,6 +20,7 @@ public static class CliVerbs
         ["calibrate-int8"] = args => Task.FromResult(CalibrateInt8Verb.Run(args, LoadVisionOptions())),
         ["eval"] = args => Evaluation.EvalVerb.RunAsync(args, LoadVisionOptions(), Console.Out, Console.Error),
         ["make-eval-set"] = args => Evaluation.EvalVerb.MakeEvalSetAsync(args, Console.Out, Console.Error),
+        ["timelapse-strip"] = args => Task.FromResult(TimelapseStripVerb.Run(args)),
         ["calibration-study"] = args => Evaluation.CalibrationStudyVerb.RunAsync(args, Console.Out, Console.Error),
         [Accounts.UsersCliVerb.Name] = Accounts.UsersCliVerb.RunAsync,
         [Data.MigrateVerb.Name] = args => Data.MigrateVerb.RunAsync(args, Console.Out, Console.Error),

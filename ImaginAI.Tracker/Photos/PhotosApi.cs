@@ -26,6 +26,7 @@ public static class PhotosApi
         services.AddSingleton<PhotoDecisionHistory>();
         services.AddSingleton<PhotoFileStore>();
         services.AddSingleton<ThumbnailService>();
+        services.AddSingleton<PhotoChanges>();
         services.AddHostedService<PhotoStoreSweeper>();
         services.AddScoped<PhotoUploadService>();
         services.AddRecurringJob<PhotoPurgeJob>(PhotoPurgeJob.Key, _ => TimeSpan.FromHours(1), JobScope.Cluster);
@@ -64,6 +65,7 @@ public static class PhotosApi
         photos.MapPut("/{photoId:long}/milestone", SetMilestoneAsync).RequireAuthorization(Policies.PhotoManager)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         photos.MapPhotoCompare();
+        photos.MapPhotoChanges();
         photos.MapPhotoTidy();
         app.MapPhotoReview();
         return app;

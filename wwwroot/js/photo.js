@@ -187,6 +187,7 @@ function renderBeforeAfter(that) {
   show(wipeSection, true);
   show(root.querySelector('[data-keypoints-toggle-label]'), comparison.lines.length > 0);
   drawKeypointLines();
+  root.dispatchEvent(new CustomEvent('comparison', { detail: { otherId: comparison.otherId, comparison } }));
 }
 
 // How much of the width shows "before", in percent; moved by dragging on the photo (mouse, pen or touch) or by

@@ -61,6 +61,19 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
             c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/compare/{c.PhotoId}")),
         ["GET /api/photos/{photoId:long}/compare/{otherId:long}/aligned.jpg"] = ([401, 200, 404, 200, 200],
             c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/compare/{c.PhotoId}/aligned.jpg")),
+        ["GET /api/photos/{photoId:long}/compare/{otherId:long}/changes"] = ([401, 200, 404, 200, 200],
+            c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/compare/{c.PhotoId}/changes")),
+        ["GET /api/photos/{photoId:long}/compare/{otherId:long}/changes.png"] = ([401, 200, 404, 200, 200],
+            c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/compare/{c.PhotoId}/changes.png")),
+        ["GET /api/photos/{photoId:long}/timelapse"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/timelapse")),
+        ["POST /api/photos/{photoId:long}/timelapse"] = ([401, 200, 404, 200, 200], c => c.Api.PostAsync($"/api/photos/{c.PhotoId}/timelapse", null)),
+        // Served once made: made first (as the admin), then asked for by each caller.
+        ["GET /api/photos/{photoId:long}/timelapse/frames/{frameId:long}"] = ([401, 200, 404, 200, 200],
+            async c => await c.Api.GetAsync($"/api/photos/{await c.TimelapseReadyAsync()}/timelapse/frames/{c.PhotoId}")),
+        ["GET /api/photos/{photoId:long}/timelapse/video"] = ([401, 200, 404, 200, 200],
+            async c => await c.Api.GetAsync($"/api/photos/{await c.TimelapseReadyAsync()}/timelapse/video")),
+        ["GET /api/photos/{photoId:long}/timelapse/frames.zip"] = ([401, 200, 404, 200, 200],
+            async c => await c.Api.GetAsync($"/api/photos/{await c.TimelapseReadyAsync()}/timelapse/frames.zip")),
         ["PUT /api/photos/{photoId:long}/milestone"] = ([401, 403, 404, 200, 200],
             c => c.Api.PutAsJsonAsync($"/api/photos/{c.PhotoId}/milestone", new { milestoneId = c.MilestoneId })),
         ["POST /api/projects/{projectId:long}/photos/milestone"] = ([401, 403, 404, 200, 200],
@@ -124,6 +137,7 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["GET /projects/{id:long}/review"] = ([302, 403, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/review")),
         ["GET /projects/{id:long}/upload"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/upload")),
         ["GET /photos/{id:long}"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/photos/{c.PhotoId}")),
+        ["GET /photos/{id:long}/timelapse"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/photos/{c.PhotoId}/timelapse")),
         ["GET /search"] = ([302, 200, 200, 200, 200], c => c.Browser.GetAsync("/search")),
         ["GET /not-found"] = ([302, 404, 404, 404, 404], c => c.Browser.GetAsync("/not-found")),
 
@@ -335,6 +349,15 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         public long MilestoneId => world.MilestoneId;
         public long PhotoId => world.PhotoId;
         public byte[] PhotoBytes => world.PhotoBytes;
+
+        /// <summary>Makes the photo's time-lapse as the admin and returns the photo's id once it is ready.</summary>
+        public async Task<long> TimelapseReadyAsync()
+        {
+            using var admin = App.CreateClient();
+            await App.WaitUntilDecidedAsync(PhotoId, TimeSpan.FromMinutes(2), admin);
+            await ImaginAI.Tests.Integration.Timelapse.TimelapseScenario.WaitReadyAsync(admin, PhotoId);
+            return PhotoId;
+        }
 
         public FormUrlEncodedContent Form(params (string Name, string Value)[] fields) =>
             AccountsTestSupport.Form(world.FormTokens[who], fields);

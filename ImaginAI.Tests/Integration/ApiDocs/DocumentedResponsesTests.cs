@@ -42,6 +42,14 @@ public sealed class DocumentedResponsesTests
         ["PUT /api/photos/{photoId}/milestone"] = (_, c, i) => c.PutAsJsonAsync($"/api/photos/{i.PhotoId}/milestone", new { milestoneId = i.MilestoneId }),
         ["GET /api/photos/{photoId}/compare/{otherId}"] = (_, c, i) => c.GetAsync($"/api/photos/{i.PhotoId}/compare/{i.PhotoId}"),
         ["GET /api/photos/{photoId}/compare/{otherId}/aligned.jpg"] = (_, c, i) => c.GetAsync($"/api/photos/{i.PhotoId}/compare/{i.PhotoId}/aligned.jpg"),
+        ["GET /api/photos/{photoId}/compare/{otherId}/changes"] = (_, c, i) => c.GetAsync($"/api/photos/{i.PhotoId}/compare/{i.PhotoId}/changes"),
+        ["GET /api/photos/{photoId}/compare/{otherId}/changes.png"] = (_, c, i) => c.GetAsync($"/api/photos/{i.PhotoId}/compare/{i.PhotoId}/changes.png"),
+        ["GET /api/photos/{photoId}/timelapse"] = (_, c, i) => c.GetAsync($"/api/photos/{i.PhotoId}/timelapse"),
+        ["POST /api/photos/{photoId}/timelapse"] = (_, c, i) => c.PostAsync($"/api/photos/{i.PhotoId}/timelapse", null),
+        ["GET /api/photos/{photoId}/timelapse/frames/{frameId}"] = async (w, c, i) =>
+            await c.GetAsync($"/api/photos/{await TimelapseReadyAsync(w, i)}/timelapse/frames/{i.PhotoId}"),
+        ["GET /api/photos/{photoId}/timelapse/video"] = async (w, c, i) => await c.GetAsync($"/api/photos/{await TimelapseReadyAsync(w, i)}/timelapse/video"),
+        ["GET /api/photos/{photoId}/timelapse/frames.zip"] = async (w, c, i) => await c.GetAsync($"/api/photos/{await TimelapseReadyAsync(w, i)}/timelapse/frames.zip"),
         ["GET /api/projects/{projectId}/calibration"] = (_, c, i) => c.GetAsync($"/api/projects/{i.ProjectId}/calibration"),
         ["POST /api/projects/{projectId}/redecide"] = (_, c, i) => c.PostAsync($"/api/projects/{i.ProjectId}/redecide", null),
         ["GET /api/admin/jobs"] = (_, c, _) => c.GetAsync("/api/admin/jobs"),
@@ -164,6 +172,13 @@ public sealed class DocumentedResponsesTests
                 failures.Add($"{operation} on an archived project: expected 409, got {(int)response.StatusCode} {body}");
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>The photo's time-lapse made (as the admin) before it is asked for; the missing photo's id is passed through.</summary>
+    private static async Task<long> TimelapseReadyAsync(World world, Ids ids)
+    {
+        if (ids.PhotoId != Missing.PhotoId) await ImaginAI.Tests.Integration.Timelapse.TimelapseScenario.WaitReadyAsync(world.Admin, ids.PhotoId);
+        return ids.PhotoId;
     }
 
     /// <summary>The project's milestones as they are now (none when it does not exist).</summary>
