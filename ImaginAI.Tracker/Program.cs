@@ -1,4 +1,5 @@
 using ImaginAI.Tracker.Accounts;
+using ImaginAI.Tracker.Cluster;
 using ImaginAI.Tracker.ApiDocs;
 using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Embedding;
@@ -40,6 +41,7 @@ builder.Services.AddMatching(builder.Configuration);
 builder.Services.AddSearch();
 builder.Services.AddTimelapse();
 builder.Services.AddTimeline();
+builder.Services.AddCluster(builder.Configuration);
 builder.Services.AddJobs();
 builder.Services.AddWebhooks();
 builder.Services.AddApiDocs();

@@ -15,7 +15,8 @@ public sealed class TrackerProcess : IAsyncDisposable
 {
     private string? adminToken;
 
-    public TrackerProcess(Dictionary<string, string?>? settings = null)
+    /// <param name="dataDirectory">A directory to share with other nodes (the caller then owns its database); a fresh one by default.</param>
+    public TrackerProcess(Dictionary<string, string?>? settings = null, string? dataDirectory = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -26,8 +27,11 @@ public sealed class TrackerProcess : IAsyncDisposable
             ["Embedding:RetryBackoffSeconds"] = "0.2",
             ["Matching:IntervalSeconds"] = "1",
         };
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "imaginai-tests", "process-" + Guid.NewGuid().ToString("N"));
-        foreach (var (key, value) in TestDatabase.Settings(dataDirectory)) all[key] = value;
+        if (dataDirectory is null)
+        {
+            dataDirectory = Path.Combine(Path.GetTempPath(), "imaginai-tests", "process-" + Guid.NewGuid().ToString("N"));
+            foreach (var (key, value) in TestDatabase.Settings(dataDirectory)) all[key] = value;
+        }
         foreach (var (key, value) in settings ?? []) all[key] = value;
         Server = new ServerProcess(TrackerDll, dataDirectory, all);
         Http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };

@@ -1,3 +1,4 @@
+using ImaginAI.Tracker.Cluster;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
@@ -80,7 +81,7 @@ internal sealed class SearchBenchmark(int vectorCount, int dims, int projectCoun
                 Console.WriteLine($"wrote them to {storage.Value.DatabasePath} in {clock.Elapsed.TotalSeconds:0.0} s");
             }
             else Console.WriteLine($"reusing {storage.Value.DatabasePath}");
-            var indexFile = new VectorIndexRegistry(store, Options.Create(new VectorIndexOptions()), storage, NullLogger<VectorIndexRegistry>.Instance).IndexPath(ModelId);
+            var indexFile = new VectorIndexRegistry(store, Options.Create(new VectorIndexOptions()), storage, new LocalClusterBus(NullLogger<LocalClusterBus>.Instance), NullLogger<VectorIndexRegistry>.Instance).IndexPath(ModelId);
             if (File.Exists(indexFile)) File.Delete(indexFile);
 
             // Start-up without a file: one data reader straight into the index, then the partitions (in the app both
@@ -102,7 +103,7 @@ internal sealed class SearchBenchmark(int vectorCount, int dims, int projectCoun
             Console.WriteLine($"read from the database in {readSeconds:0.00} s ({readCpu.TotalSeconds:0.00} s of CPU); partitions built in {buildSeconds:0.00} s " +
                 $"({buildCpu.TotalSeconds:0.00} s of CPU); index {memoryMb:0} MB (managed heap +{heapMb:0} MB)");
 
-            var registry = new VectorIndexRegistry(store, Options.Create(indexOptions), storage, NullLogger<VectorIndexRegistry>.Instance);
+            var registry = new VectorIndexRegistry(store, Options.Create(indexOptions), storage, new LocalClusterBus(NullLogger<LocalClusterBus>.Instance), NullLogger<VectorIndexRegistry>.Instance);
             var path = registry.IndexPath(ModelId);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             clock.Restart();

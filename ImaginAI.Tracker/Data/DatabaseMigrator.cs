@@ -17,9 +17,9 @@ public sealed class DatabaseMigrator(TrackerDb db, WorkClaims claims, IOptions<S
         Directory.CreateDirectory(options.DataPath);
         Directory.CreateDirectory(options.PhotosPath);
         Directory.CreateDirectory(options.ThumbnailsPath);
-        // Left-overs of uploads interrupted by a crash: nothing refers to them.
-        if (Directory.Exists(options.TempPath)) Directory.Delete(options.TempPath, recursive: true);
+        // Left-overs of uploads interrupted by a crash: nothing refers to them (other nodes' uploads in flight stay).
         Directory.CreateDirectory(options.TempPath);
+        LeftoverFiles.Clear(options.TempPath, LeftoverFiles.MinimumAge(db));
 
         await MigrateAsync(db, logger, cancellationToken);
         await claims.ReleaseLeftoversAsync(cancellationToken);

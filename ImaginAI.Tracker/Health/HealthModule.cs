@@ -9,7 +9,7 @@ namespace ImaginAI.Tracker.Health;
 /// queue, and PostgreSQL and Redis when their connection strings are configured.
 /// <list type="bullet">
 /// <item><c>/health/live</c>: the process answers (no check runs), for a liveness probe.</item>
-/// <item><c>/health/ready</c>: what requests need (database, scheduler, disk, PostgreSQL, Redis), for a readiness probe.</item>
+/// <item><c>/health/ready</c>: what requests need (database, scheduler, disk, PostgreSQL), for a readiness probe.</item>
 /// <item><c>/health</c>: every check.</item>
 /// </list>
 /// All three answer 503 when unhealthy, 200 otherwise (degraded included). Anyone may ask; only admins get details.
@@ -32,8 +32,10 @@ public static class HealthModule
         // (ConnectionStrings:PostgreSQL, ConnectionStrings:Redis), so nothing is reported for services not in use.
         if (configuration.GetConnectionString("PostgreSQL") is { Length: > 0 } postgres)
             checks.AddNpgSql(postgres, name: "postgresql", tags: [Ready], timeout: TimeSpan.FromSeconds(5));
+        // Without Redis a node still takes uploads and processes them; only live events stop (docs/SCALING.md). So an
+        // unreachable Redis degrades the node rather than taking it out of the load balancer.
         if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
-            checks.AddRedis(redis, name: "redis", tags: [Ready], timeout: TimeSpan.FromSeconds(5));
+            checks.AddRedis(redis, name: "redis", failureStatus: HealthStatus.Degraded, timeout: TimeSpan.FromSeconds(5));
         return services;
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using ImaginAI.Tracker.Cluster;
 using ImaginAI.Tracker.Data;
 using ImaginAI.Vision.Vectors;
 using Microsoft.Extensions.Options;
@@ -14,11 +15,17 @@ namespace ImaginAI.Tracker.Matching;
 /// <see cref="VectorIndexMaintenance"/> applies new changes every few hundred milliseconds (so an insert, a
 /// re-embedding or a deletion reaches searches within a second, whoever wrote it), builds the k-means partitions
 /// off the request path and saves the file.
+/// With several nodes each holds its own index: a node that commits vectors tells the others (the
+/// <see cref="ClusterBus"/>), which catch up from the change log at once instead of at their next poll. The poll stays
+/// the guarantee: a lost message only delays. And the vector count is compared with the database every minute, the
+/// index reloaded when they disagree twice running, so whatever a node missed it does not keep missing.
 /// </summary>
 public sealed partial class VectorIndexRegistry(
-    VectorIndexRepository store, IOptions<VectorIndexOptions> options, IOptions<StorageOptions> storage, ILogger<VectorIndexRegistry> logger)
+    VectorIndexRepository store, IOptions<VectorIndexOptions> options, IOptions<StorageOptions> storage, ClusterBus cluster,
+    ILogger<VectorIndexRegistry> logger)
 {
     private const int ChangeBatch = 5000;
+    private static readonly TimeSpan CountAuditInterval = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<string, ModelIndex> models = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stopping = new();
 
@@ -36,7 +43,18 @@ public sealed partial class VectorIndexRegistry(
     public Task UpsertAsync(long projectId, long photoId, FeatureVector vector)
     {
         Start(vector.ModelId, vector.Dims).Index?.Upsert(photoId, projectId, vector.Values);
-        return Task.CompletedTask;
+        return cluster.SpansNodes ? cluster.PublishAsync(ClusterChannels.EmbeddingsChanged, vector.ModelId) : Task.CompletedTask;
+    }
+
+    /// <summary>Applies the change log to the model's index now (another node committed vectors of it).</summary>
+    internal async Task CatchUpNowAsync(string modelId)
+    {
+        if (!models.TryGetValue(modelId, out var model) || !await model.Gate.WaitAsync(0)) return;
+        try
+        {
+            if (model.Index is { } index) await CatchUpAsync(model, index);
+        }
+        finally { model.Gate.Release(); }
     }
 
     /// <summary>Forgets a purged photo's vectors, whatever their model (the change log would within a poll anyway).</summary>
@@ -81,6 +99,7 @@ public sealed partial class VectorIndexRegistry(
             {
                 if (model.Index is not { } index) continue;
                 await CatchUpAsync(model, index);
+                if (now >= model.NextCountAudit && await AuditCountAsync(model, index, now)) continue;
                 var partitioning = model.Partitioning is { IsCompleted: false };
                 if (!partitioning && now >= model.NextPartitioning && index.NeedsRebuild)
                     model.Partitioning = Task.Run(() => BuildPartitions(model, index, now));
@@ -190,15 +209,37 @@ public sealed partial class VectorIndexRegistry(
             var changes = await store.GetChangesAsync(model.ModelId, model.Dims, model.Applied, ChangeBatch);
             foreach (var change in changes)
             {
-                if (change is { Vector: { } blob, ProjectId: { } projectId } && blob.Length == model.Dims * sizeof(float))
-                    index.Upsert(change.PhotoId, projectId, VectorMath.FromBlob(blob));
-                else
-                    index.Remove(change.PhotoId);
+                Apply(index, model, change);
                 model.Applied = change.Seq;
-                model.Dirty = true;
             }
             if (changes.Count < ChangeBatch) return;
         }
+    }
+
+    private static void Apply(VectorIndex index, ModelIndex model, EmbeddingChange change)
+    {
+        if (change is { Vector: { } blob, ProjectId: { } projectId } && blob.Length == model.Dims * sizeof(float))
+            index.Upsert(change.PhotoId, projectId, VectorMath.FromBlob(blob));
+        else
+            index.Remove(change.PhotoId);
+        model.Dirty = true;
+    }
+
+    /// <summary>
+    /// Compares the index's vector count with the database's; when they differ at two audits running (not a commit
+    /// in flight), something was missed, and the index is reloaded in the background. True when a reload started.
+    /// </summary>
+    private async Task<bool> AuditCountAsync(ModelIndex model, VectorIndex index, DateTimeOffset now)
+    {
+        model.NextCountAudit = now + CountAuditInterval;
+        var expected = await store.CountAsync(model.ModelId);
+        var differs = expected != index.Count;
+        var reload = differs && model.CountDiffered;
+        model.CountDiffered = differs && !reload;
+        if (!reload) return false;
+        logger.LogWarning("The similarity index of model {ModelId} holds {Count} vectors where the database has {Expected}; reloading it", model.ModelId, index.Count, expected);
+        _ = Task.Run(() => LoadAsync(model));
+        return true;
     }
 
     private void BuildPartitions(ModelIndex model, VectorIndex index, DateTimeOffset now)
@@ -252,6 +293,8 @@ public sealed partial class VectorIndexRegistry(
         public DateTimeOffset LastSaved = DateTimeOffset.MinValue;
         public volatile Task? Partitioning;
         public DateTimeOffset NextPartitioning = DateTimeOffset.MinValue;
+        public DateTimeOffset NextCountAudit = DateTimeOffset.MinValue;
+        public bool CountDiffered;
     }
 }
 

@@ -79,17 +79,22 @@ public sealed class VectorIndexRepository(TrackerDb db)
             """, new { modelId });
     }
 
-    /// <summary>Records the saved file's stamp and forgets the changes it holds, in one transaction.</summary>
+    /// <summary>
+    /// Records the saved file's stamp and forgets the changes both it and the previously saved file hold, in one
+    /// transaction. Keeping one save interval of changes lets other nodes, whose indexes may be a few changes behind
+    /// this one, still apply them.
+    /// </summary>
     public async Task RecordSavedAsync(string modelId, long stamp)
     {
         await using var connection = await db.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync("""
-            INSERT INTO vector_index_files (model_id, stamp) VALUES (@modelId, @stamp)
-            ON CONFLICT (model_id) DO UPDATE SET stamp = excluded.stamp
+            DELETE FROM embedding_changes WHERE model_id = @modelId AND seq <= @stamp
+              AND seq <= COALESCE((SELECT stamp FROM vector_index_files WHERE model_id = @modelId), 0)
             """, new { modelId, stamp }, transaction);
         await connection.ExecuteAsync("""
-            DELETE FROM embedding_changes WHERE model_id = @modelId AND seq <= @stamp
+            INSERT INTO vector_index_files (model_id, stamp) VALUES (@modelId, @stamp)
+            ON CONFLICT (model_id) DO UPDATE SET stamp = excluded.stamp
             """, new { modelId, stamp }, transaction);
         await transaction.CommitAsync();
     }

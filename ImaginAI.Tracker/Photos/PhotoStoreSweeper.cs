@@ -7,7 +7,8 @@ namespace ImaginAI.Tracker.Photos;
 /// <summary>
 /// At start-up, before requests are served, removes what a crash can leave in the photo store: a file moved to its
 /// content address whose row was never inserted (the process died between the two, and the phone never sent it
-/// again), and a thumbnail's half-written temp file. One process serves a data directory, so no upload is in flight.
+/// again), and a thumbnail's half-written temp file. With several nodes on one directory only files old enough not to
+/// be another node's upload in flight are removed (<see cref="LeftoverFiles"/>).
 /// </summary>
 public sealed class PhotoStoreSweeper(TrackerDb db, IOptions<StorageOptions> storage, ILogger<PhotoStoreSweeper> logger) : IHostedService
 {
@@ -16,11 +17,12 @@ public sealed class PhotoStoreSweeper(TrackerDb db, IOptions<StorageOptions> sto
         HashSet<string> stored;
         await using (var connection = await db.OpenAsync(cancellationToken))
             stored = (await connection.QueryAsync<string>("SELECT DISTINCT sha256 FROM photos")).ToHashSet(StringComparer.Ordinal);
-        var removed = Sweep(storage.Value.PhotosPath, stored) + Sweep(storage.Value.ThumbnailsPath, stored);
+        var minimumAge = LeftoverFiles.MinimumAge(db);
+        var removed = Sweep(storage.Value.PhotosPath, stored, minimumAge) + Sweep(storage.Value.ThumbnailsPath, stored, minimumAge);
         if (removed > 0) logger.LogWarning("Removed {Count} photo store files that no photo refers to (left by a crash)", removed);
     }
 
-    private static int Sweep(string root, HashSet<string> stored)
+    private static int Sweep(string root, HashSet<string> stored, TimeSpan minimumAge)
     {
         if (!Directory.Exists(root)) return 0;
         var removed = 0;
@@ -29,7 +31,9 @@ public sealed class PhotoStoreSweeper(TrackerDb db, IOptions<StorageOptions> sto
             var name = Path.GetFileName(file);
             var sha256 = name.Split('.')[0];
             if (!name.EndsWith(".tmp", StringComparison.Ordinal) && stored.Contains(sha256)) continue;
-            File.Delete(file);
+            if (!LeftoverFiles.OldEnough(file, minimumAge)) continue;
+            try { File.Delete(file); }
+            catch (FileNotFoundException) { continue; } // another node starting at the same moment took it
             removed++;
         }
         return removed;

@@ -26,6 +26,7 @@ public static class SecurityModule
         services.AddSingleton<BrowserSessions>();
         services.AddSingleton<SignInCheck>();
         services.AddSingleton<LiveConnections>();
+        DatabaseKeyRepository.Add(services);
 
         services.AddAuthentication(AuthSchemes.CookieOrBearer)
             .AddPolicyScheme(AuthSchemes.CookieOrBearer, "Cookie or bearer token", options =>

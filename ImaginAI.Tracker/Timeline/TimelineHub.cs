@@ -29,6 +29,11 @@ public interface ITimelineClient
     Task commentDeleted(CommentJson comment);
     /// <summary>The user may no longer see this project (removed from it): no more events of it follow.</summary>
     Task accessRevoked(long projectId);
+    /// <summary>
+    /// Live events stopped reaching this server (its Redis is unreachable): the page says it is no longer live, and
+    /// re-reads the timeline once it reconnects.
+    /// </summary>
+    Task liveStopped();
 #pragma warning restore IDE1006
 }
 

@@ -1,3 +1,4 @@
+using ImaginAI.Tracker.Cluster;
 using ImaginAI.Tracker.Photos;
 using Microsoft.AspNetCore.SignalR;
 
@@ -6,9 +7,11 @@ namespace ImaginAI.Tracker.Timeline;
 /// <summary>
 /// Tells a project's watchers what happened to a photo, reading the photo as it is now in the database. A watcher
 /// that misses a message re-reads the timeline on reconnect, so a failed send is logged, never thrown at the caller.
+/// While live events cannot travel (Redis unreachable) nothing is sent: each send would only wait out its timeout
+/// and hold up the upload or job that made it, and the pages were told they are no longer live.
 /// </summary>
 public sealed class TimelineNotifier(
-    IHubContext<TimelineHub, ITimelineClient> hub, PhotoRepository photos, ILogger<TimelineNotifier> logger)
+    IHubContext<TimelineHub, ITimelineClient> hub, PhotoRepository photos, ClusterBus cluster, ILogger<TimelineNotifier> logger)
 {
     public Task PhotoAddedAsync(long photoId) => SendAsync(photoId, (client, photo) => client.photoAdded(photo));
 
@@ -20,6 +23,7 @@ public sealed class TimelineNotifier(
 
     public async Task MilestonesChangedAsync(long projectId)
     {
+        if (!cluster.IsLive) return;
         try
         {
             await hub.Clients.Group(TimelineHub.GroupName(projectId)).milestonesChanged(projectId);
@@ -52,6 +56,7 @@ public sealed class TimelineNotifier(
 
     private async Task SendAsync(long photoId, Func<ITimelineClient, PhotoJson, Task> send)
     {
+        if (!cluster.IsLive) return;
         try
         {
             if (await photos.GetByIdAsync(photoId) is not { } photo) return;

@@ -1,3 +1,4 @@
+using ImaginAI.Tracker.Cluster;
 using Dapper;
 using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Matching;
@@ -62,7 +63,8 @@ public sealed class VectorIndexFileTests : IAsyncLifetime
     }
 
     private VectorIndexRegistry NewRegistry() =>
-        new(store, Options.Create(new VectorIndexOptions { SaveIntervalSeconds = 1 }), storage, NullLogger<VectorIndexRegistry>.Instance);
+        new(store, Options.Create(new VectorIndexOptions { SaveIntervalSeconds = 1 }), storage, new LocalClusterBus(NullLogger<LocalClusterBus>.Instance),
+            NullLogger<VectorIndexRegistry>.Instance);
 
     private static async Task<VectorIndexRegistry> LoadedAsync(VectorIndexRegistry registry)
     {
@@ -108,11 +110,13 @@ public sealed class VectorIndexFileTests : IAsyncLifetime
         await first.SaveAllAsync(DateTimeOffset.UtcNow);
         var path = first.IndexPath(Model);
         var old = await File.ReadAllBytesAsync(path);
-        // Later photos, and a later save that forgets the changes the old file lacks.
+        VectorIndex.LoadFrom(path, out var oldStamp);
+        // Later photos, and a later save that forgets the changes the old file holds (a save forgets the changes up to
+        // the previous save only: other nodes may still be applying the newer ones).
         for (var id = 41; id <= 50; id++) await AddAsync(id, project: id % 2 + 1);
         var later = await LoadedAsync(NewRegistry());
         await later.SaveAllAsync(DateTimeOffset.UtcNow);
-        Assert.Equal(0, await TrackerDatabase.ScalarAsync<int>(storage.Value.DatabasePath, "SELECT COUNT(*) FROM embedding_changes WHERE seq <= (SELECT stamp FROM vector_index_files)"));
+        Assert.Equal(0, await TrackerDatabase.ScalarAsync<int>(storage.Value.DatabasePath, $"SELECT COUNT(*) FROM embedding_changes WHERE seq <= {oldStamp}"));
         await File.WriteAllBytesAsync(path, old);
 
         var restarted = await LoadedAsync(NewRegistry());

@@ -8,12 +8,14 @@ const INDICATOR_LABELS = {
   live: 'Live',
   reconnecting: 'Reconnecting…',
   offline: 'Offline, retrying…',
+  notLive: 'Not live: updates paused',
   revoked: 'Removed from this project',
   signedOut: 'Signed out',
 };
 
 const INDICATOR_TITLES = {
   live: 'Changes appear here as they happen.',
+  notLive: 'The server cannot pass on live changes right now, so this page does not update by itself. Uploads and processing go on; the page catches up on its own once live changes are back, or reload it to see the latest.',
   revoked: 'You are no longer a member of this project, so this page no longer updates. Ask its manager to add you again.',
   signedOut: 'Your sign-in has ended (signed out, password or role changed), so this page no longer updates. Reload it to sign in again.',
 };
@@ -40,7 +42,13 @@ function retryDelay(attempt) {
   return RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)];
 }
 
+// Set when the server said live events stopped (its Redis is unreachable): until the page is live again, every
+// retry says "Not live" rather than a plain reconnecting, so nobody takes a still page for a quiet site.
+let notLive = false;
+
 function showState(state) {
+  if (state === 'live') notLive = false;
+  if (notLive && ['connecting', 'reconnecting', 'offline'].includes(state)) state = 'notLive';
   const indicator = document.querySelector('[data-connection]');
   if (!indicator) return;
   indicator.dataset.state = state;
@@ -88,6 +96,12 @@ export function followProject(projectId, { onJoined, handlers }) {
     clearTimeout(restartTimer);
     showState('revoked');
     connection.stop();
+  });
+  // The server closes the connection right after; reconnecting succeeds once events flow again, and join() then
+  // re-reads the page's state, so nothing that happened meanwhile stays missing.
+  connection.on('liveStopped', () => {
+    notLive = true;
+    showState('notLive');
   });
 
   async function join() {
