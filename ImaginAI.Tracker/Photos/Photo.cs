@@ -48,20 +48,29 @@ public sealed class Photo
     public string? DecisionJson { get; init; }
     /// <summary>Set while the photo is soft-deleted (restorable until <see cref="PhotoPurgeJob"/> purges it).</summary>
     public DateTimeOffset? DeletedAt { get; init; }
+    /// <summary>Where the photo was taken, from its EXIF GPS; null when it carries none.</summary>
+    public double? Latitude { get; init; }
+    public double? Longitude { get; init; }
+    public PhotoLocation? Location => Latitude is { } lat && Longitude is { } lon ? new PhotoLocation(lat, lon) : null;
 }
+
+/// <summary>Where a photo was taken (WGS 84 degrees, from its EXIF GPS).</summary>
+public sealed record PhotoLocation(double Latitude, double Longitude);
 
 public sealed record MilestoneRef(long Id, string Name, int Position);
 
 /// <summary>
 /// The photo as GET /api/photos/{id} and every timeline message show it. Beyond the contract's fields it carries
 /// the milestone (id, name, position), the milestone score behind an automatic decision, the note, the number
-/// of embedding attempts and the explanation of the job's decision (scores, margin, keypoint inliers, basis, text).
+/// of embedding attempts, the explanation of the job's decision (scores, margin, keypoint inliers, basis, text) and
+/// where the photo was taken when its EXIF says so.
 /// </summary>
 public sealed record PhotoJson(
     long Id, long ProjectId, string FileName, string Status, long? MilestoneId, string? MilestoneSource,
     double? MatchScore, long? MatchedPhotoId, DateTimeOffset TakenAt, DateTimeOffset UploadedAt, int Width, int Height,
     string? Error, string ThumbnailUrl, string FileUrl, MilestoneRef? Milestone, double? MilestoneScore, string? Note,
-    int Attempts, Matching.MatchExplanation? Explanation, DateTimeOffset? DeletedAt, DateTimeOffset? PurgeAfter)
+    int Attempts, Matching.MatchExplanation? Explanation, DateTimeOffset? DeletedAt, DateTimeOffset? PurgeAfter,
+    PhotoLocation? Location)
 {
     public static PhotoJson From(Photo photo) => new(
         photo.Id, photo.ProjectId, photo.FileName, photo.Status, photo.MilestoneId, photo.MilestoneSource,
@@ -69,5 +78,5 @@ public sealed record PhotoJson(
         photo.Error, $"/api/photos/{photo.Id}/thumbnail", $"/api/photos/{photo.Id}/file",
         photo.MilestoneId is { } id ? new MilestoneRef(id, photo.MilestoneName ?? "", photo.MilestonePosition ?? 0) : null,
         photo.MilestoneScore, photo.Note, photo.Attempts, Matching.MatchExplanation.FromJson(photo.DecisionJson),
-        photo.DeletedAt, photo.DeletedAt + PhotoPurgeJob.Grace);
+        photo.DeletedAt, photo.DeletedAt + PhotoPurgeJob.Grace, photo.Location);
 }

@@ -21,7 +21,7 @@ public sealed class PhotoRepository(TrackerDb db)
         ph.id, ph.project_id, ph.file_name, ph.sha256, ph.content_type, ph.size_bytes, ph.width, ph.height,
         ph.taken_at, ph.uploaded_at, ph.note, ph.status, ph.milestone_id, ph.milestone_source, ph.milestone_score,
         ph.match_score, ph.matched_photo_id, ph.error, ph.attempts, ph.decision_count, ph.decision_json,
-        m.name AS milestone_name, m.position AS milestone_position, ph.deleted_at
+        m.name AS milestone_name, m.position AS milestone_position, ph.deleted_at, ph.latitude, ph.longitude
         """;
 
     public async Task<Photo?> GetByIdAsync(long id)
