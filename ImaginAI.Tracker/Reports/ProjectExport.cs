@@ -20,6 +20,9 @@ public sealed class ProjectExport(PhotoFileStore store, ILogger<ProjectExport> l
 {
     public const string ManifestName = "manifest.csv";
 
+    /// <summary>The manifest's header, in the order of <see cref="ManifestRow"/>.</summary>
+    public static readonly string[] ManifestColumns = ["file", "taken", "uploader", "milestone", "decision", "similarity", "note", "tags", "location"];
+
     public async Task WriteAsync(Stream output, IReadOnlyList<ReportPhoto> photos, CancellationToken cancellationToken)
     {
         await using var zip = await ZipArchive.CreateAsync(output, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: Encoding.UTF8, cancellationToken);
@@ -33,7 +36,9 @@ public sealed class ProjectExport(PhotoFileStore store, ILogger<ProjectExport> l
             // A note such as "=HYPERLINK(...)" stays text when the manifest is opened in a spreadsheet; the byte order
             // mark makes spreadsheets read it as UTF-8.
             await using var csv = CsvWriter.Create(entry, new CsvWriterOptions { Injection = CsvInjection.Escape, WriteByteOrderMark = true }, leaveOpen: true);
-            await csv.WriteRecordsAsync(present.Select(ManifestRowOf), cancellationToken);
+            await csv.WriteRecordAsync(ManifestColumns, cancellationToken);
+            foreach (var row in present.Select(ManifestRowOf))
+                await csv.WriteRecordAsync([row.File, row.Taken, row.Uploader, row.Milestone, row.Decision, row.Similarity, row.Note, row.Tags, row.Location], cancellationToken);
             await csv.FlushAsync(cancellationToken);
         }
 

@@ -38,7 +38,7 @@ public sealed class ReportRepository(TrackerDb db)
     public async Task<IReadOnlyList<ReportPhoto>> GetManyByProjectIdAsync(long projectId, PhotoFilter filter, CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        var photos = await connection.QueryAsync<ReportPhoto>(new CommandDefinition("""
+        var photos = await connection.QueryAsync<ReportPhoto>("""
             SELECT ph.id, ph.file_name, ph.sha256, ph.content_type, ph.size_bytes, ph.taken_at, ph.note, ph.status,
                    ph.milestone_id, m.name AS milestone_name, ph.milestone_source, ph.milestone_score,
                    ph.matched_photo_id, ph.latitude, ph.longitude
@@ -54,8 +54,8 @@ public sealed class ReportRepository(TrackerDb db)
             projectId,
             from = filter.From is { } from ? TrackerDb.Utc(Midnight(from)) : null,
             until = filter.To is { } to ? TrackerDb.Utc(Midnight(to.AddDays(1))) : null,
-            filter.MilestoneId, filter.Status,
-        }, cancellationToken: cancellationToken));
+            milestoneId = filter.MilestoneId, status = filter.Status,
+        });
         return photos.AsList();
     }
 

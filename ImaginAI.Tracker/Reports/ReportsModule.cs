@@ -91,6 +91,9 @@ public static class ReportsModule
         await audit.WriteAsync(AuditActions.Exported, projectId, $"GET {http.Request.Path}{http.Request.QueryString}",
             $"{photos.Count} photos");
         var name = $"{SafeName(project.Name)}-photos-{DateTime.UtcNow:yyyy-MM-dd}.zip";
+        // System.IO.Compression still closes an entry (its last compressed bytes and sizes) with a synchronous write,
+        // even through its async API; these are a few bytes per photo, so this one response may block for them.
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>() is { } body) body.AllowSynchronousIO = true;
         return TypedResults.Stream(body => export.WriteAsync(body, photos, http.RequestAborted), "application/zip", name);
     }
 
