@@ -48,6 +48,7 @@ public sealed class AccessibilityTests(KestrelTrackerApp app, ChromiumBrowser ch
             ($"projects/{projectId}/settings", "h1"),
             ($"projects/{projectId}/members", "h1"),
             ($"photos/{photoId}", "[data-facts] dd"),
+            ($"projects/{projectId}/map", "[data-map-page][data-loaded]"),
             ("search", "h1"),
             ("account", "h1"),
             ("admin/users", "h1"),

@@ -53,6 +53,8 @@ async function start() {
     ? `${plural(data.photos.length, 'photo')} on the map.${missing}`
     : `No photo of this project carries a GPS position yet.${missing}`);
 
+  root.dataset.loaded = 'true';
+
   const wanted = Number(new URLSearchParams(window.location.search).get('photo'));
   if (wanted && markers.has(wanted)) {
     clusters.zoomToShowLayer(markers.get(wanted), () => markers.get(wanted).getElement()?.classList.add('marker-selected'));

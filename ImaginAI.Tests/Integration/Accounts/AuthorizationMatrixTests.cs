@@ -69,6 +69,11 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["POST /api/photos/{photoId:long}/restore"] = ([401, 403, 404, 200, 200],
             async c => await c.Api.PostAsync($"/api/photos/{await c.SparePhotoAsync(deleted: true)}/restore", null)),
 
+        // Reports, export and map data: every member of the project (issue 15).
+        ["GET /api/projects/{projectId:long}/report.pdf"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/report.pdf")),
+        ["GET /api/projects/{projectId:long}/export.zip"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/export.zip")),
+        ["GET /api/projects/{projectId:long}/locations"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/locations")),
+
         // Search by photo: any signed-in user, over the projects they may see (an outsider simply finds nothing of this one).
         ["POST /api/search"] = ([401, 200, 200, 200, 200],
             c => c.Api.PostAsync("/api/search", ImaginAI.Tests.Integration.Search.SearchScenario.Query(c.PhotoBytes))),
@@ -123,6 +128,7 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["GET /projects/{id:long}/review"] = ([302, 403, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/review")),
         ["GET /projects/{id:long}/upload"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/upload")),
         ["GET /photos/{id:long}"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/photos/{c.PhotoId}")),
+        ["GET /projects/{id:long}/map"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/map")),
         ["GET /search"] = ([302, 200, 200, 200, 200], c => c.Browser.GetAsync("/search")),
         ["GET /not-found"] = ([302, 404, 404, 404, 404], c => c.Browser.GetAsync("/not-found")),
 

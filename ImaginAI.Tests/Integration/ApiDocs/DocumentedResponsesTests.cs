@@ -69,6 +69,9 @@ public sealed class DocumentedResponsesTests
         ["POST /api/projects/{projectId}/archive"] = (_, c, i) => c.PostAsync($"/api/projects/{i.ProjectId}/archive", null),
         ["POST /api/projects/{projectId}/unarchive"] = (_, c, i) => c.PostAsync($"/api/projects/{i.ProjectId}/unarchive", null),
         ["POST /api/auth/token"] = (_, c, _) => c.PostAsJsonAsync("/api/auth/token", new { email = TrackerApp.AdminEmail, password = TrackerApp.AdminPassword }),
+        ["GET /api/projects/{projectId}/report.pdf"] = (_, c, i) => c.GetAsync($"/api/projects/{i.ProjectId}/report.pdf"),
+        ["GET /api/projects/{projectId}/export.zip"] = (_, c, i) => c.GetAsync($"/api/projects/{i.ProjectId}/export.zip"),
+        ["GET /api/projects/{projectId}/locations"] = (_, c, i) => c.GetAsync($"/api/projects/{i.ProjectId}/locations"),
     };
 
     /// <summary>The documented answers that need a request of their own, in the order they are sent.</summary>
@@ -105,6 +108,15 @@ public sealed class DocumentedResponsesTests
         ("POST /api/photos/{photoId}/retry", 409, w => w.Admin.PostAsync($"/api/photos/{w.Ids.PhotoId}/retry", null)),
         ("POST /api/projects/{projectId}/webhooks", 400, w => w.Admin.PostAsJsonAsync($"/api/projects/{w.Ids.ProjectId}/webhooks",
             new { url = "http://example.com/hook", events = new[] { "photo.failed" } })),
+        ("GET /api/projects/{projectId}/report.pdf", 400, w => w.Admin.GetAsync($"/api/projects/{w.Ids.ProjectId}/report.pdf?from=2026-12-01&to=2026-11-01")),
+        // An app whose report fonts are missing says so instead of failing.
+        ("GET /api/projects/{projectId}/report.pdf", 503, async w =>
+        {
+            var admin = w.WithoutModel.CreateClient();
+            var projectId = (await w.WithoutModel.CreateProjectAsync("No fonts", admin)).GetProperty("id").GetInt64();
+            return await admin.GetAsync($"/api/projects/{projectId}/report.pdf");
+        }),
+        ("GET /api/projects/{projectId}/export.zip", 400, w => w.Admin.GetAsync($"/api/projects/{w.Ids.ProjectId}/export.zip?status=lost")),
         ("POST /api/auth/token", 400, w => w.Anonymous.PostAsJsonAsync("/api/auth/token", new { email = "" })),
         ("POST /api/auth/token", 401, w => w.Anonymous.PostAsJsonAsync("/api/auth/token", new { email = TrackerApp.AdminEmail, password = "wrong password" })),
         // The fourth sign-in attempt within the minute (the limit here is 3).
@@ -202,7 +214,7 @@ public sealed class DocumentedResponsesTests
             return new World
             {
                 App = app,
-                WithoutModel = TrackerApp.Create(settings: new() { ["Vision:Model"] = "no-such-model" }),
+                WithoutModel = TrackerApp.Create(settings: new() { ["Vision:Model"] = "no-such-model", ["Reports:FontDirectory"] = "/no/such/fonts" }),
                 Receiver = receiver,
                 Admin = admin,
                 Anonymous = app.CreateAnonymousClient(),
