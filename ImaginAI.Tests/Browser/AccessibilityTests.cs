@@ -49,6 +49,7 @@ public sealed class AccessibilityTests(KestrelTrackerApp app, ChromiumBrowser ch
             ($"projects/{projectId}/members", "h1"),
             ($"photos/{photoId}", "[data-facts] dd"),
             ($"projects/{projectId}/map", "[data-map-page][data-loaded]"),
+            ($"projects/{projectId}/gallery", "[data-gallery-grid] .thumb"),
             ("search", "h1"),
             ("account", "h1"),
             ("admin/users", "h1"),

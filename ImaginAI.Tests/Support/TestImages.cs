@@ -521,6 +521,31 @@ public static class TestImages
         return [.. jpeg[..headerEnd], .. RandomBytes(jpeg.Length - headerEnd, seed), 0xFF, 0xD9];
     }
 
+    /// <summary>
+    /// The JPEG with a share of its compressed data, from the middle, overwritten by random bytes that hold no marker
+    /// (0xFF is never written): every segment and the end marker stay intact, as after a bad sector or a cut-off
+    /// transfer patched by a tool. libjpeg decodes it with warnings only.
+    /// </summary>
+    public static byte[] DamagedEntropyData(byte[] jpeg, double share, int seed = 42)
+    {
+        var sos = 2;
+        while (!(jpeg[sos] == 0xFF && jpeg[sos + 1] == 0xDA)) sos++;
+        var dataStart = sos + 2 + (jpeg[sos + 2] << 8 | jpeg[sos + 3]);
+        var dataEnd = jpeg.Length - 2;
+        while (!(jpeg[dataEnd] == 0xFF && jpeg[dataEnd + 1] == 0xD9)) dataEnd--;
+        var damaged = (byte[])jpeg.Clone();
+        var length = (int)((dataEnd - dataStart) * share);
+        var from = dataStart + (dataEnd - dataStart - length) / 2;
+        var random = new Random(seed);
+        for (var i = from; i < from + length; i++)
+        {
+            // Markers inside the data (restarts) are kept, so only the coded bits are damaged.
+            if (jpeg[i] == 0xFF || (i > 0 && jpeg[i - 1] == 0xFF)) continue;
+            damaged[i] = (byte)random.Next(0, 0xFF);
+        }
+        return damaged;
+    }
+
     public static byte[] RandomBytes(int length, int seed = 42)
     {
         var bytes = new byte[length];

@@ -1,3 +1,4 @@
+using ImaginAI.Tracker.Data;
 using System.Security.Cryptography;
 using System.Text;
 using ImaginAI.Tracker.Security;
@@ -15,6 +16,7 @@ public sealed class AccountService(
     UserRepository users,
     ApiTokenRepository tokens,
     AuditLog audit,
+    TrackerDb db,
     IPasswordHasher<User> hasher,
     IOptions<AccountOptions> options)
 {
@@ -43,16 +45,21 @@ public sealed class AccountService(
         if (Validate(email, password) is { } problem) throw new AccountException(problem);
         if (!Roles.IsValid(role)) throw new AccountException($"Unknown role \"{role}\": choose admin, manager or field.");
         var hash = hasher.HashPassword(new User { Email = email }, password);
-        var id = onlyIfFirst
-            ? await users.CreateFirstAsync(email, hash, role)
-            : await users.CreateAsync(email, hash, role);
+        // The account and its audit line commit together: no account exists that the audit trail does not show.
+        var id = await db.InTransactionAsync(async transaction =>
+        {
+            var created = onlyIfFirst
+                ? await users.CreateFirstAsync(email, hash, role, transaction)
+                : await users.CreateAsync(email, hash, role, transaction);
+            if (created is not null)
+                await audit.WriteAsync(AuditActions.UserCreated, subject: email.Trim(), detail: $"role {role}", transaction: transaction);
+            return created;
+        });
         if (id is null)
             throw new AccountException(onlyIfFirst
                 ? "The first account has already been created. Sign in instead."
                 : $"An account with the email {email.Trim()} already exists.");
-        var user = (await users.GetByIdAsync(id.Value))!;
-        await audit.WriteAsync(AuditActions.UserCreated, subject: user.Email, detail: $"role {role}");
-        return user;
+        return (await users.GetByIdAsync(id.Value))!;
     }
 
     public async Task<SignInResult> CheckPasswordAsync(string? email, string? password)
@@ -95,9 +102,15 @@ public sealed class AccountService(
     public async Task ResetPasswordAsync(User user, string newPassword)
     {
         if (Validate(user.Email, newPassword) is { } problem) throw new AccountException(problem);
-        var revokedTokens = await users.UpdatePasswordAsync(user.Id, hasher.HashPassword(user, newPassword));
-        await audit.WriteAsync(AuditActions.UserPasswordReset, subject: user.Email,
-            detail: revokedTokens == 0 ? null : $"{revokedTokens} API token{(revokedTokens == 1 ? "" : "s")} revoked");
+        var hash = hasher.HashPassword(user, newPassword);
+        await db.InTransactionAsync(async transaction =>
+        {
+            var revokedTokens = await users.UpdatePasswordAsync(user.Id, hash, transaction);
+            await audit.WriteAsync(AuditActions.UserPasswordReset, subject: user.Email,
+                detail: revokedTokens == 0 ? null : $"{revokedTokens} API token{(revokedTokens == 1 ? "" : "s")} revoked",
+                transaction: transaction);
+            return revokedTokens;
+        });
     }
 
     /// <summary>Issues a token for the user; the plain token is returned once and only its hash is kept.</summary>
@@ -106,17 +119,26 @@ public sealed class AccountService(
         var plain = TokenPrefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
         var tokenName = string.IsNullOrWhiteSpace(name) ? $"token {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm}" : name.Trim();
         if (tokenName.Length > 100) tokenName = tokenName[..100];
-        var id = await tokens.CreateAsync(user.Id, tokenName, HashToken(plain), plain[..(TokenPrefix.Length + 6)]);
-        await audit.WriteAsync(AuditActions.TokenCreated, subject: tokenName, actorId: user.Id, actorEmail: user.Email);
+        var id = await db.InTransactionAsync(async transaction =>
+        {
+            var created = await tokens.CreateAsync(user.Id, tokenName, HashToken(plain), plain[..(TokenPrefix.Length + 6)], transaction);
+            await audit.WriteAsync(AuditActions.TokenCreated, subject: tokenName, actorId: user.Id, actorEmail: user.Email, transaction: transaction);
+            return created;
+        });
         var token = (await tokens.GetManyByUserIdAsync(user.Id)).Single(t => t.Id == id);
         return (token, plain);
     }
 
     public async Task<bool> RevokeTokenAsync(User user, long tokenId)
     {
-        var revoked = await tokens.RevokeAsync(tokenId, user.Id);
-        if (revoked) await audit.WriteAsync(AuditActions.TokenRevoked, subject: $"token {tokenId}", actorId: user.Id, actorEmail: user.Email);
-        return revoked;
+        return await db.InTransactionAsync(async transaction =>
+        {
+            var revoked = await tokens.RevokeAsync(tokenId, user.Id, transaction);
+            if (revoked)
+                await audit.WriteAsync(AuditActions.TokenRevoked, subject: $"token {tokenId}", actorId: user.Id, actorEmail: user.Email,
+                    transaction: transaction);
+            return revoked;
+        });
     }
 
     public static string HashToken(string plainToken) =>

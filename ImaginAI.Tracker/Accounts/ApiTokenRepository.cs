@@ -1,3 +1,4 @@
+using System.Data;
 using Dapper;
 using ImaginAI.Tracker.Data;
 
@@ -10,15 +11,12 @@ public sealed class ApiTokenRepository(TrackerDb db)
         last_used_at AS LastUsedAt, revoked_at AS RevokedAt
         """;
 
-    public async Task<long> CreateAsync(long userId, string name, string tokenHash, string tokenPrefix)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteScalarAsync<long>("""
+    public Task<long> CreateAsync(long userId, string name, string tokenHash, string tokenPrefix, IDbTransaction? transaction = null) =>
+        db.UseAsync(transaction, (connection, transaction) => connection.ExecuteScalarAsync<long>("""
             INSERT INTO api_tokens (user_id, name, token_hash, token_prefix, created_at)
             VALUES (@userId, @name, @tokenHash, @tokenPrefix, @now)
             RETURNING id
-            """, new { userId, name, tokenHash, tokenPrefix, now = DateTimeOffset.UtcNow });
-    }
+            """, new { userId, name, tokenHash, tokenPrefix, now = DateTimeOffset.UtcNow }, transaction));
 
     public async Task<IReadOnlyList<ApiToken>> GetManyByUserIdAsync(long userId)
     {
@@ -56,11 +54,8 @@ public sealed class ApiTokenRepository(TrackerDb db)
     }
 
     /// <summary>Revokes one of the user's own tokens; false when it is not theirs or already revoked.</summary>
-    public async Task<bool> RevokeAsync(long id, long userId)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteAsync("""
+    public async Task<bool> RevokeAsync(long id, long userId, IDbTransaction? transaction = null) =>
+        await db.UseAsync(transaction, (connection, transaction) => connection.ExecuteAsync("""
             UPDATE api_tokens SET revoked_at = @now WHERE id = @id AND user_id = @userId AND revoked_at IS NULL
-            """, new { id, userId, now = DateTimeOffset.UtcNow }) > 0;
-    }
+            """, new { id, userId, now = DateTimeOffset.UtcNow }, transaction)) > 0;
 }

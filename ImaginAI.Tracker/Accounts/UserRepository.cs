@@ -1,3 +1,4 @@
+using System.Data;
 using Dapper;
 using ImaginAI.Tracker.Data;
 
@@ -41,28 +42,22 @@ public sealed class UserRepository(TrackerDb db, TimeProvider clock)
     }
 
     /// <summary>Creates the user; returns null when the email is taken.</summary>
-    public async Task<long?> CreateAsync(string email, string passwordHash, string role)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteScalarAsync<long?>("""
+    public Task<long?> CreateAsync(string email, string passwordHash, string role, IDbTransaction? transaction = null) =>
+        db.UseAsync(transaction, (connection, transaction) => connection.ExecuteScalarAsync<long?>("""
             INSERT INTO users (email, password_hash, role, security_stamp, created_at)
             VALUES (@email, @passwordHash, @role, @stamp, @now)
             ON CONFLICT (email) DO NOTHING
             RETURNING id
-            """, new { email = email.Trim(), passwordHash, role, stamp = NewStamp(), now = DateTimeOffset.UtcNow });
-    }
+            """, new { email = email.Trim(), passwordHash, role, stamp = NewStamp(), now = DateTimeOffset.UtcNow }, transaction));
 
     /// <summary>Creates the first user, only while there is none: two racing set-up forms cannot both win.</summary>
-    public async Task<long?> CreateFirstAsync(string email, string passwordHash, string role)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteScalarAsync<long?>("""
+    public Task<long?> CreateFirstAsync(string email, string passwordHash, string role, IDbTransaction? transaction = null) =>
+        db.UseAsync(transaction, (connection, transaction) => connection.ExecuteScalarAsync<long?>("""
             INSERT INTO users (email, password_hash, role, security_stamp, created_at)
             SELECT @email, @passwordHash, @role, @stamp, @now
             WHERE NOT EXISTS (SELECT 1 FROM users)
             RETURNING id
-            """, new { email = email.Trim(), passwordHash, role, stamp = NewStamp(), now = DateTimeOffset.UtcNow });
-    }
+            """, new { email = email.Trim(), passwordHash, role, stamp = NewStamp(), now = DateTimeOffset.UtcNow }, transaction));
 
     public async Task RecordFailedSignInAsync(long id, int maxFailures, DateTimeOffset lockUntil)
     {
@@ -86,12 +81,11 @@ public sealed class UserRepository(TrackerDb db, TimeProvider clock)
     /// <summary>
     /// Sets a new password and unlocks the account; in the same transaction ends every browser session and revokes
     /// every API token of the account: whoever held the old password may have made them. Returns how many tokens
-    /// it revoked.
+    /// it revoked. Runs in the caller's transaction, which also holds its audit line.
     /// </summary>
-    public async Task<int> UpdatePasswordAsync(long id, string passwordHash)
+    public async Task<int> UpdatePasswordAsync(long id, string passwordHash, IDbTransaction transaction)
     {
-        await using var connection = await db.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
+        var connection = transaction.Connection!;
         await connection.ExecuteAsync("""
             UPDATE users
             SET password_hash = @passwordHash, failed_sign_ins = 0, locked_until = NULL, security_stamp = @stamp
@@ -101,7 +95,6 @@ public sealed class UserRepository(TrackerDb db, TimeProvider clock)
         var revoked = await connection.ExecuteAsync("""
             UPDATE api_tokens SET revoked_at = @now WHERE user_id = @id AND revoked_at IS NULL
             """, new { id, now = TrackerDb.Utc(clock.GetUtcNow()) }, transaction);
-        await transaction.CommitAsync();
         return revoked;
     }
 
@@ -114,24 +107,23 @@ public sealed class UserRepository(TrackerDb db, TimeProvider clock)
             """, new { id, passwordHash });
     }
 
-    public async Task UpdateRoleAsync(long id, string role)
+    /// <summary>Runs in the caller's transaction, which also holds its audit line.</summary>
+    public async Task UpdateRoleAsync(long id, string role, IDbTransaction transaction)
     {
-        await using var connection = await db.OpenAsync();
+        var connection = transaction.Connection!;
         await connection.ExecuteAsync("""
             UPDATE users SET role = @role, security_stamp = @stamp WHERE id = @id
-            """, new { id, role, stamp = NewStamp() });
+            """, new { id, role, stamp = NewStamp() }, transaction);
         // A field worker keeps their projects but can no longer administer them.
         if (role == Roles.Field)
             await connection.ExecuteAsync("""
                 UPDATE project_members SET role = 'field' WHERE user_id = @id
-                """, new { id });
+                """, new { id }, transaction);
     }
 
-    public async Task<bool> DeleteAsync(long id)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteAsync("DELETE FROM users WHERE id = @id", new { id }) > 0;
-    }
+    public async Task<bool> DeleteAsync(long id, IDbTransaction? transaction = null) =>
+        await db.UseAsync(transaction, (connection, transaction) =>
+            connection.ExecuteAsync("DELETE FROM users WHERE id = @id", new { id }, transaction)) > 0;
 
     public async Task<int> CountAdminsAsync()
     {

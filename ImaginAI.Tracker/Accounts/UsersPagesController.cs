@@ -42,8 +42,12 @@ public sealed class UsersPagesController(
         if (!Roles.IsValid(role)) return await UsersViewAsync(null, "Choose admin, manager or field.", StatusCodes.Status400BadRequest);
         if (user.IsAdmin && role != Roles.Admin && await users.CountAdminsAsync() == 1)
             return await UsersViewAsync(null, "This is the last admin: make someone else an admin first.", StatusCodes.Status400BadRequest);
-        await users.UpdateRoleAsync(userId, role!);
-        await audit.WriteAsync(AuditActions.UserRoleChanged, subject: user.Email, detail: $"{user.Role} -> {role}");
+        await db.InTransactionAsync(async transaction =>
+        {
+            await users.UpdateRoleAsync(userId, role!, transaction);
+            await audit.WriteAsync(AuditActions.UserRoleChanged, subject: user.Email, detail: $"{user.Role} -> {role}", transaction: transaction);
+            return true;
+        });
         // The new security stamp ends the user's sign-ins: their open live connections close now.
         await live.RecheckUserAsync(userId);
         return await UsersViewAsync($"{user.Email} is now {role}.", null);
@@ -66,8 +70,12 @@ public sealed class UsersPagesController(
         var user = await users.GetByIdAsync(userId);
         if (user is null) return await UsersViewAsync(null, "There is no such user.", StatusCodes.Status404NotFound);
         if (userId == User.GetUserId()) return await UsersViewAsync(null, "You cannot delete your own account.", StatusCodes.Status400BadRequest);
-        await users.DeleteAsync(userId);
-        await audit.WriteAsync(AuditActions.UserDeleted, subject: user.Email, detail: $"role {user.Role}");
+        await db.InTransactionAsync(async transaction =>
+        {
+            var deleted = await users.DeleteAsync(userId, transaction);
+            if (deleted) await audit.WriteAsync(AuditActions.UserDeleted, subject: user.Email, detail: $"role {user.Role}", transaction: transaction);
+            return deleted;
+        });
         await live.RecheckUserAsync(userId);
         return await UsersViewAsync($"Deleted {user.Email}.", null);
     }

@@ -140,6 +140,9 @@ internal sealed class VisionBenchmark(int threads, string? photosDirectory, bool
     private void MeasureDecodeAndPreprocess(byte[] jpeg)
     {
         Add(new BenchRow("decode 12-MP JPEG, full size", "skia", "-", 1, Measure(() => PhotoDecoder.Decode(jpeg).Dispose(), 5, 3), ""));
+        // The admission check at upload: header, structure and the walk of the first scan's coded data.
+        Add(new BenchRow("read header + whole-file check, 12-MP JPEG", "skia", "-", 1, Measure(() => PhotoDecoder.ReadHeader(jpeg), 10, 3),
+            "what an upload pays before it is stored"));
         var reduced = new DecodeOptions { MinShortSide = 224 };
         using var photo = PhotoDecoder.Decode(jpeg, reduced);
         Add(new BenchRow("decode 12-MP JPEG, reduced (short side >= 224)", "skia", "-", 1,

@@ -14,6 +14,7 @@ public static class CliVerbs
         {
             ["load", ..] => BenchLoadVerb.RunAsync(args[1..]),
             ["ingest", ..] => BenchIngestVerb.RunAsync(args[1..], LoadVisionOptions(), Console.Out, Console.Error),
+            ["gallery", ..] => BenchGalleryVerb.RunAsync(args[1..]),
             _ => Task.FromResult(BenchVerb.Run(args, LoadVisionOptions())),
         },
         ["calibrate-int8"] = args => Task.FromResult(CalibrateInt8Verb.Run(args, LoadVisionOptions())),

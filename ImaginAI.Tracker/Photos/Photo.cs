@@ -52,6 +52,12 @@ public sealed class Photo
     public double? Latitude { get; init; }
     public double? Longitude { get; init; }
     public PhotoLocation? Location => Latitude is { } lat && Longitude is { } lon ? new PhotoLocation(lat, lon) : null;
+    /// <summary>The member who uploaded it (null for photos stored before uploaders were recorded).</summary>
+    public long? UploadedBy { get; init; }
+    /// <summary>The uploader's e-mail, null when the account has since been deleted.</summary>
+    public string? UploaderEmail { get; init; }
+    /// <summary>Read with the photo by <see cref="PhotoRepository"/> (a second query: tags are rows of their own).</summary>
+    public IReadOnlyList<string> Tags { get; set; } = [];
 }
 
 /// <summary>Where a photo was taken (WGS 84 degrees, from its EXIF GPS).</summary>
@@ -60,17 +66,27 @@ public sealed record PhotoLocation(double Latitude, double Longitude);
 public sealed record MilestoneRef(long Id, string Name, int Position);
 
 /// <summary>
+/// A member as other members of the project see them: their e-mail (the account's only name). A deleted account
+/// keeps its id and shows as "a former member" (email null).
+/// </summary>
+public sealed record MemberRef(long Id, string? Email)
+{
+    public string Name => Email ?? "a former member";
+}
+
+/// <summary>
 /// The photo as GET /api/photos/{id} and every timeline message show it. Beyond the contract's fields it carries
 /// the milestone (id, name, position), the milestone score behind an automatic decision, the note, the number
-/// of embedding attempts, the explanation of the job's decision (scores, margin, keypoint inliers, basis, text) and
-/// where the photo was taken when its EXIF says so.
+/// of embedding attempts and the explanation of the job's decision (scores, margin, keypoint inliers, basis, text),
+/// who uploaded it (null for photos stored before uploaders were recorded), its tags (lower-case, sorted) and where
+/// it was taken when its EXIF says so.
 /// </summary>
 public sealed record PhotoJson(
     long Id, long ProjectId, string FileName, string Status, long? MilestoneId, string? MilestoneSource,
     double? MatchScore, long? MatchedPhotoId, DateTimeOffset TakenAt, DateTimeOffset UploadedAt, int Width, int Height,
     string? Error, string ThumbnailUrl, string FileUrl, MilestoneRef? Milestone, double? MilestoneScore, string? Note,
     int Attempts, Matching.MatchExplanation? Explanation, DateTimeOffset? DeletedAt, DateTimeOffset? PurgeAfter,
-    PhotoLocation? Location)
+    MemberRef? UploadedBy, IReadOnlyList<string> Tags, PhotoLocation? Location)
 {
     public static PhotoJson From(Photo photo) => new(
         photo.Id, photo.ProjectId, photo.FileName, photo.Status, photo.MilestoneId, photo.MilestoneSource,
@@ -78,5 +94,6 @@ public sealed record PhotoJson(
         photo.Error, $"/api/photos/{photo.Id}/thumbnail", $"/api/photos/{photo.Id}/file",
         photo.MilestoneId is { } id ? new MilestoneRef(id, photo.MilestoneName ?? "", photo.MilestonePosition ?? 0) : null,
         photo.MilestoneScore, photo.Note, photo.Attempts, Matching.MatchExplanation.FromJson(photo.DecisionJson),
-        photo.DeletedAt, photo.DeletedAt + PhotoPurgeJob.Grace, photo.Location);
+        photo.DeletedAt, photo.DeletedAt + PhotoPurgeJob.Grace,
+        photo.UploadedBy is { } uploader ? new MemberRef(uploader, photo.UploaderEmail) : null, photo.Tags, photo.Location);
 }

@@ -6,7 +6,7 @@ namespace ImaginAI.Tracker.Photos;
 public sealed record NewPhoto(
     long ProjectId, string FileName, string Sha256, string ContentType, long SizeBytes, int Width, int Height,
     DateTimeOffset TakenAt, DateTimeOffset UploadedAt, double? Latitude, double? Longitude, string? Note,
-    long? MilestoneId);
+    long? MilestoneId, long? UploadedBy = null, IReadOnlyList<string>? Tags = null);
 
 public sealed record ExistingPhoto
 {
@@ -21,7 +21,12 @@ public sealed class PhotoRepository(TrackerDb db)
         ph.id, ph.project_id, ph.file_name, ph.sha256, ph.content_type, ph.size_bytes, ph.width, ph.height,
         ph.taken_at, ph.uploaded_at, ph.note, ph.status, ph.milestone_id, ph.milestone_source, ph.milestone_score,
         ph.match_score, ph.matched_photo_id, ph.error, ph.attempts, ph.decision_count, ph.decision_json,
-        m.name AS milestone_name, m.position AS milestone_position, ph.deleted_at, ph.latitude, ph.longitude
+        m.name AS milestone_name, m.position AS milestone_position, ph.deleted_at,
+        ph.uploaded_by, u.email AS uploader_email, ph.latitude, ph.longitude
+        """;
+
+    private const string PhotoFrom = """
+        photos ph LEFT JOIN milestones m ON m.id = ph.milestone_id LEFT JOIN users u ON u.id = ph.uploaded_by
         """;
 
     public async Task<Photo?> GetByIdAsync(long id)
@@ -29,9 +34,9 @@ public sealed class PhotoRepository(TrackerDb db)
         await using var connection = await db.OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<Photo>($"""
             SELECT {PhotoColumns}
-            FROM photos ph LEFT JOIN milestones m ON m.id = ph.milestone_id
+            FROM {PhotoFrom}
             WHERE ph.id = @id
-            """, new { id });
+            """, new { id }) is { } photo ? (await WithTagsAsync(connection, [photo]))[0] : null;
     }
 
     /// <summary>The project's photos in the order they were taken (not the deleted ones).</summary>
@@ -40,11 +45,11 @@ public sealed class PhotoRepository(TrackerDb db)
         await using var connection = await db.OpenAsync();
         var photos = await connection.QueryAsync<Photo>($"""
             SELECT {PhotoColumns}
-            FROM photos ph LEFT JOIN milestones m ON m.id = ph.milestone_id
+            FROM {PhotoFrom}
             WHERE ph.project_id = @projectId AND ph.deleted_at IS NULL
             ORDER BY ph.taken_at, ph.id
             """, new { projectId });
-        return photos.AsList();
+        return await WithTagsAsync(connection, photos.AsList(), projectId);
     }
 
     public async Task<ExistingPhoto?> GetBySha256Async(long projectId, string sha256)
@@ -55,26 +60,136 @@ public sealed class PhotoRepository(TrackerDb db)
             """, new { projectId, sha256 });
     }
 
-    /// <summary>Inserts the photo as pending; null when the same file is already in the project (a concurrent upload won).</summary>
+    /// <summary>
+    /// Inserts the photo as pending, with its tags, in one transaction; null when the same file is already in the
+    /// project (a concurrent upload won).
+    /// </summary>
     public async Task<long?> CreateAsync(NewPhoto photo)
     {
         await using var connection = await db.OpenAsync();
-        return await connection.ExecuteScalarAsync<long?>("""
+        await using var transaction = await connection.BeginTransactionAsync();
+        var id = await connection.ExecuteScalarAsync<long?>("""
             INSERT INTO photos (project_id, file_name, sha256, content_type, size_bytes, width, height, taken_at,
                                 uploaded_at, latitude, longitude, note, status, milestone_id, milestone_source,
-                                next_attempt_at)
+                                next_attempt_at, uploaded_by)
             VALUES (@ProjectId, @FileName, @Sha256, @ContentType, @SizeBytes, @Width, @Height, @TakenAt,
                     @UploadedAt, @Latitude, @Longitude, @Note, 'pending', @MilestoneId,
                     CASE WHEN @MilestoneId IS NULL THEN NULL ELSE 'reference' END,
-                    @UploadedAt)
+                    @UploadedAt, @UploadedBy)
             ON CONFLICT (project_id, sha256) DO NOTHING
             RETURNING id
             """, new
         {
             photo.ProjectId, photo.FileName, photo.Sha256, photo.ContentType, photo.SizeBytes, photo.Width, photo.Height,
             TakenAt = TrackerDb.Utc(photo.TakenAt), UploadedAt = TrackerDb.Utc(photo.UploadedAt),
-            photo.Latitude, photo.Longitude, photo.Note, photo.MilestoneId,
-        });
+            photo.Latitude, photo.Longitude, photo.Note, photo.MilestoneId, photo.UploadedBy,
+        }, transaction);
+        if (id is { } photoId) await InsertTagsAsync(transaction, photoId, photo.ProjectId, photo.Tags ?? []);
+        await transaction.CommitAsync();
+        return id;
+    }
+
+    private static Task InsertTagsAsync(System.Data.IDbTransaction transaction, long photoId, long projectId, IReadOnlyList<string> tags) =>
+        transaction.Connection!.ExecuteAsync("""
+            INSERT INTO photo_tags (photo_id, project_id, tag) VALUES (@photoId, @projectId, @tag)
+            """, tags.Select(tag => new { photoId, projectId, tag }), transaction);
+
+    /// <summary>
+    /// Sets the note and/or replaces the tags (a null argument leaves that part as it is), in one transaction.
+    /// Returns false when there is no such photo.
+    /// </summary>
+    public async Task<bool> UpdateNoteAndTagsAsync(long photoId, bool setNote, string? note, IReadOnlyList<string>? tags)
+    {
+        await using var connection = await db.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var projectId = await connection.ExecuteScalarAsync<long?>("""
+            UPDATE photos SET note = CASE WHEN @setNote = 1 THEN @note ELSE note END
+            WHERE id = @photoId
+            RETURNING project_id
+            """, new { photoId, setNote = setNote ? 1 : 0, note }, transaction);
+        if (projectId is null) return false;
+        if (tags is not null)
+        {
+            await connection.ExecuteAsync("DELETE FROM photo_tags WHERE photo_id = @photoId", new { photoId }, transaction);
+            await InsertTagsAsync(transaction, photoId, projectId.Value, tags);
+        }
+        await transaction.CommitAsync();
+        return true;
+    }
+
+    /// <summary>Reads the tags of the photos (of one project when given, which lets the index on project_id serve it).</summary>
+    private static async Task<IReadOnlyList<Photo>> WithTagsAsync(System.Data.IDbConnection connection, IReadOnlyList<Photo> photos, long? projectId = null)
+    {
+        if (photos.Count == 0) return photos;
+        var rows = projectId is { } project
+            ? await connection.QueryAsync<(long PhotoId, string Tag)>(
+                "SELECT photo_id, tag FROM photo_tags WHERE project_id = @project ORDER BY tag", new { project })
+            : await connection.QueryAsync<(long PhotoId, string Tag)>(
+                "SELECT photo_id, tag FROM photo_tags WHERE photo_id IN @ids ORDER BY tag", new { ids = photos.Select(p => p.Id) });
+        var byPhoto = rows.GroupBy(r => r.PhotoId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => r.Tag).ToList());
+        foreach (var photo in photos) photo.Tags = byPhoto.GetValueOrDefault(photo.Id) ?? [];
+        return photos;
+    }
+
+    /// <summary>The project's tags on photos that are not deleted, the most used first (autocomplete and the gallery filter).</summary>
+    public async Task<IReadOnlyList<TagCount>> GetTagsByProjectIdAsync(long projectId, string? prefix, int limit)
+    {
+        await using var connection = await db.OpenAsync();
+        var rows = await connection.QueryAsync<(string Tag, long Photos)>("""
+            SELECT t.tag, COUNT(*)
+            FROM photo_tags t JOIN photos ph ON ph.id = t.photo_id
+            WHERE t.project_id = @projectId AND ph.deleted_at IS NULL
+              AND (@prefix IS NULL OR substr(t.tag, 1, @prefixLength) = @prefix)
+            GROUP BY t.tag
+            ORDER BY COUNT(*) DESC, t.tag
+            LIMIT @limit
+            """, new { projectId, prefix, prefixLength = prefix?.Length ?? 0, limit });
+        return rows.Select(r => new TagCount(r.Tag, (int)r.Photos)).ToList();
+    }
+
+    /// <summary>Who uploaded the project's photos (not deleted), with how many each, for the gallery's filter.</summary>
+    public async Task<IReadOnlyList<UploaderCount>> GetUploadersByProjectIdAsync(long projectId)
+    {
+        await using var connection = await db.OpenAsync();
+        var rows = await connection.QueryAsync<(long Id, string? Email, long Photos)>("""
+            SELECT ph.uploaded_by, u.email, COUNT(*)
+            FROM photos ph LEFT JOIN users u ON u.id = ph.uploaded_by
+            WHERE ph.project_id = @projectId AND ph.deleted_at IS NULL AND ph.uploaded_by IS NOT NULL
+            GROUP BY ph.uploaded_by, u.email
+            ORDER BY lower(COALESCE(u.email, '')), ph.uploaded_by
+            """, new { projectId });
+        return rows.Select(r => new UploaderCount(new MemberRef(r.Id, r.Email), (int)r.Photos)).ToList();
+    }
+
+    /// <summary>One page of the project's photos (not deleted) that pass the filter, newest first, and how many pass it.</summary>
+    public async Task<(IReadOnlyList<Photo> Photos, int Total)> GetGalleryPageAsync(long projectId, GalleryFilter filter, int page, int pageSize)
+    {
+        var where = new List<string> { "ph.project_id = @projectId", "ph.deleted_at IS NULL" };
+        if (filter.From is not null) where.Add("ph.taken_at >= @from");
+        if (filter.To is not null) where.Add("ph.taken_at < @to");
+        if (filter.UploaderId is not null) where.Add("ph.uploaded_by = @uploaderId");
+        if (filter.MilestoneId is not null) where.Add("ph.milestone_id = @milestoneId");
+        if (filter.Status is { } status) where.Add(GalleryStatuses.Condition(status));
+        if (filter.Tag is not null) where.Add("EXISTS (SELECT 1 FROM photo_tags t WHERE t.photo_id = ph.id AND t.tag = @tag)");
+        var condition = string.Join(" AND ", where);
+        var parameters = new
+        {
+            projectId, uploaderId = filter.UploaderId, milestoneId = filter.MilestoneId, tag = filter.Tag,
+            from = filter.From is { } from ? TrackerDb.Utc(from) : null,
+            to = filter.To is { } to ? TrackerDb.Utc(to) : null,
+            limit = pageSize, offset = (page - 1) * pageSize,
+        };
+        await using var connection = await db.OpenAsync();
+        // The conditions are fixed text chosen above; every value is a parameter.
+        var total = await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM photos ph WHERE {condition}", parameters);
+        var photos = (await connection.QueryAsync<Photo>($"""
+            SELECT {PhotoColumns}
+            FROM {PhotoFrom}
+            WHERE {condition}
+            ORDER BY ph.taken_at DESC, ph.id DESC
+            LIMIT @limit OFFSET @offset
+            """, parameters)).AsList();
+        return (await WithTagsAsync(connection, photos), total);
     }
 
     public static readonly IReadOnlyList<string> AllStatuses =
@@ -192,7 +307,7 @@ public sealed class PhotoRepository(TrackerDb db)
         await using var connection = await db.OpenAsync();
         var photos = await connection.QueryAsync<Photo>($"""
             SELECT {PhotoColumns}
-            FROM photos ph LEFT JOIN milestones m ON m.id = ph.milestone_id
+            FROM {PhotoFrom}
             WHERE ph.deleted_at IS NOT NULL AND ph.deleted_at < @cutoff
             """, new { cutoff = TrackerDb.Utc(cutoff) });
         return photos.AsList();

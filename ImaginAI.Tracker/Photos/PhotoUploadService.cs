@@ -5,6 +5,7 @@ using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Embedding;
 using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Projects;
+using ImaginAI.Tracker.Security;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Vision;
 using ImaginAI.Vision.Decoding;
@@ -59,10 +60,9 @@ public sealed class PhotoUploadService(
     ILogger<PhotoUploadService> logger)
 {
     private const int MaxFieldLength = 4096;
-    private const int MaxNoteLength = 2000;
     private const int MaxFileNameLength = 255;
 
-    // The form has three fields (milestoneId, takenAt, note); thousands of them only cost the server time.
+    // The form has four fields (milestoneId, takenAt, note, tags); thousands of them only cost the server time.
     private const int MaxFormFields = 16;
     private const int MaxPartHeaderBytes = 8 * 1024;
 
@@ -126,7 +126,7 @@ public sealed class PhotoUploadService(
             if (incoming.Count == 0)
                 return Problems.BadRequest("No photos", "The upload contained no photo. Choose one or more photos and send them as \"files\".");
 
-            var (details, problem) = await ReadDetailsAsync(projectId, fields);
+            var (details, problem) = await ReadDetailsAsync(projectId, fields, http.User.TryGetUserId());
             if (problem is not null) return problem;
 
             var results = new List<UploadedFileResult>();
@@ -199,7 +199,7 @@ public sealed class PhotoUploadService(
             id = await photos.CreateAsync(new NewPhoto(
                 projectId, fileName, staged.Sha256, contentType, staged.Length, header.Width, header.Height,
                 details.TakenAt ?? metadata.TakenAt ?? uploadedAt, uploadedAt, metadata.Latitude, metadata.Longitude,
-                details.Note, details.MilestoneId));
+                details.Note, details.MilestoneId, details.UploadedBy, details.Tags));
         }
         catch (Exception e) when (placed && StorageErrors.IsDiskFull(e))
         {
@@ -231,9 +231,9 @@ public sealed class PhotoUploadService(
             extensions: new Dictionary<string, object?> { ["files"] = results });
     }
 
-    private sealed record UploadDetails(long? MilestoneId, DateTimeOffset? TakenAt, string? Note);
+    private sealed record UploadDetails(long? MilestoneId, DateTimeOffset? TakenAt, string? Note, IReadOnlyList<string> Tags, long? UploadedBy);
 
-    private async Task<(UploadDetails? Details, IResult? Problem)> ReadDetailsAsync(long projectId, Dictionary<string, string> fields)
+    private async Task<(UploadDetails? Details, IResult? Problem)> ReadDetailsAsync(long projectId, Dictionary<string, string> fields, long? uploadedBy)
     {
         long? milestoneId = null;
         if (fields.TryGetValue("milestoneId", out var milestoneText) && !string.IsNullOrWhiteSpace(milestoneText))
@@ -252,9 +252,11 @@ public sealed class PhotoUploadService(
             takenAt = parsed.ToUniversalTime();
         }
 
-        var note = fields.GetValueOrDefault("note")?.Trim();
-        if (note is { Length: > MaxNoteLength }) return (null, Problems.BadRequest("Note too long", $"Keep the note under {MaxNoteLength} characters."));
-        return (new UploadDetails(milestoneId, takenAt, string.IsNullOrEmpty(note) ? null : note), null);
+        var (note, noteError) = PhotoTags.NormalizeNote(fields.GetValueOrDefault("note"));
+        if (noteError is not null) return (null, Problems.BadRequest("Note too long", noteError));
+        var (tags, tagError) = PhotoTags.ParseField(fields.GetValueOrDefault("tags"));
+        if (tagError is not null) return (null, Problems.BadRequest("Tags not accepted", tagError));
+        return (new UploadDetails(milestoneId, takenAt, note, tags, uploadedBy), null);
     }
 
     private static async Task<MultipartSection?> ReadNextSectionAsync(MultipartReader reader, CancellationToken cancellationToken)

@@ -15,14 +15,18 @@ namespace ImaginAI.Tracker.Photos;
 
 public sealed record SetMilestoneRequest(long? MilestoneId);
 
-/// <summary>The upload form as the OpenAPI document describes it: one "files" part per photo, and optional details.</summary>
-public sealed record UploadForm(IFormFileCollection Files, long? MilestoneId, DateTimeOffset? TakenAt, string? Note);
+/// <summary>
+/// The upload form as the OpenAPI document describes it: one "files" part per photo, and optional details that apply to
+/// every photo of the request (a note, and tags separated by commas: "roof, north wall").
+/// </summary>
+public sealed record UploadForm(IFormFileCollection Files, long? MilestoneId, DateTimeOffset? TakenAt, string? Note, string? Tags);
 
 public static class PhotosApi
 {
     public static IServiceCollection AddPhotos(this IServiceCollection services)
     {
         services.AddSingleton<PhotoRepository>();
+        services.AddSingleton<PhotoCommentRepository>();
         services.AddSingleton<PhotoFileStore>();
         services.AddSingleton<ThumbnailService>();
         services.AddHostedService<PhotoStoreSweeper>();
@@ -64,6 +68,8 @@ public static class PhotosApi
         photos.MapPhotoCompare();
         photos.MapPhotoTidy();
         app.MapPhotoReview();
+        app.MapPhotoContext();
+        app.MapPhotoComments();
         return app;
     }
 

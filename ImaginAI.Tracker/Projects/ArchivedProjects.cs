@@ -9,8 +9,19 @@ namespace ImaginAI.Tracker.Projects;
 /// </summary>
 public static class ArchivedProjects
 {
-    public static TBuilder RefuseChangesWhenArchived<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+    public static TBuilder RefuseChangesWhenArchived<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        // The contract says so wherever the filter can refuse: changes that name a project or a photo.
+        builder.Add(endpoint =>
+        {
+            if (endpoint is not RouteEndpointBuilder route) return;
+            var methods = endpoint.Metadata.OfType<IHttpMethodMetadata>().SelectMany(m => m.HttpMethods).ToList();
+            if (methods.Count == 0 || methods.All(m => HttpMethods.IsGet(m) || HttpMethods.IsHead(m))) return;
+            if (route.RoutePattern.GetParameter("projectId") is null && route.RoutePattern.GetParameter("photoId") is null) return;
+            endpoint.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status409Conflict, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails),
+                ["application/problem+json"]));
+        });
+        return builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
             if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)) return await next(context);
@@ -21,6 +32,7 @@ public static class ArchivedProjects
                 return Refusal();
             return await next(context);
         });
+    }
 
     public static ProblemHttpResult Refusal() => TypedResults.Problem(
         "This project is archived, so it is read-only. A manager of the project can unarchive it to make changes again.",

@@ -26,7 +26,7 @@ public sealed class ProgressReportService(
     public async Task<ProgressReport?> BuildAsync(long projectId, DateOnly from, DateOnly to, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (await projects.GetByIdAsync(projectId) is not { } project) return null;
-        var all = await reports.GetManyByProjectIdAsync(projectId, PhotoFilter.All, cancellationToken);
+        var all = await reports.GetManyByProjectIdAsync(projectId, ReportRepository.All, cancellationToken);
         var inRange = all.Where(p => InRange(p.TakenAt, from, to)).ToList();
         var result = new List<ReportMilestone>();
         foreach (var milestone in await milestones.GetManyByProjectIdAsync(projectId))

@@ -64,12 +64,12 @@ public sealed class ProjectExport(PhotoFileStore store, ILogger<ProjectExport> l
     public static ManifestRow ManifestRowOf(ReportPhoto photo) => new(
         EntryName(photo),
         photo.TakenAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-        "",
+        photo.UploadedBy is null ? "" : photo.UploaderEmail ?? "a former member",
         photo.MilestoneName ?? "",
         Decision(photo),
         photo.MilestoneScore is { } score ? score.ToString("0.000", CultureInfo.InvariantCulture) : "",
         photo.Note ?? "",
-        "",
+        string.Join("; ", photo.Tags),
         photo.Latitude is { } lat && photo.Longitude is { } lon
             ? string.Create(CultureInfo.InvariantCulture, $"{lat:0.000000},{lon:0.000000}") : "");
 

@@ -1,16 +1,8 @@
 using Dapper;
 using ImaginAI.Tracker.Data;
+using ImaginAI.Tracker.Photos;
 
 namespace ImaginAI.Tracker.Reports;
-
-/// <summary>
-/// Which of a project's photos a report, an export or the map covers. Dates are whole UTC days, both included;
-/// every field is optional.
-/// </summary>
-public sealed record PhotoFilter(DateOnly? From = null, DateOnly? To = null, long? MilestoneId = null, string? Status = null)
-{
-    public static readonly PhotoFilter All = new();
-}
 
 /// <summary>One photo as the report, the export manifest and the map read it.</summary>
 public sealed class ReportPhoto
@@ -30,34 +22,47 @@ public sealed class ReportPhoto
     public long? MatchedPhotoId { get; init; }
     public double? Latitude { get; init; }
     public double? Longitude { get; init; }
+    public string? UploaderEmail { get; init; }
+    public long? UploadedBy { get; init; }
+    public IReadOnlyList<string> Tags { get; set; } = [];
 }
 
 public sealed class ReportRepository(TrackerDb db)
 {
-    /// <summary>The project's photos (not the deleted ones) that pass the filter, in the order they were taken.</summary>
-    public async Task<IReadOnlyList<ReportPhoto>> GetManyByProjectIdAsync(long projectId, PhotoFilter filter, CancellationToken cancellationToken = default)
+    public static readonly GalleryFilter All = new(null, null, null, null, null, null);
+
+    /// <summary>
+    /// The project's photos (not the deleted ones) that pass the gallery's filter, in the order they were taken, with
+    /// their uploader and tags: a shared gallery view exports exactly what it shows.
+    /// </summary>
+    public async Task<IReadOnlyList<ReportPhoto>> GetManyByProjectIdAsync(long projectId, GalleryFilter filter, CancellationToken cancellationToken = default)
     {
+        var where = new List<string> { "ph.project_id = @projectId", "ph.deleted_at IS NULL" };
+        if (filter.From is not null) where.Add("ph.taken_at >= @from");
+        if (filter.To is not null) where.Add("ph.taken_at < @to");
+        if (filter.UploaderId is not null) where.Add("ph.uploaded_by = @uploaderId");
+        if (filter.MilestoneId is not null) where.Add("ph.milestone_id = @milestoneId");
+        if (filter.Status is { } status) where.Add(GalleryStatuses.Condition(status));
+        if (filter.Tag is not null) where.Add("EXISTS (SELECT 1 FROM photo_tags t WHERE t.photo_id = ph.id AND t.tag = @tag)");
         await using var connection = await db.OpenAsync(cancellationToken);
-        var photos = await connection.QueryAsync<ReportPhoto>("""
+        // The conditions are fixed text chosen above; every value is a parameter.
+        var photos = (await connection.QueryAsync<ReportPhoto>($"""
             SELECT ph.id, ph.file_name, ph.sha256, ph.content_type, ph.size_bytes, ph.taken_at, ph.note, ph.status,
                    ph.milestone_id, m.name AS milestone_name, ph.milestone_source, ph.milestone_score,
-                   ph.matched_photo_id, ph.latitude, ph.longitude
-            FROM photos ph LEFT JOIN milestones m ON m.id = ph.milestone_id
-            WHERE ph.project_id = @projectId AND ph.deleted_at IS NULL
-              AND (@from IS NULL OR ph.taken_at >= @from)
-              AND (@until IS NULL OR ph.taken_at < @until)
-              AND (@milestoneId IS NULL OR ph.milestone_id = @milestoneId)
-              AND (@status IS NULL OR ph.status = @status)
+                   ph.matched_photo_id, ph.latitude, ph.longitude, ph.uploaded_by, u.email AS uploader_email
+            FROM photos ph LEFT JOIN milestones m ON m.id = ph.milestone_id LEFT JOIN users u ON u.id = ph.uploaded_by
+            WHERE {string.Join(" AND ", where)}
             ORDER BY ph.taken_at, ph.id
             """, new
         {
-            projectId,
-            from = filter.From is { } from ? TrackerDb.Utc(Midnight(from)) : null,
-            until = filter.To is { } to ? TrackerDb.Utc(Midnight(to.AddDays(1))) : null,
-            milestoneId = filter.MilestoneId, status = filter.Status,
-        });
-        return photos.AsList();
+            projectId, uploaderId = filter.UploaderId, milestoneId = filter.MilestoneId, tag = filter.Tag,
+            from = filter.From is { } from ? TrackerDb.Utc(from) : null,
+            to = filter.To is { } to ? TrackerDb.Utc(to) : null,
+        })).AsList();
+        var tags = (await connection.QueryAsync<(long PhotoId, string Tag)>(
+                "SELECT photo_id, tag FROM photo_tags WHERE project_id = @projectId ORDER BY tag", new { projectId }))
+            .ToLookup(t => t.PhotoId, t => t.Tag);
+        foreach (var photo in photos) photo.Tags = tags[photo.Id].ToList();
+        return photos;
     }
-
-    private static DateTimeOffset Midnight(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 }

@@ -69,24 +69,19 @@ public static class ReportsModule
     }
 
     /// <summary>
-    /// A ZIP of the project's photos, or of those taken in a date range, of one milestone or with one status, with a
-    /// manifest.csv. Streamed: written to the response as it is read from disk.
+    /// A ZIP of the project's photos, or of a filtered view (the gallery's filter: from, to, uploader, milestone,
+    /// status, tag), with a manifest.csv. Streamed: written to the response as it is read from disk.
     /// </summary>
     private static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> ExportAsync(
-        long projectId, string? from, string? to, long? milestoneId, string? status, HttpContext http,
+        long projectId, string? from, string? to, long? uploader, long? milestone, string? status, string? tag, HttpContext http,
         ProjectRepository projects, MilestoneRepository milestones, ReportRepository reports, ProjectExport export, AuditLog audit)
     {
         if (await projects.GetByIdAsync(projectId) is not { } project) return Problems.NoSuchProject(projectId);
-        var range = ParseRange(from, to);
-        if (range.Problem is { } problem) return problem;
-        var (start, end) = (range.From, range.To);
-        if (start is { } first && end is { } last && first > last) return RangeProblem(first, last);
-        if (milestoneId is { } id && (await milestones.GetByIdAsync(id) is not { } milestone || milestone.ProjectId != projectId))
+        var (filter, error) = GalleryFilter.Parse(from, to, uploader, milestone, status, tag);
+        if (filter is null) return Problems.BadRequest("Not a filter", error!);
+        if (milestone is { } id && (await milestones.GetByIdAsync(id) is not { } found || found.ProjectId != projectId))
             return Problems.BadRequest("Unknown milestone", $"This project has no milestone {id}.");
-        if (status is not null && !PhotoRepository.AllStatuses.Contains(status))
-            return Problems.BadRequest("Unknown status", $"\"{status}\" is not a photo status; use one of {string.Join(", ", PhotoRepository.AllStatuses)}.");
 
-        var filter = new PhotoFilter(start, end, milestoneId, status);
         var photos = await reports.GetManyByProjectIdAsync(projectId, filter, http.RequestAborted);
         await audit.WriteAsync(AuditActions.Exported, projectId, $"GET {http.Request.Path}{http.Request.QueryString}",
             $"{photos.Count} photos");
@@ -101,7 +96,7 @@ public static class ReportsModule
         long projectId, ProjectRepository projects, ReportRepository reports, CancellationToken cancellationToken)
     {
         if (await projects.GetByIdAsync(projectId) is null) return Problems.NoSuchProject(projectId);
-        var photos = await reports.GetManyByProjectIdAsync(projectId, PhotoFilter.All, cancellationToken);
+        var photos = await reports.GetManyByProjectIdAsync(projectId, ReportRepository.All, cancellationToken);
         var located = photos
             .Where(p => p.Latitude is not null && p.Longitude is not null)
             .Select(p => new MapPhotoJson(p.Id, p.FileName, p.TakenAt, p.Latitude!.Value, p.Longitude!.Value, p.MilestoneName,

@@ -46,7 +46,9 @@ public static class SearchApi
             // The handler reads the form itself (to cap its size first), so the contract is declared here.
             .DocumentsForm<SearchForm>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            // From the concurrency limiter, before the handler runs (SearchConcurrencyPolicy).
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
     }
 

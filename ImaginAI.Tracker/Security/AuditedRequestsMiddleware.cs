@@ -22,6 +22,8 @@ internal sealed partial class AuditedRequestsMiddleware(RequestDelegate next)
         ("PUT", "/api/projects/{id}/milestones/order", AuditActions.MilestoneChanged),
         ("POST", "/api/projects/{id}/archive", AuditActions.ProjectChanged),
         ("POST", "/api/projects/{id}/unarchive", AuditActions.ProjectChanged),
+        ("PATCH", "/api/photos/{id}", AuditActions.PhotoChanged),
+        ("POST", "/api/photos/{id}/comments", AuditActions.CommentAdded),
     ];
 
     public async Task InvokeAsync(HttpContext context, AuditLog audit, MembershipRepository members)

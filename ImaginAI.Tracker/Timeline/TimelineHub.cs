@@ -23,6 +23,10 @@ public interface ITimelineClient
     Task photoRestored(PhotoJson photo);
     /// <summary>Milestones were renamed, reordered or deleted: the page re-reads the timeline.</summary>
     Task milestonesChanged(long projectId);
+    /// <summary>A member commented on a photo of the project.</summary>
+    Task commentAdded(CommentJson comment);
+    /// <summary>A comment was deleted (payload: the comment as it was).</summary>
+    Task commentDeleted(CommentJson comment);
     /// <summary>The user may no longer see this project (removed from it): no more events of it follow.</summary>
     Task accessRevoked(long projectId);
 #pragma warning restore IDE1006

@@ -30,6 +30,24 @@ public sealed class TimelineNotifier(
         }
     }
 
+    public Task CommentAddedAsync(CommentJson comment) =>
+        SendToProjectAsync(comment.ProjectId, client => client.commentAdded(comment), "a new comment");
+
+    public Task CommentDeletedAsync(CommentJson comment) =>
+        SendToProjectAsync(comment.ProjectId, client => client.commentDeleted(comment), "a deleted comment");
+
+    private async Task SendToProjectAsync(long projectId, Func<ITimelineClient, Task> send, string what)
+    {
+        try
+        {
+            await send(hub.Clients.Group(TimelineHub.GroupName(projectId)));
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not tell project {ProjectId}'s watchers about {What}", projectId, what);
+        }
+    }
+
     public Task MilestoneReachedAsync(long photoId) => SendAsync(photoId, (client, photo) => client.milestoneReached(photo));
 
     private async Task SendAsync(long photoId, Func<ITimelineClient, PhotoJson, Task> send)

@@ -17,7 +17,12 @@ internal static class JpegStructure
 
     private readonly record struct Component(int H, int V);
 
-    public static Verdict Check(ReadOnlySpan<byte> data)
+    /// <param name="data">The whole file.</param>
+    /// <param name="walkEntropy">
+    /// Also walk the first scan's coded data (<see cref="JpegEntropy"/>): what admits a file, not what re-reads a
+    /// stored one.
+    /// </param>
+    public static Verdict Check(ReadOnlySpan<byte> data, bool walkEntropy)
     {
         var position = 2;
         var stray = 0;
@@ -37,7 +42,8 @@ internal static class JpegStructure
             if (position + 1 >= data.Length) return Verdict.Truncated;
             var marker = data[position + 1];
             position += 2;
-            if (marker == 0xD9) return scans > 0 ? Verdict.Whole : Verdict.Damaged;
+            if (marker == 0xD9)
+                return scans == 0 || (walkEntropy && JpegEntropy.CountErrors(data) > JpegEntropy.ErrorTolerance) ? Verdict.Damaged : Verdict.Whole;
             if (marker is 0x01 or (>= 0xD0 and <= 0xD7)) continue;
             if (marker is 0x00 or 0xD8) return Verdict.Damaged;
             if (position + 2 > data.Length) return Verdict.Truncated;

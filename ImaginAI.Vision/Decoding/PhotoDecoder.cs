@@ -25,7 +25,8 @@ public static class PhotoDecoder
     /// <summary>
     /// Reads the format and the upright size from the header, without decoding any pixel. Throws
     /// <see cref="PhotoDecodeException"/> for every file <see cref="Decode"/> would refuse before decoding
-    /// (empty, not an image, unsupported, too many pixels, a JPEG whose end is missing).
+    /// (empty, not an image, unsupported, too many pixels, a JPEG whose end is missing), and a JPEG whose coded
+    /// data is damaged beyond a few errors (<see cref="JpegEntropy"/>; <see cref="Decode"/> does not re-check this).
     /// </summary>
     public static unsafe PhotoHeader ReadHeader(ReadOnlySpan<byte> data, DecodeOptions? options = null)
     {
@@ -33,7 +34,7 @@ public static class PhotoDecoder
         if (data.IsEmpty) throw EmptyFile();
         fixed (byte* bytes = data)
         {
-            using var codec = OpenCodec(bytes, data, options, out var header);
+            using var codec = OpenCodec(bytes, data, options, walkEntropy: true, out var header);
             return header;
         }
     }
@@ -54,7 +55,7 @@ public static class PhotoDecoder
         PhotoHeader header;
         fixed (byte* bytes = data)
         {
-            using var codec = OpenCodec(bytes, data, options, out header);
+            using var codec = OpenCodec(bytes, data, options, walkEntropy: false, out header);
             bitmap = DecodePixels(codec, header, options, data.Length);
         }
         return new DecodedPhoto(bitmap, header, ReadMetadata(data));
@@ -94,7 +95,7 @@ public static class PhotoDecoder
     }
 
     /// <summary>Opens a codec on the caller's pinned bytes (no copy) and refuses the file before any pixel is decoded.</summary>
-    private static unsafe SKCodec OpenCodec(byte* bytes, ReadOnlySpan<byte> data, DecodeOptions options, out PhotoHeader header)
+    private static unsafe SKCodec OpenCodec(byte* bytes, ReadOnlySpan<byte> data, DecodeOptions options, bool walkEntropy, out PhotoHeader header)
     {
         // HEIC/AVIF are recognised first: whether this SkiaSharp build could decode them is not a promise we make.
         if (data.Length >= 12 && data[4..8].SequenceEqual("ftyp"u8)) throw FileSniffer.Classify(data);
@@ -126,7 +127,7 @@ public static class PhotoDecoder
                 throw TooManyPixelsForFormat(width, height, options.MaxDecodedPixels, format);
             if (options.MinSide is { } minSide && Math.Min(width, height) < minSide) throw TooSmall(width, height, minSide);
             if (format == "JPEG")
-                switch (JpegStructure.Check(data))
+                switch (JpegStructure.Check(data, walkEntropy))
                 {
                     case JpegStructure.Verdict.Truncated: throw Truncated(data.Length);
                     case JpegStructure.Verdict.Damaged: throw Damaged(format);

@@ -37,7 +37,7 @@ function start(card) {
   }
 
   function updateExportLink() {
-    exportLink.href = `/api/projects/${projectId}/export.zip${query({ milestoneId: milestone.value, status: status.value })}`;
+    exportLink.href = `/api/projects/${projectId}/export.zip${query({ milestone: milestone.value, status: status.value })}`;
   }
   for (const input of [from, to, milestone, status]) input.addEventListener('change', () => {
     updateExportLink();

@@ -5,7 +5,8 @@
 import { csrfHeaders, describeProblem, getJson, OFFLINE_MESSAGE, parseJson, sendJson } from './lib/api.js';
 import { formatBytes, h, plural, setText } from './lib/dom.js';
 import { photoPageUrl } from './lib/photos.js';
-import { dequeue, enqueue, pending } from './lib/upload-queue.js';
+import { loadTagSuggestions, suggestTag, tagInput } from './lib/tag-input.js';
+import { dequeue, enqueue, pending, updateQueued } from './lib/upload-queue.js';
 
 // Two at a time keeps a weak phone connection busy without starving every file of bandwidth.
 const CONCURRENT_UPLOADS = 2;
@@ -20,6 +21,9 @@ const uploadUrl = `/api/projects/${projectId}/photos`;
 const picker = root.querySelector('[data-milestone-picker]');
 const list = root.querySelector('[data-upload-list]');
 const summary = root.querySelector('[data-upload-summary]');
+const batchNote = root.querySelector('[data-batch-note]');
+const tagSuggestions = root.querySelector('[data-tag-suggestions]');
+const batchTags = tagInput(root.querySelector('[data-batch-tags]'), { datalistId: tagSuggestions.id, label: 'Tags for these photos' });
 
 const uploads = [];
 let running = 0;
@@ -36,18 +40,21 @@ async function loadMilestones() {
 
 async function addFiles(files) {
   const milestoneId = picker.value;
+  // Each photo takes the batch's note and tags as they are now; its own can then be changed in its row.
+  const context = { note: batchNote.value.trim(), tags: batchTags.tags };
+  for (const tag of context.tags) suggestTag(tagSuggestions, tag);
   for (const file of files) {
-    const upload = track(file, milestoneId, null);
+    const upload = track(file, milestoneId, null, context);
     if (file.size > maxBytes) finish(upload, 'error', `This file is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes)} per photo.`);
     else if (file.size === 0) finish(upload, 'error', 'This file is empty.');
-    else upload.queueKey = await enqueue(projectId, file, milestoneId);
+    else upload.queueKey = await enqueue(projectId, file, milestoneId, context);
   }
   pump();
   updateSummary();
 }
 
-function track(file, milestoneId, queueKey) {
-  const upload = { file, milestoneId, queueKey, attempts: 0, retryTimer: null, state: 'queued', row: null, progress: null, message: null };
+function track(file, milestoneId, queueKey, { note = '', tags = [] } = {}) {
+  const upload = { file, milestoneId, queueKey, note, tags: [...tags], attempts: 0, retryTimer: null, state: 'queued', row: null, progress: null, message: null };
   upload.row = renderRow(upload);
   list.prepend(upload.row);
   uploads.push(upload);
@@ -58,7 +65,7 @@ function track(file, milestoneId, queueKey) {
 async function resumeQueue() {
   const waiting = await pending(projectId);
   for (const item of waiting) {
-    const upload = track(item.file, item.milestoneId ?? '', item.key);
+    const upload = track(item.file, item.milestoneId ?? '', item.key, { note: item.note ?? '', tags: item.tags ?? [] });
     upload.resumed = true;
     upload.message.replaceChildren('Waiting from your last visit…');
   }
@@ -76,7 +83,51 @@ function renderRow(upload) {
       h('span', { class: 'upload-name break-anywhere' }, upload.file.name),
       h('span', { class: 'muted' }, formatBytes(upload.file.size))),
     upload.progress,
-    upload.message);
+    upload.message,
+    renderContext(upload));
+}
+
+/** The photo's own note and tags: sent with it when it has not left yet, saved on the photo once it has. */
+function renderContext(upload) {
+  const note = h('textarea', { rows: 2, maxlength: 2000, 'aria-label': `Note for ${upload.file.name}`, dataset: { fileNote: '' } });
+  note.value = upload.note;
+  const tagsBox = h('div', { dataset: { fileTags: '' } });
+  const tags = tagInput(tagsBox, { datalistId: tagSuggestions.id, label: `Tags for ${upload.file.name}`, initial: upload.tags });
+  const status = h('p', { class: 'form-ok', role: 'status', hidden: true });
+  const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  const save = h('button', { type: 'button', class: 'button button-small', dataset: { saveContext: '' } }, 'Save note and tags');
+  save.addEventListener('click', async () => {
+    upload.note = note.value.trim();
+    upload.tags = tags.tags;
+    upload.tags.forEach(tag => suggestTag(tagSuggestions, tag));
+    setText(error, '');
+    try {
+      if (upload.row.dataset.photoId) {
+        await saveOnPhoto(upload);
+        setText(status, 'Saved on the photo.');
+      } else if (upload.state === 'sending') {
+        // The request on its way carries the old ones: save these on the photo as soon as it is in.
+        upload.saveAfterSend = true;
+        setText(status, 'Saved: they will be put on the photo as soon as it is in.');
+      } else {
+        await updateQueued(upload.queueKey, { note: upload.note, tags: upload.tags });
+        setText(status, 'Saved: they will be sent with the photo.');
+      }
+    } catch (failure) {
+      setText(status, '');
+      setText(error, failure.message);
+    }
+  });
+  return h('details', { class: 'upload-context' },
+    h('summary', null, 'Note and tags for this photo'),
+    h('label', { class: 'field' }, h('span', null, 'Note'), note),
+    h('div', { class: 'field' }, h('span', null, 'Tags'), tagsBox),
+    save, status, error);
+}
+
+function saveOnPhoto(upload) {
+  upload.saveAfterSend = false;
+  return sendJson('PATCH', `/api/photos/${upload.row.dataset.photoId}`, { note: upload.note, tags: upload.tags });
 }
 
 function pump() {
@@ -100,6 +151,8 @@ function send(upload) {
   const form = new FormData();
   form.append('files', upload.file, upload.file.name);
   if (upload.milestoneId) form.append('milestoneId', upload.milestoneId);
+  if (upload.note) form.append('note', upload.note);
+  if (upload.tags.length) form.append('tags', upload.tags.join(', '));
 
   upload.attempts++;
   return new Promise(resolve => {
@@ -148,6 +201,7 @@ function showResult(upload, result) {
     return finish(upload, 'duplicate', ['Already uploaded: ', h('a', { href: photoPageUrl(result.duplicateOf) }, 'see the first copy'), '.']);
   }
   upload.row.dataset.photoId = result.id;
+  if (upload.saveAfterSend) saveOnPhoto(upload).catch(failure => upload.message.append(` Its note and tags were not saved: ${failure.message}`));
   return finish(upload, 'accepted', ['Uploaded. ', h('a', { href: photoPageUrl(result.id) }, 'View photo'), '.']);
 }
 
@@ -257,4 +311,5 @@ function wireInputs() {
 root.querySelector('[data-max-size]').textContent = formatBytes(maxBytes);
 wireInputs();
 loadMilestones();
+loadTagSuggestions(projectId, tagSuggestions);
 resumeQueue();

@@ -93,7 +93,7 @@ public sealed class ReportsPageTests(ChromiumBrowser chromium) : IClassFixture<C
         // The ZIP link carries the chosen filter.
         await card.Locator("[data-export-milestone]").SelectOptionAsync(new SelectOptionValue { Label = "Roof on" });
         await Expect(card.Locator("[data-download-export]")).ToHaveAttributeAsync("href",
-            $"/api/projects/{scenario.ProjectId}/export.zip?from=2026-10-01&to=2026-11-30&milestoneId={scenario.Roof}");
+            $"/api/projects/{scenario.ProjectId}/export.zip?from=2026-10-01&to=2026-11-30&milestone={scenario.Roof}");
         Assert.Empty(errors);
         await context.DisposeAsync();
     }

@@ -73,6 +73,18 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["GET /api/projects/{projectId:long}/report.pdf"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/report.pdf")),
         ["GET /api/projects/{projectId:long}/export.zip"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/export.zip")),
         ["GET /api/projects/{projectId:long}/locations"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/locations")),
+        // Notes, tags, uploaders and the gallery: any member reads; the uploader (here the manager) or a manager changes.
+        ["PATCH /api/photos/{photoId:long}"] = ([401, 403, 404, 200, 200],
+            c => c.Api.PatchAsJsonAsync($"/api/photos/{c.PhotoId}", new { note = "Checked by " + c.Who, tags = new[] { "checked" } })),
+        ["GET /api/projects/{projectId:long}/tags"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/tags?prefix=c")),
+        ["GET /api/projects/{projectId:long}/uploaders"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/uploaders")),
+        ["GET /api/projects/{projectId:long}/photos"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/photos?tag=checked")),
+        // Comments: any member reads and writes; the author or a manager deletes (here the manager's comment).
+        ["GET /api/photos/{photoId:long}/comments"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/comments")),
+        ["POST /api/photos/{photoId:long}/comments"] = ([401, 201, 404, 201, 201],
+            c => c.Api.PostAsJsonAsync($"/api/photos/{c.PhotoId}/comments", new { body = "Seen by " + c.Who })),
+        ["DELETE /api/photos/{photoId:long}/comments/{commentId:long}"] = ([401, 403, 404, 200, 200],
+            async c => await c.Api.DeleteAsync($"/api/photos/{c.PhotoId}/comments/{await c.SpareCommentAsync()}")),
 
         // Search by photo: any signed-in user, over the projects they may see (an outsider simply finds nothing of this one).
         ["POST /api/search"] = ([401, 200, 200, 200, 200],
@@ -129,6 +141,7 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["GET /projects/{id:long}/upload"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/upload")),
         ["GET /photos/{id:long}"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/photos/{c.PhotoId}")),
         ["GET /projects/{id:long}/map"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/map")),
+        ["GET /projects/{id:long}/gallery"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/gallery?tag=checked")),
         ["GET /search"] = ([302, 200, 200, 200, 200], c => c.Browser.GetAsync("/search")),
         ["GET /not-found"] = ([302, 404, 404, 404, 404], c => c.Browser.GetAsync("/not-found")),
 
@@ -364,6 +377,15 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         }
 
         private static int spares;
+
+        /// <summary>A comment of the manager's on the photo, fresh for each cell (to delete).</summary>
+        public async Task<long> SpareCommentAsync()
+        {
+            using var manager = App.CreateClientWithToken(world.Users[Who.ManagerMember]!.Token);
+            using var response = await manager.PostAsJsonAsync($"/api/photos/{PhotoId}/comments", new { body = "Spare " + Interlocked.Increment(ref spares) });
+            response.EnsureSuccessStatusCode();
+            return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+        }
 
         /// <summary>A project of the manager's with the field member in it, fresh for each cell (to archive or unarchive).</summary>
         public async Task<long> SpareProjectAsync()

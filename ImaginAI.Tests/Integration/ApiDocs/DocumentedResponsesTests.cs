@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using ImaginAI.Tests.Integration.Accounts;
 using ImaginAI.Tests.Integration.Operations;
 using ImaginAI.Tests.Integration.Search;
 using ImaginAI.Tests.Integration.Webhooks;
@@ -72,6 +73,14 @@ public sealed class DocumentedResponsesTests
         ["GET /api/projects/{projectId}/report.pdf"] = (_, c, i) => c.GetAsync($"/api/projects/{i.ProjectId}/report.pdf"),
         ["GET /api/projects/{projectId}/export.zip"] = (_, c, i) => c.GetAsync($"/api/projects/{i.ProjectId}/export.zip"),
         ["GET /api/projects/{projectId}/locations"] = (_, c, i) => c.GetAsync($"/api/projects/{i.ProjectId}/locations"),
+        ["PATCH /api/photos/{photoId}"] = (_, c, i) => c.PatchAsJsonAsync($"/api/photos/{i.PhotoId}", new { note = "North wall", tags = new[] { "wall" } }),
+        ["GET /api/projects/{projectId}/tags"] = (_, c, i) => c.GetAsync($"/api/projects/{i.ProjectId}/tags?prefix=w"),
+        ["GET /api/projects/{projectId}/uploaders"] = (_, c, i) => c.GetAsync($"/api/projects/{i.ProjectId}/uploaders"),
+        ["GET /api/projects/{projectId}/photos"] = (_, c, i) => c.GetAsync($"/api/projects/{i.ProjectId}/photos?tag=wall&status=review"),
+        ["GET /api/photos/{photoId}/comments"] = (_, c, i) => c.GetAsync($"/api/photos/{i.PhotoId}/comments"),
+        ["POST /api/photos/{photoId}/comments"] = (_, c, i) => c.PostAsJsonAsync($"/api/photos/{i.PhotoId}/comments", new { body = "Looks done" }),
+        ["DELETE /api/photos/{photoId}/comments/{commentId}"] = async (w, c, i) =>
+            await c.DeleteAsync($"/api/photos/{i.PhotoId}/comments/{await CommentIdAsync(w, i.PhotoId)}"),
     };
 
     /// <summary>The documented answers that need a request of their own, in the order they are sent.</summary>
@@ -117,10 +126,22 @@ public sealed class DocumentedResponsesTests
             return await admin.GetAsync($"/api/projects/{projectId}/report.pdf");
         }),
         ("GET /api/projects/{projectId}/export.zip", 400, w => w.Admin.GetAsync($"/api/projects/{w.Ids.ProjectId}/export.zip?status=lost")),
+        ("PATCH /api/photos/{photoId}", 400, w => w.Admin.PatchAsJsonAsync($"/api/photos/{w.Ids.PhotoId}", new { tags = new[] { new string('x', 41) } })),
+        ("PATCH /api/photos/{photoId}", 403, async w => await (await w.FieldMemberAsync()).PatchAsJsonAsync($"/api/photos/{w.Ids.PhotoId}", new { note = "mine now" })),
+        ("GET /api/projects/{projectId}/photos", 400, w => w.Admin.GetAsync($"/api/projects/{w.Ids.ProjectId}/photos?from=yesterday")),
+        ("POST /api/photos/{photoId}/comments", 400, w => w.Admin.PostAsJsonAsync($"/api/photos/{w.Ids.PhotoId}/comments", new { body = " " })),
+        ("DELETE /api/photos/{photoId}/comments/{commentId}", 403, async w =>
+            await (await w.FieldMemberAsync()).DeleteAsync($"/api/photos/{w.Ids.PhotoId}/comments/{await CommentIdAsync(w, w.Ids.PhotoId)}")),
         ("POST /api/auth/token", 400, w => w.Anonymous.PostAsJsonAsync("/api/auth/token", new { email = "" })),
         ("POST /api/auth/token", 401, w => w.Anonymous.PostAsJsonAsync("/api/auth/token", new { email = TrackerApp.AdminEmail, password = "wrong password" })),
         // The fourth sign-in attempt within the minute (the limit here is 3).
         ("POST /api/auth/token", 429, w => w.Anonymous.PostAsJsonAsync("/api/auth/token", new { email = TrackerApp.AdminEmail, password = "wrong password" })),
+    ];
+
+    /// <summary>Responses produced by a test of their own, which needs a server of its own (and asserts they are documented).</summary>
+    internal static readonly (string Operation, int Status, string Test)[] ProducedElsewhere =
+    [
+        ("POST /api/search", 429, nameof(Search.SearchConcurrencyTests)),
     ];
 
     [Fact]
@@ -142,8 +163,13 @@ public sealed class DocumentedResponsesTests
                 planned.Add((operation, 404, () => send(world, world.Admin, Missing)));
         }
         planned.AddRange(Specific.Select(s => (s.Operation, s.Status, (Func<Task<HttpResponseMessage>>)(() => s.Send(world)))));
+        // 409 from the archived-project rule: every change naming the project or its photos, sent once it is archived.
+        var archivedChanges = Requests.Where(r => documented.Contains((r.Key, 409)) && !Specific.Any(s => s.Operation == r.Key && s.Status == 409))
+            .Select(r => (Operation: r.Key, Send: (Func<Task<HttpResponseMessage>>)(() => r.Value(world, world.Admin, world.Ids)))).ToList();
 
-        var unplanned = documented.Except(planned.Select(p => (p.Operation, p.Status))).ToList();
+        var unplanned = documented.Except(planned.Select(p => (p.Operation, p.Status)))
+            .Except(archivedChanges.Select(a => (a.Operation, 409)))
+            .Except(ProducedElsewhere.Select(e => (e.Operation, e.Status))).ToList();
         var undocumented = planned.Select(p => (p.Operation, p.Status)).Except(documented).ToList();
         Assert.True(unplanned.Count == 0, "Documented responses no request here produces (add one): " + string.Join(", ", unplanned));
         Assert.True(undocumented.Count == 0, "Requests for responses the document does not declare: " + string.Join(", ", undocumented));
@@ -155,7 +181,23 @@ public sealed class DocumentedResponsesTests
             if ((int)response.StatusCode != status)
                 failures.Add($"{operation}: expected {status}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
+        (await world.Admin.PostAsync($"/api/projects/{world.Ids.ProjectId}/archive", null)).EnsureSuccessStatusCode();
+        foreach (var (operation, send) in archivedChanges)
+        {
+            using var response = await send();
+            var body = await response.Content.ReadAsStringAsync();
+            if ((int)response.StatusCode != 409 || !body.Contains("archived"))
+                failures.Add($"{operation} on an archived project: expected 409, got {(int)response.StatusCode} {body}");
+        }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>A new comment of the admin's on the photo (an id that does not exist when the photo does not).</summary>
+    private static async Task<long> CommentIdAsync(World world, long photoId)
+    {
+        using var response = await world.Admin.PostAsJsonAsync($"/api/photos/{photoId}/comments", new { body = "To be deleted" });
+        if (!response.IsSuccessStatusCode) return 999999;
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
     }
 
     /// <summary>The project's milestones as they are now (none when it does not exist).</summary>
@@ -223,8 +265,20 @@ public sealed class DocumentedResponsesTests
             };
         }
 
+        private HttpClient? fieldMember;
+
+        /// <summary>A field member of the project, who uploaded nothing and wrote no comment.</summary>
+        public async Task<HttpClient> FieldMemberAsync()
+        {
+            if (fieldMember is not null) return fieldMember;
+            var user = await App.CreateUserAsync(ImaginAI.Tracker.Accounts.Roles.Field);
+            await App.AddMemberAsync(Ids.ProjectId, user.Id, ImaginAI.Tracker.Accounts.ProjectRoles.Field);
+            return fieldMember = App.CreateClientWithToken(user.Token);
+        }
+
         public async ValueTask DisposeAsync()
         {
+            fieldMember?.Dispose();
             await App.DisposeAsync();
             await WithoutModel.DisposeAsync();
             await Receiver.DisposeAsync();

@@ -135,6 +135,70 @@ public sealed class TransactionTests
         Assert.Equal(0, await MembersAsync(app, projectId, user.Id));
     }
 
+    public enum AccountChange { CreateUser, ChangeRole, ResetPassword, DeleteUser, CreateToken, RevokeToken }
+
+    [Theory]
+    [InlineData(AccountChange.CreateUser)]
+    [InlineData(AccountChange.ChangeRole)]
+    [InlineData(AccountChange.ResetPassword)]
+    [InlineData(AccountChange.DeleteUser)]
+    [InlineData(AccountChange.CreateToken)]
+    [InlineData(AccountChange.RevokeToken)]
+    public async Task AccountChange_AuditLineCannotBeWritten_ChangesNothing(AccountChange change)
+    {
+        await using var app = TrackerApp.Create();
+        var subject = await app.CreateUserAsync(Roles.Manager);
+        await using var scope = app.Services.CreateAsyncScope();
+        var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
+        var stored = (await scope.ServiceProvider.GetRequiredService<UserRepository>().GetByIdAsync(subject.Id))!;
+        var existingToken = (await accounts.CreateTokenAsync(stored, "phone")).Token.Id;
+        using var admin = await app.SignInWithCookieAsync(TrackerApp.AdminEmail, TrackerApp.AdminPassword);
+        var formToken = await admin.GetFormTokenAsync("/admin/users");
+        var before = await AccountRowsAsync(app, subject.Id);
+
+        await using (FailInserts(app, "audit_log"))
+        {
+            switch (change)
+            {
+                case AccountChange.CreateUser:
+                    using (var created = await admin.PostAsync("/admin/users", AccountsTestSupport.Form(formToken,
+                        ("email", "new.starter@example.com"), ("password", "a long enough password"), ("role", Roles.Field))))
+                        Assert.False(created.IsSuccessStatusCode);
+                    break;
+                case AccountChange.ChangeRole:
+                    using (var changed = await admin.PostAsync($"/admin/users/{subject.Id}/role", AccountsTestSupport.Form(formToken, ("role", Roles.Field))))
+                        Assert.False(changed.IsSuccessStatusCode);
+                    break;
+                case AccountChange.ResetPassword:
+                    using (var reset = await admin.PostAsync($"/admin/users/{subject.Id}/password", AccountsTestSupport.Form(formToken, ("password", "a brand new password"))))
+                        Assert.False(reset.IsSuccessStatusCode);
+                    break;
+                case AccountChange.DeleteUser:
+                    using (var deleted = await admin.PostAsync($"/admin/users/{subject.Id}/delete", AccountsTestSupport.Form(formToken)))
+                        Assert.False(deleted.IsSuccessStatusCode);
+                    break;
+                case AccountChange.CreateToken:
+                    await Assert.ThrowsAsync<SqliteException>(() => accounts.CreateTokenAsync(stored, "tablet"));
+                    break;
+                case AccountChange.RevokeToken:
+                    await Assert.ThrowsAsync<SqliteException>(() => accounts.RevokeTokenAsync(stored, existingToken));
+                    break;
+            }
+        }
+
+        Assert.Equal(before, await AccountRowsAsync(app, subject.Id));
+        Assert.Equal(0, await TrackerDatabase.ScalarAsync<long>(app.DatabasePath, "SELECT COUNT(*) FROM users WHERE email = 'new.starter@example.com'"));
+    }
+
+    /// <summary>Everything an account change can touch: the user's row and sign-in state, their tokens, every user's e-mail.</summary>
+    private static async Task<string> AccountRowsAsync(TrackerApp app, long userId) =>
+        string.Join(" | ",
+            await TrackerDatabase.ScalarAsync<string>(app.DatabasePath,
+                "SELECT COALESCE(MAX(role || ' ' || password_hash || ' ' || security_stamp), 'gone') FROM users WHERE id = @userId", new { userId }),
+            await TrackerDatabase.ScalarAsync<string>(app.DatabasePath,
+                "SELECT COUNT(*) || ' tokens, ' || COUNT(revoked_at) || ' revoked' FROM api_tokens WHERE user_id = @userId", new { userId }),
+            await TrackerDatabase.ScalarAsync<long>(app.DatabasePath, "SELECT COUNT(*) FROM users"));
+
     private static Task<long> MembersAsync(TrackerApp app, long projectId, long userId) =>
         TrackerDatabase.ScalarAsync<long>(app.DatabasePath,
             "SELECT COUNT(*) FROM project_members WHERE project_id = @projectId AND user_id = @userId", new { projectId, userId });

@@ -37,6 +37,8 @@ public sealed class ProjectExportTests(KestrelTrackerApp app) : IClassFixture<Ke
         Assert.Equal("Foundations poured", site.Milestone);
         Assert.Equal("set by a manager", site.Decision);
         Assert.Equal(ReportScenario.FoundationsNote, site.Note);
+        Assert.Equal(TrackerApp.AdminEmail, site.Uploader);
+        Assert.Equal("east wall; formwork", site.Tags);
         Assert.Equal("51.507451,-0.127658", site.Location);
         var reference = Assert.Single(manifest, r => r.File.EndsWith("-foundations-reference.jpg", StringComparison.Ordinal));
         Assert.Equal("reference", reference.Decision);
@@ -50,7 +52,7 @@ public sealed class ProjectExportTests(KestrelTrackerApp app) : IClassFixture<Ke
     {
         using var api = app.CreateClient();
         var s = await ScenarioAsync(api);
-        var (byMilestone, _) = await DownloadAsync(api, $"/api/projects/{s.ProjectId}/export.zip?milestoneId={s.Roof}");
+        var (byMilestone, _) = await DownloadAsync(api, $"/api/projects/{s.ProjectId}/export.zip?milestone={s.Roof}");
         Assert.Equal(["roof-reference.jpg", "roof-week-7.jpg"], byMilestone.Select(r => r.File[(r.File.IndexOf('-') + 1)..]).Order());
         var (november, _) = await DownloadAsync(api, $"/api/projects/{s.ProjectId}/export.zip?from=2026-11-11&to=2026-11-30");
         Assert.Equal(["gate.jpg", "roof-week-7.jpg"], november.Select(r => r.File[(r.File.IndexOf('-') + 1)..]).Order());
@@ -78,17 +80,17 @@ public sealed class ProjectExportTests(KestrelTrackerApp app) : IClassFixture<Ke
     {
         using var api = app.CreateClient();
         var s = await ScenarioAsync(api);
-        await DownloadAsync(api, $"/api/projects/{s.ProjectId}/export.zip?milestoneId={s.Foundations}");
+        await DownloadAsync(api, $"/api/projects/{s.ProjectId}/export.zip?milestone={s.Foundations}");
         var detail = await TrackerDatabase.ScalarAsync<string>(app.DatabasePath,
             "SELECT detail FROM audit_log WHERE action = 'photos-exported' AND project_id = @projectId AND subject LIKE @subject",
-            new { projectId = s.ProjectId, subject = $"%milestoneId={s.Foundations}" });
+            new { projectId = s.ProjectId, subject = $"%milestone={s.Foundations}" });
         Assert.Equal("2 photos", detail);
     }
 
     [Theory]
-    [InlineData("status=lost", "is not a photo status")]
-    [InlineData("milestoneId=999999", "This project has no milestone 999999.")]
-    [InlineData("from=2026-12-01&to=2026-11-01", "The start date 2026-12-01 is after the end date 2026-11-01.")]
+    [InlineData("status=lost", "is not a status; use one of matched")]
+    [InlineData("milestone=999999", "This project has no milestone 999999.")]
+    [InlineData("from=2026-12-01&to=2026-11-01", "The first day is after the last day: swap them.")]
     public async Task Export_BadFilter_Returns400InPlainWordsAndAuditsNothing(string query, string expected)
     {
         using var api = app.CreateClient();

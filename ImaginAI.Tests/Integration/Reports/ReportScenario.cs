@@ -59,6 +59,7 @@ public sealed record ReportScenario(
         foreach (var (photo, milestone) in new[] { (foundationsSite, foundations), (roofSite, roof) })
             (await api.PutAsJsonAsync($"/api/photos/{photo}/milestone", new { milestoneId = milestone })).EnsureSuccessStatusCode();
         (await api.PutAsJsonAsync($"/api/photos/{unfiled}/milestone", new { milestoneId = (long?)null })).EnsureSuccessStatusCode();
+        (await api.PatchAsJsonAsync($"/api/photos/{foundationsSite}", new { tags = new[] { "Formwork", "east wall" } })).EnsureSuccessStatusCode();
         return new ReportScenario(projectId, foundations, roof, foundationsSite, roofSite, unfiled, uploaded);
     }
 

@@ -61,6 +61,9 @@ public sealed class SearchConcurrencyTests(SingleSearchApp app) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
         refused.Dispose();
+        // The contract declares this answer (the documented-responses test leaves producing it to this test).
+        var document = await ApiDocs.OpenApiDocumentTests.ReadDocumentAsync(client);
+        Assert.True(document.GetProperty("paths").GetProperty("/api/search").GetProperty("post").GetProperty("responses").TryGetProperty("429", out _));
     }
 
     /// <summary>Sends the first bytes of the photo, then waits to be released before sending the rest.</summary>

@@ -48,12 +48,25 @@ function showState(state) {
   indicator.title = INDICATOR_TITLES[state] ?? 'Changes will appear once the connection is back.';
 }
 
+// Parts of one page that follow the same project share its connection (the photo page's picture and its comments).
+const followed = new Map();
+
 /**
- * Joins the project's group on the timeline hub and keeps it joined.
+ * Joins the project's group on the timeline hub and keeps it joined. A second call for the same project on the same
+ * page adds its handlers to the first call's connection.
  * @param {number} projectId
  * @param {{ onJoined: () => Promise<void> | void, handlers: Record<string, (payload: any) => void> }} options
  */
 export function followProject(projectId, { onJoined, handlers }) {
+  const existing = followed.get(Number(projectId));
+  if (existing) {
+    for (const [name, handler] of Object.entries(handlers)) existing.connection.on(name, handler);
+    existing.joinedCallbacks.push(onJoined);
+    if (existing.isJoined()) Promise.resolve(onJoined()).catch(() => {});
+    return existing.connection;
+  }
+  const joinedCallbacks = [onJoined];
+  let joined = false;
   const connection = new signalR.HubConnectionBuilder()
     .withUrl('/hubs/timeline')
     // A refused reconnect (401: the sign-in has ended) stops the automatic retries; start() then says so.
@@ -78,10 +91,12 @@ export function followProject(projectId, { onJoined, handlers }) {
   });
 
   async function join() {
+    joined = false;
     await connection.invoke('JoinProject', projectId);
     failedStarts = 0;
+    joined = true;
     showState('live');
-    await onJoined();
+    await Promise.all(joinedCallbacks.map(callback => callback()));
   }
 
   async function start() {
@@ -129,6 +144,7 @@ export function followProject(projectId, { onJoined, handlers }) {
     }
   });
 
+  followed.set(Number(projectId), { connection, joinedCallbacks, isJoined: () => joined && connection.state === signalR.HubConnectionState.Connected });
   start();
   return connection;
 }

@@ -16,6 +16,37 @@ const SOURCE_LABELS = {
 };
 
 export const statusLabel = status => STATUS_LABELS[status] ?? status;
+
+/**
+ * What a photo is, in the order the gallery's status filter also uses (Photos/PhotoContextApi.cs, GalleryStatuses):
+ * reference, set by a manager, processing, failed, matched automatically, in review.
+ */
+export function photoKind(photo) {
+  if (photo.milestoneSource === 'reference') return 'reference';
+  if (photo.milestoneSource === 'manual' && photo.milestoneId != null) return 'manual';
+  if (isProcessing(photo)) return 'processing';
+  if (photo.status === 'failed') return 'failed';
+  if (photo.status === 'matched') return 'matched';
+  return 'review';
+}
+
+/** The uploader as members see them. */
+export const uploaderName = photo => photo.uploadedBy ? (photo.uploadedBy.email ?? 'a former member') : null;
+
+/** A thumbnail's caption: what the photo is (with its similarity when matched), then who uploaded it. */
+export function photoCaption(photo) {
+  const kind = photoKind(photo);
+  const what = {
+    reference: 'Reference',
+    manual: 'Set by a manager',
+    processing: 'Processing',
+    failed: 'Failed',
+    matched: typeof photo.matchScore === 'number' ? `Matched, ${formatPercent(photo.matchScore)} alike` : 'Matched',
+    review: 'In review',
+  }[kind];
+  const who = uploaderName(photo);
+  return who ? `${what} · by ${who}` : what;
+}
 export const sourceLabel = source => SOURCE_LABELS[source] ?? '';
 export const isProcessing = photo => photo.status === 'pending' || photo.status === 'embedded';
 
@@ -49,7 +80,7 @@ export class PhotoTiles {
       entry = { element: h('li', { class: 'thumb', dataset: { photoId: photo.id } }), key: '' };
       this.#tiles.set(photo.id, entry);
     }
-    const key = JSON.stringify([photo.status, photo.milestoneId, photo.matchScore, photo.takenAt, photo.fileName]);
+    const key = JSON.stringify([photo.status, photo.milestoneId, photo.milestoneSource, photo.matchScore, photo.takenAt, photo.fileName, photo.uploadedBy?.id]);
     if (entry.key !== key) {
       if (entry.key) this.#flash(entry.element);
       entry.key = key;
@@ -66,12 +97,12 @@ export class PhotoTiles {
 
   #content(photo, existingImage) {
     const image = existingImage ?? thumbnailImage(photo);
-    const caption = [formatWhen(photo.takenAt ?? photo.uploadedAt)];
-    if (photo.milestoneSource === 'auto' && typeof photo.matchScore === 'number') caption.push(`${formatPercent(photo.matchScore)} match`);
     return h('a', { href: photoPageUrl(photo.id), title: photo.fileName },
       image,
       h('span', { class: `thumb-status status-${photo.status}` }, statusLabel(photo.status)),
-      h('span', { class: 'thumb-caption' }, caption.filter(Boolean).join(' · ')));
+      h('span', { class: 'thumb-caption', dataset: { kind: photoKind(photo) } },
+        h('span', { class: 'thumb-when' }, formatWhen(photo.takenAt ?? photo.uploadedAt)), h('br'),
+        h('span', { class: 'thumb-what break-anywhere', dataset: { caption: '' } }, photoCaption(photo))));
   }
 
   #flash(element) {

@@ -32,15 +32,36 @@ async function run(mode, work) {
   });
 }
 
-/** Stores the photo (the file itself, not a reference) and returns its queue key; null when storage is unavailable. */
-export async function enqueue(projectId, file, milestoneId) {
+/**
+ * Stores the photo (the file itself, not a reference) with what it is to be sent with (milestone, note, tags) and
+ * returns its queue key; null when storage is unavailable.
+ */
+export async function enqueue(projectId, file, milestoneId, { note = '', tags = [] } = {}) {
   try {
     return await run('readwrite', store => store.add({
-      projectId, accountId, milestoneId: milestoneId || null, file, name: file.name, addedAt: Date.now(),
+      projectId, accountId, milestoneId: milestoneId || null, note, tags, file, name: file.name, addedAt: Date.now(),
     }));
   } catch {
     // Private browsing or a full disk: the upload still runs, it just cannot survive a reload.
     return null;
+  }
+}
+
+/** Changes what a queued photo will be sent with (its note and tags edited before it was sent). */
+export async function updateQueued(key, changes) {
+  if (key == null) return;
+  try {
+    const db = await open();
+    await new Promise((resolve, reject) => {
+      const transaction = db.transaction(STORE, 'readwrite');
+      const store = transaction.objectStore(STORE);
+      const request = store.get(key);
+      request.onsuccess = () => { if (request.result) store.put({ ...request.result, ...changes }); };
+      transaction.oncomplete = resolve;
+      transaction.onerror = () => reject(transaction.error);
+    });
+  } catch {
+    // The photo is still sent with what it was queued with; the person can edit it on the photo page afterwards.
   }
 }
 
@@ -53,7 +74,7 @@ export async function dequeue(key) {
   }
 }
 
-/** The project's photos this account queued, oldest first: [{key, file, milestoneId, addedAt}]. */
+/** The project's photos this account queued, oldest first: [{key, file, milestoneId, note, tags, addedAt}]. */
 export async function pending(projectId) {
   try {
     const items = await run('readonly', store => store.index('projectId').getAll(projectId));

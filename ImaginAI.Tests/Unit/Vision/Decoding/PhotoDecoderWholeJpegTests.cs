@@ -54,4 +54,34 @@ public class PhotoDecoderWholeJpegTests
 
         Assert.Equal("JPEG", PhotoDecoder.ReadHeader(stray).Format);
     }
+
+    [Theory]
+    [MemberData(nameof(Photos))]
+    public void CountErrors_RealPhoto_FindsNoCorruptCode(string name)
+    {
+        Assert.Equal(0, JpegEntropy.CountErrors(RealPhotos.Read(name)));
+    }
+
+    [Theory]
+    [InlineData("Garden.jpg", 0.2)]
+    [InlineData("Wood.jpg", 0.2)]
+    [InlineData("Storm.jpg", 0.05)]
+    [InlineData("Aqua.jpg", 0.02)]
+    public void ReadHeader_RealPhotoWithDamagedCompressedData_ThrowsDamaged(string name, double share)
+    {
+        var file = TestImages.DamagedEntropyData(RealPhotos.Read(name), share);
+
+        var error = Assert.Throws<PhotoDecodeException>(() => PhotoDecoder.ReadHeader(file));
+
+        Assert.Equal(PhotoDecodeError.NotAnImage, error.Reason);
+        Assert.Contains("its contents are damaged", error.Message);
+    }
+
+    [Fact]
+    public void ReadHeader_GeneratedJpegWithRestartMarkersAndDamagedInterval_ThrowsDamaged()
+    {
+        var file = TestImages.DamagedEntropyData(TestImages.QuadrantsJpeg(640, 480), 0.2, seed: 7);
+
+        Assert.Throws<PhotoDecodeException>(() => PhotoDecoder.ReadHeader(file));
+    }
 }
