@@ -65,6 +65,13 @@ public sealed class TrackerDb(IOptions<StorageOptions> storage)
         return result;
     }
 
+    /// <summary>
+    /// Runs writes that belong together on the caller's transaction when there is one (they then commit with it),
+    /// else in a transaction of their own.
+    /// </summary>
+    public Task<T> InTransactionAsync<T>(IDbTransaction? outer, Func<IDbTransaction, Task<T>> work) =>
+        outer is not null ? work(outer) : InTransactionAsync(work);
+
     /// <summary>Runs on the caller's transaction when there is one, else on a connection of its own.</summary>
     public async Task<T> UseAsync<T>(IDbTransaction? transaction, Func<IDbConnection, IDbTransaction?, Task<T>> work)
     {

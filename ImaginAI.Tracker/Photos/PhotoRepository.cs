@@ -1,3 +1,4 @@
+using System.Data;
 using Dapper;
 using ImaginAI.Tracker.Data;
 
@@ -261,10 +262,10 @@ public sealed class PhotoRepository(TrackerDb db)
     /// until <see cref="PhotoPurgeJob"/> removes them. Returns the photo's project, or null when there is no such
     /// photo or it is already deleted.
     /// </summary>
-    public async Task<long?> SoftDeleteAsync(long photoId, long? deletedBy, DateTimeOffset now)
+    public Task<long?> SoftDeleteAsync(long photoId, long? deletedBy, DateTimeOffset now, IDbTransaction? outer = null) =>
+        db.InTransactionAsync(outer, async transaction =>
     {
-        await using var connection = await db.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
+        var connection = transaction.Connection!;
         var projectId = await connection.ExecuteScalarAsync<long?>("""
             UPDATE photos SET deleted_at = @now, deleted_by = @deletedBy
             WHERE id = @photoId AND deleted_at IS NULL
@@ -272,25 +273,22 @@ public sealed class PhotoRepository(TrackerDb db)
             """, new { photoId, deletedBy, now = TrackerDb.Utc(now) }, transaction);
         if (projectId is null) return null;
         await Projects.MilestoneProgress.RecomputeAsync(connection, transaction, projectId.Value);
-        await transaction.CommitAsync();
         return projectId;
-    }
+    });
 
     /// <summary>Undoes a soft delete; returns the milestones the photo reaches again (null when it was not deleted).</summary>
-    public async Task<IReadOnlyList<long>?> RestoreAsync(long photoId)
+    public Task<IReadOnlyList<long>?> RestoreAsync(long photoId, IDbTransaction? outer = null) =>
+        db.InTransactionAsync(outer, async transaction =>
     {
-        await using var connection = await db.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
+        var connection = transaction.Connection!;
         var projectId = await connection.ExecuteScalarAsync<long?>("""
             UPDATE photos SET deleted_at = NULL, deleted_by = NULL
             WHERE id = @photoId AND deleted_at IS NOT NULL
             RETURNING project_id
             """, new { photoId }, transaction);
-        if (projectId is null) return null;
-        var reached = await Projects.MilestoneProgress.RecomputeAsync(connection, transaction, projectId.Value);
-        await transaction.CommitAsync();
-        return reached;
-    }
+        if (projectId is null) return (IReadOnlyList<long>?)null;
+        return await Projects.MilestoneProgress.RecomputeAsync(connection, transaction, projectId.Value);
+    });
 
     /// <summary>The deleted photos of the projects, which search leaves out.</summary>
     public async Task<IReadOnlySet<long>> GetDeletedIdsAsync(IEnumerable<long> projectIds)

@@ -1,4 +1,3 @@
-using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Errors;
 using ImaginAI.Tracker.Matching;
 using ImaginAI.Tracker.Projects;
@@ -30,7 +29,7 @@ public static class PhotoReviewApi
 
     private static async Task<Results<Ok<BulkMilestoneJson>, ProblemHttpResult>> AssignAsync(
         long projectId, BulkMilestoneRequest request, ProjectRepository projects, PhotoRepository photos, MilestoneRepository milestones,
-        TimelineNotifier notifier, TrackerDb db, Webhooks.WebhookPublisher webhooks, TimeProvider clock)
+        TimelineNotifier notifier, AuditLog audit, Webhooks.WebhookPublisher webhooks, TimeProvider clock)
     {
         if (await projects.GetByIdAsync(projectId) is null) return Problems.NoSuchProject(projectId);
         var ids = (request.PhotoIds ?? []).Distinct().ToList();
@@ -44,14 +43,15 @@ public static class PhotoReviewApi
         foreach (var id in ids)
             if (await photos.GetByIdAsync(id) is { ProjectId: var owner, DeletedAt: null } photo && owner == projectId) before.Add(photo);
         // The decisions and their calibration examples are stored together or not at all.
-        var result = before.Count != ids.Count ? null : await db.InTransactionAsync<(int Applied, IReadOnlyList<long> Reached)?>(async transaction =>
+        var result = before.Count != ids.Count ? null : await audit.RecordRequestAsync<(int Applied, IReadOnlyList<long> Reached)?>(
+            AuditActions.MilestoneDecided, projectId, async transaction =>
         {
             var applied = await PhotoRepository.SetMilestoneByManagerAsync(transaction, projectId, ids, request.MilestoneId);
             if (applied is null) return null;
             var now = clock.GetUtcNow();
             foreach (var photo in before) await CalibrationRepository.AddExampleAsync(transaction, photo, request.MilestoneId, now);
             return applied;
-        });
+        }, applied => applied is not null);
         if (result is not { } decided)
             return Problems.BadRequest("Unknown photos", "Some of the chosen photos are not in this project any more (deleted or moved). Nothing was changed: reload the page and choose again.");
 

@@ -7,8 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace ImaginAI.Tracker.Photos;
 
 /// <summary>
-/// A manager's soft delete and restore of a photo. The delete is audited by AuditedRequestsMiddleware (every DELETE),
-/// the restore by its row there; watchers see both at once.
+/// A manager's soft delete and restore of a photo, each audited in its own transaction; watchers see both at once.
 /// </summary>
 public static class PhotoTidyApi
 {
@@ -22,20 +21,23 @@ public static class PhotoTidyApi
     }
 
     private static async Task<Results<Ok<PhotoJson>, ProblemHttpResult>> DeleteAsync(
-        long photoId, PhotoRepository photos, TimelineNotifier notifier, ClaimsPrincipal user, TimeProvider clock)
+        long photoId, PhotoRepository photos, TimelineNotifier notifier, ClaimsPrincipal user, TimeProvider clock, AuditLog audit)
     {
         if (await photos.GetByIdAsync(photoId) is not { } photo) return Problems.NoSuchPhoto(photoId);
         if (photo.DeletedAt is not null) return AlreadyDeleted(photo);
-        if (await photos.SoftDeleteAsync(photoId, user.TryGetUserId(), clock.GetUtcNow()) is null) return AlreadyDeleted(photo);
+        if (await audit.RecordRequestAsync(AuditActions.Deleted, photo.ProjectId,
+                transaction => photos.SoftDeleteAsync(photoId, user.TryGetUserId(), clock.GetUtcNow(), transaction), deleted => deleted is not null) is null)
+            return AlreadyDeleted(photo);
         await notifier.PhotoDeletedAsync(photoId);
         return TypedResults.Ok(PhotoJson.From((await photos.GetByIdAsync(photoId))!));
     }
 
     private static async Task<Results<Ok<PhotoJson>, ProblemHttpResult>> RestoreAsync(
-        long photoId, PhotoRepository photos, TimelineNotifier notifier)
+        long photoId, PhotoRepository photos, TimelineNotifier notifier, AuditLog audit)
     {
-        if (await photos.GetByIdAsync(photoId) is null) return Problems.NoSuchPhoto(photoId);
-        if (await photos.RestoreAsync(photoId) is not { } reached)
+        if (await photos.GetByIdAsync(photoId) is not { } photo) return Problems.NoSuchPhoto(photoId);
+        if (await audit.RecordRequestAsync(AuditActions.PhotoRestored, photo.ProjectId,
+                transaction => photos.RestoreAsync(photoId, transaction), reached => reached is not null) is not { } reached)
             return TypedResults.Problem($"Photo {photoId} is not deleted, so there is nothing to restore.",
                 statusCode: StatusCodes.Status409Conflict, title: "Not deleted");
         await notifier.PhotoRestoredAsync(photoId);

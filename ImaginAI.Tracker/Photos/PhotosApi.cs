@@ -113,7 +113,7 @@ public static class PhotosApi
 
     private static async Task<Results<Ok<PhotoJson>, ProblemHttpResult>> SetMilestoneAsync(
         long photoId, SetMilestoneRequest request, PhotoRepository photos, MilestoneRepository milestones, TimelineNotifier notifier,
-        TrackerDb db, Telemetry.PhotoTelemetry telemetry, Webhooks.WebhookPublisher webhooks, TimeProvider clock)
+        AuditLog audit, Telemetry.PhotoTelemetry telemetry, Webhooks.WebhookPublisher webhooks, TimeProvider clock)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (await photos.GetByIdAsync(photoId) is not { } photo) return Problems.NoSuchPhoto(photoId);
@@ -121,13 +121,13 @@ public static class PhotosApi
             && (await milestones.GetByIdAsync(milestoneId) is not { } milestone || milestone.ProjectId != photo.ProjectId))
             return Problems.BadRequest("Unknown milestone", $"The photo's project has no milestone {milestoneId}.");
 
-        var reached = await db.InTransactionAsync(async transaction =>
+        var reached = await audit.RecordRequestAsync(AuditActions.MilestoneDecided, photo.ProjectId, async transaction =>
         {
             var reached = await PhotoRepository.SetMilestoneByManagerAsync(transaction, photoId, request.MilestoneId);
             // The manager's verdict on the job's decision calibrates the project's settings.
             if (reached is not null) await Matching.CalibrationRepository.AddExampleAsync(transaction, photo, request.MilestoneId, clock.GetUtcNow());
             return reached;
-        });
+        }, reached => reached is not null);
         if (reached is null) return Problems.NoSuchPhoto(photoId);
         var after = (await photos.GetByIdAsync(photoId))!;
         telemetry.DecidedByManager(photoId, photo.ProjectId, photo.Status, after.Status, request.MilestoneId, System.Diagnostics.Stopwatch.GetElapsedTime(started));

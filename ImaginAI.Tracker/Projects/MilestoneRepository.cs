@@ -1,3 +1,4 @@
+using System.Data;
 using Dapper;
 using ImaginAI.Tracker.Data;
 
@@ -49,32 +50,28 @@ public sealed class MilestoneRepository(TrackerDb db, TimeProvider clock)
             """, new { projectId, name, position, maxPosition = MaxPosition, dueDate = dueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), createdAt = TrackerDb.Utc(createdAt), today = MilestoneProgress.Today(clock) });
     }
 
-    public async Task UpdateAsync(long id, string name, DateOnly? dueDate)
-    {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync("UPDATE milestones SET name = @name, due_date = @dueDate WHERE id = @id",
-            new { id, name, dueDate = dueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) });
-    }
+    public Task<int> UpdateAsync(long id, string name, DateOnly? dueDate, IDbTransaction? transaction = null) =>
+        db.UseAsync(transaction, (connection, transaction) => connection.ExecuteAsync("UPDATE milestones SET name = @name, due_date = @dueDate WHERE id = @id",
+            new { id, name, dueDate = dueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }, transaction));
 
     /// <summary>Numbers the project's milestones 1, 2, 3… in the given order, in one transaction.</summary>
-    public async Task ReorderAsync(long projectId, IReadOnlyList<long> order)
-    {
-        await using var connection = await db.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        for (var i = 0; i < order.Count; i++)
-            await connection.ExecuteAsync("UPDATE milestones SET position = @position WHERE id = @id AND project_id = @projectId",
-                new { id = order[i], position = i + 1, projectId }, transaction);
-        await transaction.CommitAsync();
-    }
+    public Task<int> ReorderAsync(long projectId, IReadOnlyList<long> order, IDbTransaction? outer = null) =>
+        db.InTransactionAsync(outer, async transaction =>
+        {
+            for (var i = 0; i < order.Count; i++)
+                await transaction.Connection!.ExecuteAsync("UPDATE milestones SET position = @position WHERE id = @id AND project_id = @projectId",
+                    new { id = order[i], position = i + 1, projectId }, transaction);
+            return order.Count;
+        });
 
     /// <summary>
     /// Deletes the milestone; its photos (site photos and references) go back to review, with no milestone, and the
     /// project's progress is recomputed, all in one transaction. Returns the photos that moved.
     /// </summary>
-    public async Task<IReadOnlyList<long>> DeleteAsync(long projectId, long milestoneId)
+    public Task<IReadOnlyList<long>> DeleteAsync(long projectId, long milestoneId, IDbTransaction? outer = null) =>
+        db.InTransactionAsync(outer, async transaction =>
     {
-        await using var connection = await db.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
+        var connection = transaction.Connection!;
         var moved = (await connection.QueryAsync<long>("""
             UPDATE photos
             SET milestone_id = NULL, milestone_source = NULL, milestone_score = NULL,
@@ -84,7 +81,6 @@ public sealed class MilestoneRepository(TrackerDb db, TimeProvider clock)
             """, new { milestoneId }, transaction)).AsList();
         await connection.ExecuteAsync("DELETE FROM milestones WHERE id = @milestoneId", new { milestoneId }, transaction);
         await MilestoneProgress.RecomputeAsync(connection, transaction, projectId);
-        await transaction.CommitAsync();
-        return moved;
-    }
+        return (IReadOnlyList<long>)moved;
+    });
 }

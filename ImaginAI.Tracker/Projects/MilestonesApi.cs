@@ -30,7 +30,7 @@ public static class MilestonesApi
     }
 
     private static async Task<Results<Ok<MilestoneJson>, ProblemHttpResult>> UpdateAsync(
-        long projectId, long milestoneId, UpdateMilestoneRequest request, MilestoneRepository milestones, TimelineNotifier notifier)
+        long projectId, long milestoneId, UpdateMilestoneRequest request, MilestoneRepository milestones, TimelineNotifier notifier, AuditLog audit)
     {
         if (await milestones.GetByIdAsync(milestoneId) is not { } milestone || milestone.ProjectId != projectId)
             return NoSuchMilestone(milestoneId);
@@ -44,30 +44,34 @@ public static class MilestonesApi
             else if (DateOnly.TryParseExact(due.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)) dueDate = parsed;
             else return Problems.BadRequest("Due date not understood", $"Write the due date as year-month-day, for example 2025-06-30 (got \"{due}\").");
         }
-        await milestones.UpdateAsync(milestoneId, name ?? milestone.Name, dueDate);
+        await audit.RecordRequestAsync(AuditActions.MilestoneChanged, projectId,
+            transaction => milestones.UpdateAsync(milestoneId, name ?? milestone.Name, dueDate, transaction), updated => updated > 0);
         await notifier.MilestonesChangedAsync(projectId);
         return TypedResults.Ok(MilestoneJson.From((await milestones.GetByIdAsync(milestoneId))!));
     }
 
     private static async Task<Results<Ok<IEnumerable<MilestoneJson>>, ProblemHttpResult>> ReorderAsync(
-        long projectId, ReorderMilestonesRequest request, ProjectRepository projects, MilestoneRepository milestones, TimelineNotifier notifier)
+        long projectId, ReorderMilestonesRequest request, ProjectRepository projects, MilestoneRepository milestones, TimelineNotifier notifier,
+        AuditLog audit)
     {
         if (await projects.GetByIdAsync(projectId) is null) return Problems.NoSuchProject(projectId);
         var current = await milestones.GetManyByProjectIdAsync(projectId);
         var order = request.MilestoneIds ?? [];
         if (order.Count != current.Count || order.Distinct().Count() != order.Count || !order.All(id => current.Any(m => m.Id == id)))
             return Problems.BadRequest("Order incomplete", "List every milestone of the project exactly once, in the new order (the page may be out of date: reload it).");
-        await milestones.ReorderAsync(projectId, order);
+        await audit.RecordRequestAsync(AuditActions.MilestoneChanged, projectId,
+            transaction => milestones.ReorderAsync(projectId, order, transaction), _ => true);
         await notifier.MilestonesChangedAsync(projectId);
         return TypedResults.Ok((await milestones.GetManyByProjectIdAsync(projectId)).Select(MilestoneJson.From));
     }
 
     private static async Task<Results<Ok<MilestoneDeletedJson>, ProblemHttpResult>> DeleteAsync(
-        long projectId, long milestoneId, MilestoneRepository milestones, TimelineNotifier notifier)
+        long projectId, long milestoneId, MilestoneRepository milestones, TimelineNotifier notifier, AuditLog audit)
     {
         if (await milestones.GetByIdAsync(milestoneId) is not { } milestone || milestone.ProjectId != projectId)
             return NoSuchMilestone(milestoneId);
-        var moved = await milestones.DeleteAsync(projectId, milestoneId);
+        var moved = await audit.RecordRequestAsync(AuditActions.Deleted, projectId,
+            transaction => milestones.DeleteAsync(projectId, milestoneId, transaction), _ => true);
         foreach (var photoId in moved) await notifier.PhotoUpdatedAsync(photoId);
         await notifier.MilestonesChangedAsync(projectId);
         return TypedResults.Ok(new MilestoneDeletedJson(milestoneId, moved.Count));

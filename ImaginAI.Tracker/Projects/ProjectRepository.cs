@@ -1,3 +1,4 @@
+using System.Data;
 using Dapper;
 using ImaginAI.Tracker.Data;
 
@@ -52,18 +53,16 @@ public sealed class ProjectRepository(TrackerDb db, TimeProvider clock)
             """, new { name, description, createdAt = TrackerDb.Utc(createdAt) }, transaction));
 
     /// <summary>Changes the given fields; a null argument leaves its field as it is.</summary>
-    public async Task<bool> UpdateAsync(long id, string? name, string? description, double? matchThreshold, int? minInliers = null)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteAsync("""
+    public async Task<bool> UpdateAsync(long id, string? name, string? description, double? matchThreshold, int? minInliers = null,
+        IDbTransaction? transaction = null) =>
+        await db.UseAsync(transaction, (connection, transaction) => connection.ExecuteAsync("""
             UPDATE projects
             SET name = COALESCE(@name, name),
                 description = COALESCE(@description, description),
                 match_threshold = COALESCE(@matchThreshold, match_threshold),
                 min_inliers = COALESCE(@minInliers, min_inliers)
             WHERE id = @id
-            """, new { id, name, description, matchThreshold, minInliers }) == 1;
-    }
+            """, new { id, name, description, matchThreshold, minInliers }, transaction)) == 1;
 
     public async Task<ProjectMatchSettings?> GetMatchSettingsAsync(long id)
     {
@@ -80,10 +79,7 @@ public sealed class ProjectRepository(TrackerDb db, TimeProvider clock)
     }
 
     /// <summary>Archives (a time) or unarchives (null) the project; false when there is no such project.</summary>
-    public async Task<bool> SetArchivedAsync(long id, DateTimeOffset? archivedAt)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteAsync("UPDATE projects SET archived_at = @archivedAt WHERE id = @id",
-            new { id, archivedAt = archivedAt is { } at ? TrackerDb.Utc(at) : null }) == 1;
-    }
+    public async Task<bool> SetArchivedAsync(long id, DateTimeOffset? archivedAt, IDbTransaction? transaction = null) =>
+        await db.UseAsync(transaction, (connection, transaction) => connection.ExecuteAsync("UPDATE projects SET archived_at = @archivedAt WHERE id = @id",
+            new { id, archivedAt = archivedAt is { } at ? TrackerDb.Utc(at) : null }, transaction)) == 1;
 }

@@ -56,17 +56,18 @@ public static class ProjectsApi
     }
 
     private static async Task<Results<Ok<ProjectJson>, ProblemHttpResult>> ArchiveAsync(
-        long projectId, ProjectRepository repository, IOptions<MatchingOptions> matching, TimeProvider clock) =>
-        await SetArchivedAsync(projectId, clock.GetUtcNow(), repository, matching);
+        long projectId, ProjectRepository repository, IOptions<MatchingOptions> matching, TimeProvider clock, AuditLog audit) =>
+        await SetArchivedAsync(projectId, clock.GetUtcNow(), repository, matching, audit);
 
     private static async Task<Results<Ok<ProjectJson>, ProblemHttpResult>> UnarchiveAsync(
-        long projectId, ProjectRepository repository, IOptions<MatchingOptions> matching) =>
-        await SetArchivedAsync(projectId, null, repository, matching);
+        long projectId, ProjectRepository repository, IOptions<MatchingOptions> matching, AuditLog audit) =>
+        await SetArchivedAsync(projectId, null, repository, matching, audit);
 
     private static async Task<Results<Ok<ProjectJson>, ProblemHttpResult>> SetArchivedAsync(
-        long projectId, DateTimeOffset? archivedAt, ProjectRepository repository, IOptions<MatchingOptions> matching)
+        long projectId, DateTimeOffset? archivedAt, ProjectRepository repository, IOptions<MatchingOptions> matching, AuditLog audit)
     {
-        if (!await repository.SetArchivedAsync(projectId, archivedAt))
+        if (!await audit.RecordRequestAsync(AuditActions.ProjectChanged, projectId,
+                transaction => repository.SetArchivedAsync(projectId, archivedAt, transaction), changed => changed))
             return Problems.NoSuchProject(projectId);
         return TypedResults.Ok(ProjectJson.From((await repository.GetByIdAsync(projectId))!, matching.Value.DefaultThreshold));
     }
@@ -100,7 +101,7 @@ public static class ProjectsApi
     }
 
     private static async Task<Results<Ok<ProjectJson>, ProblemHttpResult>> UpdateProjectAsync(
-        long projectId, UpdateProjectRequest request, ProjectRepository repository, IOptions<MatchingOptions> matching)
+        long projectId, UpdateProjectRequest request, ProjectRepository repository, IOptions<MatchingOptions> matching, AuditLog audit)
     {
         var name = request.Name?.Trim();
         if (name is { Length: 0 }) return Problems.BadRequest("Name missing", "A project cannot have an empty name.");
@@ -114,7 +115,9 @@ public static class ProjectsApi
         if (request.MinInliers is < 4 or > 1000)
             return Problems.BadRequest("Minimum inliers out of range", "The minimum number of matching keypoints is a whole number from 4 (a homography always fits 4 points) to 1000.");
 
-        if (!await repository.UpdateAsync(projectId, name, description, request.MatchThreshold, request.MinInliers)) return Problems.NoSuchProject(projectId);
+        if (!await audit.RecordRequestAsync(AuditActions.ProjectChanged, projectId,
+                transaction => repository.UpdateAsync(projectId, name, description, request.MatchThreshold, request.MinInliers, transaction), updated => updated))
+            return Problems.NoSuchProject(projectId);
         var project = await repository.GetByIdAsync(projectId);
         return TypedResults.Ok(ProjectJson.From(project!, matching.Value.DefaultThreshold));
     }

@@ -74,6 +74,41 @@ public sealed class AuditLog(TrackerDb db, IHttpContextAccessor httpContextAcces
         }, transaction));
     }
 
+    private const int MaxDetailBytes = 2048;
+
+    /// <summary>Set on a request whose handler wrote its own audit line, so the middleware does not write another.</summary>
+    internal const string WrittenItem = "ImaginAI.AuditWritten";
+
+    /// <summary>
+    /// Makes a change and its audit line in one transaction: <paramref name="change"/> runs in it, and when
+    /// <paramref name="happened"/> says it changed something, the line (the request's method and path, its JSON body
+    /// as the detail) is written before the commit. A crash or a full disk leaves both or neither.
+    /// </summary>
+    public async Task<T> RecordRequestAsync<T>(string action, long? projectId, Func<System.Data.IDbTransaction, Task<T>> change, Func<T, bool> happened)
+    {
+        var context = httpContextAccessor.HttpContext;
+        var detail = context is null ? null : await ReadBodyAsync(context.Request);
+        var result = await db.InTransactionAsync(async transaction =>
+        {
+            var result = await change(transaction);
+            if (happened(result))
+                await WriteAsync(action, projectId, context is null ? null : $"{context.Request.Method} {context.Request.Path}", detail, transaction: transaction);
+            return result;
+        });
+        if (context is not null) context.Items[WrittenItem] = true;
+        return result;
+    }
+
+    /// <summary>The request's body as text, when it was buffered (AuditedRequestsMiddleware does that for audited routes).</summary>
+    internal static async Task<string?> ReadBodyAsync(HttpRequest request)
+    {
+        if (!request.Body.CanSeek) return null;
+        request.Body.Position = 0;
+        var buffer = new byte[MaxDetailBytes];
+        var read = await request.Body.ReadAtLeastAsync(buffer, MaxDetailBytes, throwOnEndOfStream: false);
+        return read == 0 ? null : System.Text.Encoding.UTF8.GetString(buffer, 0, read);
+    }
+
     public async Task<(IReadOnlyList<AuditEntry> Entries, int Total)> GetPageAsync(int page, int pageSize)
     {
         await using var connection = await db.OpenAsync();

@@ -1,12 +1,13 @@
 using System.Text.RegularExpressions;
-using System.Text;
 using ImaginAI.Tracker.Accounts;
 
 namespace ImaginAI.Tracker.Security;
 
 /// <summary>
-/// Writes the audit lines of other features' endpoints after they succeed: every deletion, and every manual
-/// milestone decision and project change (threshold, name), with the request body (small JSON) as the detail.
+/// The audit lines of other features' endpoints: every deletion, and every manual milestone decision and project
+/// change (threshold, name), with the request body (small JSON) as the detail. A handler writes its line in the
+/// transaction of its change (<see cref="AuditLog.RecordRequestAsync{T}"/>); this buffers the body for it, and writes
+/// the line after the request only for an endpoint whose handler did not.
 /// </summary>
 internal sealed partial class AuditedRequestsMiddleware(RequestDelegate next)
 {
@@ -36,12 +37,12 @@ internal sealed partial class AuditedRequestsMiddleware(RequestDelegate next)
         }
         context.Request.EnableBuffering(MaxDetailBytes * 4);
         await next(context);
-        if (context.Response.StatusCode is < 200 or >= 300) return;
+        if (context.Response.StatusCode is < 200 or >= 300 || context.Items.ContainsKey(AuditLog.WrittenItem)) return;
 
         var photoId = RouteId(context, "photoId");
         var projectId = RouteId(context, "projectId") ?? (photoId is { } p ? await members.GetProjectIdOfPhotoAsync(p) : null);
         var subject = $"{context.Request.Method} {context.Request.Path}";
-        await audit.WriteAsync(action, projectId, subject, await ReadBodyAsync(context.Request));
+        await audit.WriteAsync(action, projectId, subject, await AuditLog.ReadBodyAsync(context.Request));
     }
 
     private static string? ActionOf(HttpContext context)
@@ -64,15 +65,6 @@ internal sealed partial class AuditedRequestsMiddleware(RequestDelegate next)
     {
         var value = context.GetRouteValue(name) ?? context.GetRouteValue("id");
         return long.TryParse(value?.ToString(), out var id) ? id : null;
-    }
-
-    private static async Task<string?> ReadBodyAsync(HttpRequest request)
-    {
-        if (!request.Body.CanSeek) return null;
-        request.Body.Position = 0;
-        var buffer = new byte[MaxDetailBytes];
-        var read = await request.Body.ReadAtLeastAsync(buffer, MaxDetailBytes, throwOnEndOfStream: false);
-        return read == 0 ? null : Encoding.UTF8.GetString(buffer, 0, read);
     }
 
     [GeneratedRegex(@"\{[^}]*\}")]

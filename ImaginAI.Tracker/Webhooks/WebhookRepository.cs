@@ -1,3 +1,4 @@
+using System.Data;
 using Dapper;
 using ImaginAI.Tracker.Data;
 
@@ -77,13 +78,10 @@ public sealed class WebhookRepository(TrackerDb db)
             """, new { projectId, subscriptionId });
     }
 
-    public async Task<bool> DeleteSubscriptionAsync(long projectId, long subscriptionId)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteAsync("""
+    public async Task<bool> DeleteSubscriptionAsync(long projectId, long subscriptionId, IDbTransaction? transaction = null) =>
+        await db.UseAsync(transaction, (connection, transaction) => connection.ExecuteAsync("""
             DELETE FROM webhook_subscriptions WHERE id = @subscriptionId AND project_id = @projectId
-            """, new { projectId, subscriptionId }) == 1;
-    }
+            """, new { projectId, subscriptionId }, transaction)) == 1;
 
     /// <summary>
     /// Stores one delivery per subscription of the project to the event, before anything is sent; an event already

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 
@@ -45,7 +46,8 @@ public sealed class WebhookService(
     public async Task<IReadOnlyList<WebhookJson>> GetManyAsync(long projectId) =>
         (await repository.GetManyByProjectIdAsync(projectId)).Select(WebhookJson.From).ToList();
 
-    public Task<bool> DeleteAsync(long projectId, long webhookId) => repository.DeleteSubscriptionAsync(projectId, webhookId);
+    public Task<bool> DeleteAsync(long projectId, long webhookId, IDbTransaction? transaction = null) =>
+        repository.DeleteSubscriptionAsync(projectId, webhookId, transaction);
 
     /// <summary>The subscription's recent deliveries, newest first; null when the project has no such subscription.</summary>
     public async Task<IReadOnlyList<WebhookDeliveryJson>?> GetDeliveriesAsync(long projectId, long webhookId, int limit = RecentDeliveries) =>

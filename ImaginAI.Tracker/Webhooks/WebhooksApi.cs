@@ -52,8 +52,9 @@ public static class WebhooksApi
             : TypedResults.Created($"/api/projects/{projectId}/webhooks/{created.Id}", created);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long projectId, long webhookId, WebhookService webhooks) =>
-        await webhooks.DeleteAsync(projectId, webhookId) ? TypedResults.NoContent() : NoSuchWebhook(webhookId);
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long projectId, long webhookId, WebhookService webhooks, AuditLog audit) =>
+        await audit.RecordRequestAsync(AuditActions.Deleted, projectId, transaction => webhooks.DeleteAsync(projectId, webhookId, transaction), deleted => deleted)
+            ? TypedResults.NoContent() : NoSuchWebhook(webhookId);
 
     private static async Task<Results<Ok<IReadOnlyList<WebhookDeliveryJson>>, ProblemHttpResult>> GetDeliveriesAsync(
         long projectId, long webhookId, WebhookService webhooks) =>

@@ -135,6 +135,73 @@ public sealed class TransactionTests
         Assert.Equal(0, await MembersAsync(app, projectId, user.Id));
     }
 
+    public enum ProjectChange { DecidePhoto, DecideInBulk, DeletePhoto, RestorePhoto, RenameProject, ArchiveProject, RenameMilestone, ReorderMilestones, DeleteMilestone, DeleteWebhook }
+
+    [Theory]
+    [InlineData(ProjectChange.DecidePhoto)]
+    [InlineData(ProjectChange.DecideInBulk)]
+    [InlineData(ProjectChange.DeletePhoto)]
+    [InlineData(ProjectChange.RestorePhoto)]
+    [InlineData(ProjectChange.RenameProject)]
+    [InlineData(ProjectChange.ArchiveProject)]
+    [InlineData(ProjectChange.RenameMilestone)]
+    [InlineData(ProjectChange.ReorderMilestones)]
+    [InlineData(ProjectChange.DeleteMilestone)]
+    [InlineData(ProjectChange.DeleteWebhook)]
+    public async Task ProjectChange_AuditLineCannotBeWritten_ChangesNothingThenSucceedsWithOneLine(ProjectChange change)
+    {
+        await using var app = TrackerApp.Create(settings: new() { ["Webhooks:AllowLoopback"] = "true" });
+        var admin = app.CreateClient();
+        var projectId = (await app.CreateProjectAsync("Audited", admin)).GetProperty("id").GetInt64();
+        var first = await app.AddMilestoneAsync(projectId, "Footings", admin);
+        var second = await app.AddMilestoneAsync(projectId, "Walls", admin);
+        var photoId = await app.UploadOneAsync(projectId, "wood.jpg", RealPhotos.Read("Wood.jpg"), client: admin);
+        await app.WaitUntilDecidedAsync(photoId, client: admin);
+        using var hook = await admin.PostAsJsonAsync($"/api/projects/{projectId}/webhooks", new { url = "http://127.0.0.1:9/hook", events = new[] { "photo.failed" } });
+        var webhookId = (await hook.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+        if (change == ProjectChange.RestorePhoto) (await admin.DeleteAsync($"/api/photos/{photoId}")).EnsureSuccessStatusCode();
+        Task<HttpResponseMessage> Send() => change switch
+        {
+            ProjectChange.DecidePhoto => admin.PutAsJsonAsync($"/api/photos/{photoId}/milestone", new { milestoneId = second }),
+            ProjectChange.DecideInBulk => admin.PostAsJsonAsync($"/api/projects/{projectId}/photos/milestone", new { photoIds = new[] { photoId }, milestoneId = second }),
+            ProjectChange.DeletePhoto => admin.DeleteAsync($"/api/photos/{photoId}"),
+            ProjectChange.RestorePhoto => admin.PostAsync($"/api/photos/{photoId}/restore", null),
+            ProjectChange.RenameProject => admin.PatchAsJsonAsync($"/api/projects/{projectId}", new { name = "Renamed" }),
+            ProjectChange.ArchiveProject => admin.PostAsync($"/api/projects/{projectId}/archive", null),
+            ProjectChange.RenameMilestone => admin.PatchAsJsonAsync($"/api/projects/{projectId}/milestones/{first}", new { name = "Slab" }),
+            ProjectChange.ReorderMilestones => admin.PutAsJsonAsync($"/api/projects/{projectId}/milestones/order", new { milestoneIds = new[] { second, first } }),
+            ProjectChange.DeleteMilestone => admin.DeleteAsync($"/api/projects/{projectId}/milestones/{first}"),
+            ProjectChange.DeleteWebhook => admin.DeleteAsync($"/api/projects/{projectId}/webhooks/{webhookId}"),
+            _ => throw new ArgumentOutOfRangeException(nameof(change)),
+        };
+        var before = await ProjectRowsAsync(app, projectId);
+        var linesBefore = await TrackerDatabase.ScalarAsync<long>(app.DatabasePath, "SELECT COUNT(*) FROM audit_log");
+
+        await using (FailInserts(app, "audit_log"))
+        {
+            using var refused = await Send();
+            Assert.False(refused.IsSuccessStatusCode);
+        }
+        Assert.Equal(before, await ProjectRowsAsync(app, projectId));
+
+        using var accepted = await Send();
+        Assert.True(accepted.IsSuccessStatusCode, await accepted.Content.ReadAsStringAsync());
+        Assert.NotEqual(before, await ProjectRowsAsync(app, projectId));
+        Assert.Equal(linesBefore + 1, await TrackerDatabase.ScalarAsync<long>(app.DatabasePath, "SELECT COUNT(*) FROM audit_log"));
+    }
+
+    /// <summary>What the project's changes can touch: the project, its milestones, its photos' decisions and deletion, its webhooks.</summary>
+    private static async Task<string> ProjectRowsAsync(TrackerApp app, long projectId) =>
+        string.Join(" | ",
+            await TrackerDatabase.ScalarAsync<string>(app.DatabasePath,
+                "SELECT name || ' ' || COALESCE(archived_at, 'open') FROM projects WHERE id = @projectId", new { projectId }),
+            string.Join(", ", await TrackerDatabase.QueryAsync<string>(app.DatabasePath,
+                "SELECT id || ' ' || name || ' ' || position FROM milestones WHERE project_id = @projectId ORDER BY id", new { projectId })),
+            string.Join(", ", await TrackerDatabase.QueryAsync<string>(app.DatabasePath,
+                "SELECT id || ' ' || status || ' ' || COALESCE(milestone_id, 0) || ' ' || COALESCE(deleted_at, 'kept') FROM photos WHERE project_id = @projectId ORDER BY id",
+                new { projectId })),
+            await TrackerDatabase.ScalarAsync<long>(app.DatabasePath, "SELECT COUNT(*) FROM webhook_subscriptions WHERE project_id = @projectId", new { projectId }));
+
     public enum AccountChange { CreateUser, ChangeRole, ResetPassword, DeleteUser, CreateToken, RevokeToken }
 
     [Theory]
