@@ -54,7 +54,7 @@ public static class ProgressReportPdf
 
     private static void MilestoneTable(Cursor page, ProgressReport report)
     {
-        double[] columns = [0, 230, 320, 410];
+        double[] columns = [0, 215, 295, 375];
         string[] headings = ["Milestone", "Due", "Reached", "Status"];
         page.Row(columns, headings, Fonts.Strong, Ink);
         page.RuleLine();
