@@ -37,28 +37,16 @@ public sealed class ReportRepository(TrackerDb db)
     /// </summary>
     public async Task<IReadOnlyList<ReportPhoto>> GetManyByProjectIdAsync(long projectId, GalleryFilter filter, CancellationToken cancellationToken = default)
     {
-        var where = new List<string> { "ph.project_id = @projectId", "ph.deleted_at IS NULL" };
-        if (filter.From is not null) where.Add("ph.taken_at >= @from");
-        if (filter.To is not null) where.Add("ph.taken_at < @to");
-        if (filter.UploaderId is not null) where.Add("ph.uploaded_by = @uploaderId");
-        if (filter.MilestoneId is not null) where.Add("ph.milestone_id = @milestoneId");
-        if (filter.Status is { } status) where.Add(GalleryStatuses.Condition(status));
-        if (filter.Tag is not null) where.Add("EXISTS (SELECT 1 FROM photo_tags t WHERE t.photo_id = ph.id AND t.tag = @tag)");
+        var (condition, parameters) = PhotoRepository.GalleryCondition(projectId, filter);
         await using var connection = await db.OpenAsync(cancellationToken);
-        // The conditions are fixed text chosen above; every value is a parameter.
         var photos = (await connection.QueryAsync<ReportPhoto>($"""
             SELECT ph.id, ph.file_name, ph.sha256, ph.content_type, ph.size_bytes, ph.taken_at, ph.note, ph.status,
                    ph.milestone_id, m.name AS milestone_name, ph.milestone_source, ph.milestone_score,
                    ph.matched_photo_id, ph.latitude, ph.longitude, ph.uploaded_by, u.email AS uploader_email
             FROM photos ph LEFT JOIN milestones m ON m.id = ph.milestone_id LEFT JOIN users u ON u.id = ph.uploaded_by
-            WHERE {string.Join(" AND ", where)}
+            WHERE {condition}
             ORDER BY ph.taken_at, ph.id
-            """, new
-        {
-            projectId, uploaderId = filter.UploaderId, milestoneId = filter.MilestoneId, tag = filter.Tag,
-            from = filter.From is { } from ? TrackerDb.Utc(from) : null,
-            to = filter.To is { } to ? TrackerDb.Utc(to) : null,
-        })).AsList();
+            """, parameters)).AsList();
         var tags = (await connection.QueryAsync<(long PhotoId, string Tag)>(
                 "SELECT photo_id, tag FROM photo_tags WHERE project_id = @projectId ORDER BY tag", new { projectId }))
             .ToLookup(t => t.PhotoId, t => t.Tag);

@@ -59,6 +59,18 @@ public sealed class ProjectExportTests(KestrelTrackerApp app) : IClassFixture<Ke
     }
 
     [Fact]
+    public async Task GalleryView_FilteredByTag_ExportsExactlyThosePhotos()
+    {
+        using var api = app.CreateClient();
+        var s = await ScenarioAsync(api);
+        var gallery = await api.GetStringAsync($"/projects/{s.ProjectId}/gallery?tag=formwork");
+        var link = $"/api/projects/{s.ProjectId}/export.zip?tag=formwork";
+        Assert.Contains($"href=\"{link}\"", gallery);
+        var (manifest, _) = await DownloadAsync(api, link);
+        Assert.Equal([$"photos/{s.FoundationsSite}-foundations-week-6.jpg"], manifest.Select(r => r.File));
+    }
+
+    [Fact]
     public async Task Export_LargeResponse_IsStreamedInChunksWithoutALength()
     {
         using var api = app.CreateClient();
