@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the public evaluation set for `eval` from real photographs in Debian packages (wallpapers and sample data:
-# used, never committed). Usage: scripts/make-eval-set.sh [DEST]   (default: eval-set/ at the repo root, gitignored)
+# Builds the two public evaluation sets for `eval` from images in Debian packages (wallpapers and sample data: used,
+# never committed). Usage: scripts/make-eval-set.sh [DEST] [DEST2]
+#   (defaults: eval-set/ and eval-set-2/ at the repo root, gitignored)
 #
 # Every listed photograph is one scene (photographs only: the abstract and rendered wallpapers are left out).
 # The hidden verb `make-eval-set` (ImaginAI.Tracker/Evaluation/EvalSetGenerator.cs, fixed seed) then keeps about 30%
@@ -10,10 +11,13 @@
 #                        blur-noise, jpeg-heavy, downscale, occluder-block, occluder-photo, combined
 #   manifest.tsv         file, scene, role (reference | query | open-set-query), transform, source photo
 #   SOURCES.tsv          every source photo (scene or occluder), the Debian package and path it came from
+# DEST2 is the harder set: the same scenes and split, every revisit with two of the changes above at once
+# (queries/NNNNXX.jpg, transform "first+second"), and each milestone with a second reference (gallery/NNNN50.jpg).
 # Needs apt (Debian/Ubuntu); runs 'apt-get update' once if the package lists are empty (needs root then).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 dest="$(mkdir -p "${1:-$repo/eval-set}" && cd "${1:-$repo/eval-set}" && pwd)"
+pairs="$(mkdir -p "${2:-$repo/eval-set-2}" && cd "${2:-$repo/eval-set-2}" && pwd)"
 
 # package|path inside the package. Chosen by looking at every image: real photographs only.
 photos=(
@@ -61,6 +65,22 @@ photos=(
   "python3-skimage|usr/lib/python3/dist-packages/skimage/data/motorcycle_left.png"
   "python3-skimage|usr/lib/python3/dist-packages/skimage/data/rocket.jpg"
 )
+# Scenes with few corners, appended to the scenes above (the scenes before them keep their numbers and revisits):
+# smooth gradients, plain walls and flat surfaces, skies and a night shot: what bare drywall, poured concrete, fog
+# and night photos look like to a keypoint detector.
+low_texture=(
+  "mate-backgrounds|usr/share/backgrounds/mate/abstract/Silk.png"
+  "mate-backgrounds|usr/share/backgrounds/mate/abstract/Waves.png"
+  "mate-backgrounds|usr/share/backgrounds/mate/abstract/Flow.png"
+  "plasma-workspace-wallpapers|usr/share/wallpapers/Flow/contents/images/"
+  "plasma-workspace-wallpapers|usr/share/wallpapers/Volna/contents/images/"
+  "plasma-workspace-wallpapers|usr/share/wallpapers/IceCold/contents/images/"
+  "ukui-wallpapers|usr/share/backgrounds/rhythm.jpg"
+  "ukui-wallpapers|usr/share/backgrounds/string.jpg"
+  "ukui-wallpapers|usr/share/backgrounds/city.png"
+  "ukui-wallpapers|usr/share/backgrounds/desert.png"
+  "python3-skimage|usr/lib/python3/dist-packages/skimage/data/moon.png"
+)
 # Occluder patches (a third of the frame, like a truck in front) are cut from photos that are none of the scenes.
 occluders=(
   "mate-backgrounds|usr/share/backgrounds/mate/abstract/Elephants.jpg"
@@ -70,7 +90,7 @@ occluders=(
 )
 
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-packages=($(printf '%s\n' "${photos[@]}" "${occluders[@]}" | cut -d'|' -f1 | sort -u))
+packages=($(printf '%s\n' "${photos[@]}" "${low_texture[@]}" "${occluders[@]}" | cut -d'|' -f1 | sort -u))
 cd "$work"
 if ! apt-get download "${packages[@]}" >/dev/null 2>&1; then
   apt-get update -qq
@@ -97,9 +117,12 @@ copy_photos() {
 }
 printf 'file\trole\tpackage\tpath\n' > sources.tsv
 copy_photos scenes "${photos[@]}"
+copy_photos low-texture "${low_texture[@]}"
 copy_photos occluders "${occluders[@]}"
 
-rm -rf "$dest/gallery" "$dest/queries"
-dotnet run -c Release --project "$repo/ImaginAI.Tracker" -- make-eval-set "$work/scenes" "$work/occluders" "$dest"
+rm -rf "$dest/gallery" "$dest/queries" "$pairs/gallery" "$pairs/queries"
+dotnet run -c Release --project "$repo/ImaginAI.Tracker" -- make-eval-set "$work/scenes" "$work/occluders" "$dest" \
+  --low-texture "$work/low-texture" --pairs "$pairs"
 cp sources.tsv "$dest/SOURCES.tsv"
-echo "evaluation set in $dest"
+cp sources.tsv "$pairs/SOURCES.tsv"
+echo "evaluation sets in $dest (one change per revisit) and $pairs (two changes per revisit)"

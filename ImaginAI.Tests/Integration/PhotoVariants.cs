@@ -37,6 +37,20 @@ public static class PhotoVariants
         return result;
     });
 
+    /// <summary>
+    /// A Gaussian blur of <paramref name="sigma"/> pixels: a strong one leaves a real photo's colours and layout but
+    /// almost no corners, as fog, a bare wall or a night shot does.
+    /// </summary>
+    public static byte[] Blur(byte[] photo, float sigma) => Transform(photo, bitmap =>
+    {
+        var result = new SKBitmap(bitmap.Info);
+        using var canvas = new SKCanvas(result);
+        using var paint = new SKPaint { ImageFilter = SKImageFilter.CreateBlur(sigma, sigma, SKShaderTileMode.Clamp) };
+        using var image = SKImage.FromBitmap(bitmap);
+        canvas.DrawImage(image, 0, 0, SKSamplingOptions.Default, paint);
+        return result;
+    });
+
     /// <summary>A second visit: reframed, smaller, a little brighter, re-saved at a phone's quality.</summary>
     public static byte[] SecondVisit(byte[] photo) => ReEncode(Exposure(Resize(Crop(photo, 0.85f, 0.3f, 0.6f), 0.5f), 1.15f), 75);
 

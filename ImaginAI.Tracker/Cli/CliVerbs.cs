@@ -20,6 +20,7 @@ public static class CliVerbs
         ["calibrate-int8"] = args => Task.FromResult(CalibrateInt8Verb.Run(args, LoadVisionOptions())),
         ["eval"] = args => Evaluation.EvalVerb.RunAsync(args, LoadVisionOptions(), Console.Out, Console.Error),
         ["make-eval-set"] = args => Evaluation.EvalVerb.MakeEvalSetAsync(args, Console.Out, Console.Error),
+        ["calibration-study"] = args => Evaluation.CalibrationStudyVerb.RunAsync(args, Console.Out, Console.Error),
         [Accounts.UsersCliVerb.Name] = Accounts.UsersCliVerb.RunAsync,
     };
 

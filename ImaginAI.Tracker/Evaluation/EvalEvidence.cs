@@ -1,8 +1,35 @@
+using ImaginAI.Tracker.Matching;
+
 namespace ImaginAI.Tracker.Evaluation;
 
+/// <summary>Keypoint verification of a query against one reference photo, with what it takes to judge the evidence.</summary>
+public sealed record ReferenceCheck(int Reference, int Inliers, int Matches, int ClusteredInliers, int ReferenceKeypoints, double ReferenceCoverage);
+
 /// <summary>A milestone (gallery scene) as seen from one query: its CNN score, its best reference photo, and the
-/// keypoint inliers against that reference when it was verified.</summary>
-public sealed record MilestoneEvidence(string Scene, float Score, int BestReference, int? Inliers);
+/// keypoint inliers against its best references when it was verified (the first check is the best reference's).</summary>
+public sealed record MilestoneEvidence(string Scene, float Score, int BestReference, int? Inliers, IReadOnlyList<ReferenceCheck>? Checks = null)
+{
+    /// <summary>The milestone as the tracker's rule sees it, verified against up to <paramref name="references"/> references.</summary>
+    public MilestoneCandidate ToCandidate(long id, int queryKeypoints, double queryCoverage, EvidenceLine line, int references)
+    {
+        if (Checks is not { Count: > 0 }) return new MilestoneCandidate(id, Score, Inliers);
+        var checks = Checks.Take(references).Select(c => new PairCheck(c.Inliers,
+            line.IsSilent(queryKeypoints, queryCoverage) || line.IsSilent(c.ReferenceKeypoints, c.ReferenceCoverage),
+            queryKeypoints, c.ReferenceKeypoints, c.ClusteredInliers)).ToList();
+        return new MilestoneCandidate(id, Score, PairCheck.Combine(checks));
+    }
+}
+
+/// <summary>
+/// Where keypoints stop being evidence: a photo with fewer keypoints, or whose keypoints cover less of its frame, than
+/// this says nothing when it fails to agree.
+/// </summary>
+public sealed record EvidenceLine(int MinKeypoints, double MinCoverage)
+{
+    public bool IsSilent(int keypoints, double coverage) => keypoints < Math.Max(2, MinKeypoints) || coverage < MinCoverage;
+
+    public override string ToString() => FormattableString.Invariant($"keypoints >= {MinKeypoints}, coverage >= {MinCoverage:0.00}");
+}
 
 /// <summary>Everything measured for one query; decision rules are evaluated on this without re-running models.</summary>
 public sealed record QueryEvidence(
@@ -11,4 +38,6 @@ public sealed record QueryEvidence(
     bool SceneInGallery,
     string? Transform,
     IReadOnlyList<string> RankedGalleryScenes,
-    IReadOnlyList<MilestoneEvidence> Milestones);
+    IReadOnlyList<MilestoneEvidence> Milestones,
+    int Keypoints = 0,
+    double Coverage = 0);

@@ -13,6 +13,9 @@ public sealed record RetrievalSummary(int Queries, double Top1, double RecallAt5
 /// <summary>One decision rule's settings and results.</summary>
 public sealed record RuleResult(string Rule, string Settings, RetrievalMetrics.DecisionSummary Summary);
 
+/// <summary>An evidence line with its best no-evidence threshold and margin on this set, and how many queries it left silent.</summary>
+public sealed record LineResult(EvidenceLine Line, float Threshold, float Margin, int SilentQueries, int SilentOpenSet, RetrievalMetrics.DecisionSummary Summary);
+
 /// <summary>Per revisit kind: how retrieval and the kept rule fared.</summary>
 public sealed record TransformResult(string Transform, int Queries, double Top1, double DecisionAccuracy);
 
@@ -30,7 +33,9 @@ public sealed record EvalReport(
     RetrievalSummary? VerifiedRetrieval,
     IReadOnlyList<RuleResult> Rules,
     IReadOnlyList<TransformResult> PerTransform,
-    EvalTiming Timing)
+    EvalTiming Timing,
+    IReadOnlyList<TransformResult>? PerChange = null,
+    IReadOnlyList<LineResult>? NoEvidenceLines = null)
 {
     /// <summary>The per-query evidence (scores and inliers of every milestone), for studying decision rules.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -46,46 +51,132 @@ public sealed record EvalReport(
         var retrieval = SummarizeRetrieval(closed, e => e.RankedGalleryScenes);
         var verifiedRetrieval = verificationUsed ? SummarizeRetrieval(closed, VerifiedRanking) : null;
 
+        var line = options.Line;
         var rules = new List<RuleResult>();
         var (bestThreshold, nn) = BestGlobalThreshold(evidence);
         rules.Add(new RuleResult("nearest-neighbour, best global threshold", $"threshold {F(bestThreshold)}", nn));
         var nnAtSetting = Summarize(evidence, e => e.Milestones.Count > 0 && e.Milestones[0].Score >= options.Rule.Threshold ? e.Milestones[0].Scene : null);
         rules.Add(new RuleResult("nearest-neighbour", $"threshold {F(options.Rule.Threshold)}", nnAtSetting));
-        foreach (var (name, maxFalseMatches) in new[] { ("threshold + margin, best pair", 1.0), ("threshold + margin, best pair with <= 3% false matches", 0.03) })
+        foreach (var (name, maxFalseMatches) in new[] { ("threshold + margin, best pair", 1.0), ("threshold + margin, best pair with <= 2% false matches", 0.02) })
         {
             var bestPair = BestThresholdAndMargin(evidence, maxFalseMatches);
             rules.Add(new RuleResult(name, $"threshold {F(bestPair.Threshold)}, margin {F(bestPair.MinMargin)}",
-                Summarize(evidence, e => Decide(e, bestPair, verificationAvailable: false))));
+                Summarize(evidence, e => Decide(e, bestPair, verificationAvailable: false, line))));
         }
-        var cnnOnly = Summarize(evidence, e => Decide(e, options.Rule, verificationAvailable: false));
+        var cnnOnly = Summarize(evidence, e => Decide(e, options.Rule, verificationAvailable: false, line));
         rules.Add(new RuleResult("threshold + margin (fallback without verification)",
             $"threshold {F(options.Rule.Threshold)}, margin {F(options.Rule.MinMargin)}", cnnOnly));
-        if (verificationUsed && options.VerifiedCandidates > 1)
-            rules.Add(new RuleResult("verified, nearest milestone only",
-                $"min inliers {options.Rule.MinInliers}, candidates 1, floor {F(options.Rule.CandidateFloor)}",
-                Summarize(evidence, e => Decide(e with { Milestones = OnlyFirstVerified(e.Milestones) }, options.Rule, verificationAvailable: true))));
+        List<LineResult>? lines = null;
         if (verificationUsed)
-            rules.Add(new RuleResult("verified (kept)",
-                $"min inliers {options.Rule.MinInliers}, candidates {options.VerifiedCandidates}, floor {F(options.Rule.CandidateFloor)}",
-                Summarize(evidence, e => Decide(e, options.Rule, verificationAvailable: true))));
+        {
+            var before = options.Rule with { NoEvidenceThreshold = null, PartialMinInliers = null };
+            if (options.VerifiedCandidates > 1)
+                rules.Add(new RuleResult("verified, nearest milestone only, silence refuses",
+                    $"min inliers {options.Rule.MinInliers}, candidates 1, floor {F(options.Rule.CandidateFloor)}",
+                    Summarize(evidence, e => Decide(e with { Milestones = OnlyFirstVerified(e.Milestones) }, before, true, line, 1))));
+            rules.Add(new RuleResult("verified, 1 reference, silence refuses (before issue 13)",
+                $"min inliers {options.Rule.MinInliers}, candidates {options.VerifiedCandidates}",
+                Summarize(evidence, e => Decide(e, before, true, line, 1))));
+            if (options.ReferencesPerMilestone > 1 && set.Gallery.Count > set.GalleryScenes.Count)
+                rules.Add(new RuleResult($"verified, {options.ReferencesPerMilestone} references, silence refuses",
+                    $"min inliers {options.Rule.MinInliers}, candidates {options.VerifiedCandidates}",
+                    Summarize(evidence, e => Decide(e, before, true, line, options.ReferencesPerMilestone))));
+            lines = SweepNoEvidence(evidence, before, options.ReferencesPerMilestone);
+            if (lines.OrderByDescending(l => l.Summary.Accuracy).ThenBy(l => l.Summary.FalseMatchRate).FirstOrDefault() is { } bestLine)
+                rules.Add(new RuleResult("+ no evidence: CNN decides (best line, <= 2% false matches on this set)",
+                    $"{bestLine.Line}; threshold {F(bestLine.Threshold)}, margin {F(bestLine.Margin)}", bestLine.Summary));
+            var withNoEvidence = options.Rule with { PartialMinInliers = null };
+            foreach (var (minInliers, margin) in new[] { (8, 0.15f), (8, 0.25f), (10, 0.15f), (10, 0.25f), (12, 0.20f) })
+                rules.Add(new RuleResult($"+ partial agreement: >= {minInliers} inliers (or clustered), CNN lead >= {margin:0.00}",
+                    "no-evidence rule as configured",
+                    Summarize(evidence, e => Decide(e, withNoEvidence with { PartialMinInliers = minInliers, PartialMinMargin = margin }, true, line, options.ReferencesPerMilestone))));
+            rules.Add(new RuleResult("verified (kept, as configured)",
+                FormattableString.Invariant($"min inliers {options.Rule.MinInliers}, candidates {options.VerifiedCandidates}, references {options.ReferencesPerMilestone}, floor {F(options.Rule.CandidateFloor)}, ") +
+                (options.Rule.NoEvidenceThreshold is { } t ? $"no evidence ({line}): threshold {F(t)}, margin {F(options.Rule.NoEvidenceMargin)}" : "no-evidence rule off") +
+                (options.Rule.PartialMinInliers is { } p ? FormattableString.Invariant($", partial {p} at lead {F(options.Rule.PartialMinMargin)}") : ""),
+                Summarize(evidence, e => Decide(e, options.Rule, true, line, options.ReferencesPerMilestone))));
+        }
 
+        string? Kept(QueryEvidence e) => Decide(e, options.Rule, verificationUsed, line, options.ReferencesPerMilestone);
+        TransformResult Group(string key, IEnumerable<QueryEvidence> items) => new(key, items.Count(),
+            Mean(items.Where(e => e.SceneInGallery), e => RetrievalMetrics.TopOne(e.Scene, e.RankedGalleryScenes)),
+            Mean(items, e => IsCorrect(e, Kept(e)) ? 1 : 0));
         var perTransform = evidence.GroupBy(e => e.Transform ?? "(none)").OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new TransformResult(g.Key, g.Count(),
-                Mean(g.Where(e => e.SceneInGallery), e => RetrievalMetrics.TopOne(e.Scene, e.RankedGalleryScenes)),
-                Mean(g, e => IsCorrect(e, Decide(e, options.Rule, verificationUsed)) ? 1 : 0)))
-            .ToList();
+            .Select(g => Group(g.Key, g.ToList())).ToList();
+        // A revisit with two changes counts towards each of them.
+        var perChange = evidence.SelectMany(e => (e.Transform ?? "(none)").Split('+').Select(change => (change, e)))
+            .GroupBy(x => x.change).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => Group(g.Key, g.Select(x => x.e).ToList())).ToList();
 
         return new EvalReport(set.Layout, model, set.Gallery.Count, set.GalleryScenes.Count, evidence.Count,
             evidence.Count(e => !e.SceneInGallery), verificationUsed, unavailableReason, retrieval, verifiedRetrieval,
-            rules, perTransform, timing) { Evidence = evidence };
+            rules, perTransform, timing, perChange, lines) { Evidence = evidence };
     }
 
     /// <summary>The decided scene (milestone) for one query under the tracker's rule, or null for unmatched.</summary>
-    internal static string? Decide(QueryEvidence evidence, MatchRuleSettings settings, bool verificationAvailable)
+    internal static string? Decide(QueryEvidence evidence, MatchRuleSettings settings, bool verificationAvailable, EvidenceLine? line = null, int references = 2) =>
+        DecideFully(evidence, settings, verificationAvailable, line ?? new EvidenceLine(0, 0), references).Scene;
+
+    private static (string? Scene, MatchExplanation Explanation) DecideFully(QueryEvidence evidence, MatchRuleSettings settings, bool verificationAvailable, EvidenceLine line, int references)
     {
-        var candidates = evidence.Milestones.Select((m, i) => new MilestoneCandidate(i, m.Score, m.Inliers)).ToList();
+        var candidates = evidence.Milestones.Select((m, i) => m.ToCandidate(i, evidence.Keypoints, evidence.Coverage, line, references)).ToList();
         var decision = MatchDecisionRule.Decide(candidates, verificationAvailable, settings);
-        return decision.MilestoneId is { } id ? evidence.Milestones[(int)id].Scene : null;
+        return (decision.MilestoneId is { } id ? evidence.Milestones[(int)id].Scene : null, decision.Explanation);
+    }
+
+    private static readonly int[] LineKeypoints = [0, 50, 100, 200, 300, 500, 1000];
+    private static readonly double[] LineCoverages = [0, 0.2, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.9];
+
+    /// <summary>
+    /// For each evidence line, the best no-evidence threshold and margin (steps of 0.01) that keep false matches at
+    /// most 2% and wrong milestones at most 0.5%. A query the line leaves silent keeps its decision otherwise, so
+    /// each line needs one pass of the rule and the grid only re-checks the silent queries' scores.
+    /// </summary>
+    private static List<LineResult> SweepNoEvidence(IReadOnlyList<QueryEvidence> evidence, MatchRuleSettings before, int references)
+    {
+        var results = new List<LineResult>();
+        var open = evidence.Count(e => !e.SceneInGallery);
+        var anyThreshold = before with { NoEvidenceThreshold = float.MinValue, NoEvidenceMargin = float.MinValue };
+        foreach (var k in LineKeypoints)
+            foreach (var c in LineCoverages)
+            {
+                var line = new EvidenceLine(k, c);
+                var silent = new List<(QueryEvidence E, string? Without, float Score, float Margin, string Scene)>();
+                var fixedOutcomes = new List<RetrievalMetrics.DecisionOutcome>();
+                foreach (var e in evidence)
+                {
+                    var without = DecideFully(e, before, true, line, references).Scene;
+                    var (scene, why) = DecideFully(e, anyThreshold, true, line, references);
+                    if (why.Basis == "no-evidence-cnn-score") silent.Add((e, without, why.BestScore ?? 0, why.Margin ?? 0, scene!));
+                    else fixedOutcomes.Add(new(e.Scene, e.SceneInGallery, without));
+                }
+                // Counted by hand (not Summarize) because the grid is 2,050 settings per line.
+                bool Right(string scene, bool inGallery, string? decided) => inGallery ? decided == scene : decided is null;
+                var fixedRight = fixedOutcomes.Count(o => Right(o.QueryScene, o.SceneInGallery, o.DecidedScene));
+                var fixedFalse = fixedOutcomes.Count(o => !o.SceneInGallery && o.DecidedScene is not null);
+                var fixedWrong = fixedOutcomes.Count(o => o.DecidedScene is not null && o.DecidedScene != o.QueryScene);
+                (int T, int M, int Right)? best = null;
+                for (var t = 99; t >= 50; t--)
+                    for (var m = 40; m >= 0; m--)
+                    {
+                        var (right, falseMatches, wrong) = (fixedRight, fixedFalse, fixedWrong);
+                        foreach (var x in silent)
+                        {
+                            var decided = x.Score >= t / 100f && x.Margin >= m / 100f ? x.Scene : null;
+                            if (Right(x.E.Scene, x.E.SceneInGallery, decided)) right++;
+                            if (!x.E.SceneInGallery && decided is not null) falseMatches++;
+                            if (decided is not null && decided != x.E.Scene) wrong++;
+                        }
+                        if (falseMatches > 0.02 * open || wrong > 0.005 * evidence.Count) continue;
+                        if (best is null || right > best.Value.Right) best = (t, m, right); // ties keep the stricter setting
+                    }
+                if (best is not { } chosen) continue;
+                var final = fixedOutcomes.Concat(silent.Select(x => new RetrievalMetrics.DecisionOutcome(x.E.Scene, x.E.SceneInGallery,
+                    x.Score >= chosen.T / 100f && x.Margin >= chosen.M / 100f ? x.Scene : null))).ToList();
+                results.Add(new LineResult(line, chosen.T / 100f, chosen.M / 100f, silent.Count, silent.Count(x => !x.E.SceneInGallery),
+                    RetrievalMetrics.Summarize(final)));
+            }
+        return results;
     }
 
     private static bool IsCorrect(QueryEvidence e, string? decided) => e.SceneInGallery ? decided == e.Scene : decided is null;
@@ -107,7 +198,7 @@ public sealed record EvalReport(
         RetrievalMetrics.Summarize(evidence.Select(e => new RetrievalMetrics.DecisionOutcome(e.Scene, e.SceneInGallery, decide(e))).ToList());
 
     private static List<MilestoneEvidence> OnlyFirstVerified(IReadOnlyList<MilestoneEvidence> milestones) =>
-        milestones.Select((m, i) => i == 0 ? m : m with { Inliers = null }).ToList();
+        milestones.Select((m, i) => i == 0 ? m : m with { Inliers = null, Checks = null }).ToList();
 
     // The best a CNN-only rule can do on this set, keeping false matches at or below maxFalseMatches: every threshold
     // 0.50..0.95 and margin 0..0.30 in steps of 0.01 (ties go to fewer false matches).
@@ -163,11 +254,21 @@ public sealed record EvalReport(
         foreach (var r in Rules)
             sb.AppendLine(CultureInfo.InvariantCulture,
                 $"{r.Rule,-56} {P(r.Summary.Accuracy),7}  {P(r.Summary.ClosedSetAccuracy),6}  {P(r.Summary.OpenSetAccuracy),8}  {P(r.Summary.FalseMatchRate),11}  {P(r.Summary.WrongMilestoneRate),15}  {r.Settings}");
-        if (PerTransform.Count > 1)
+        if (NoEvidenceLines is { Count: > 0 })
         {
             sb.AppendLine();
-            sb.AppendLine("revisit kind              queries   top-1   decisions correct");
-            foreach (var t in PerTransform)
+            sb.AppendLine("no-evidence line (a photo below it says nothing)   silent  silent open-set  best threshold  margin  correct  false-match  wrong-milestone");
+            foreach (var l in NoEvidenceLines.Where(l => l.Line.MinKeypoints is 0 or 100 or 300 or 1000))
+                sb.AppendLine(CultureInfo.InvariantCulture,
+                    $"{l.Line,-50} {l.SilentQueries,6}  {l.SilentOpenSet,15}  {F(l.Threshold),14}  {F(l.Margin),6}  {P(l.Summary.Accuracy),7}  {P(l.Summary.FalseMatchRate),11}  {P(l.Summary.WrongMilestoneRate),15}");
+        }
+        var groups = PerChange is { } changes && changes.Count < PerTransform.Count ? changes : PerTransform;
+        if (groups.Count > 1)
+        {
+            sb.AppendLine();
+            sb.AppendLine(ReferenceEquals(groups, PerTransform) ? "revisit kind              queries   top-1   decisions correct"
+                                                                 : "change (each revisit has two) queries   top-1   decisions correct");
+            foreach (var t in groups)
                 sb.AppendLine(CultureInfo.InvariantCulture, $"{t.Transform,-24} {t.Queries,8}  {P(t.Top1),6}  {P(t.DecisionAccuracy),8}");
         }
         sb.AppendLine();

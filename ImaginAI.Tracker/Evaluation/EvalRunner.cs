@@ -21,6 +21,15 @@ public sealed record EvalRunOptions
     /// (labels unused: a project's own photos).</summary>
     public int WhitenDims { get; init; }
 
+    /// <summary>How many of a milestone's best reference photos (by CNN score) each verified candidate is checked against.</summary>
+    public int ReferencesPerMilestone { get; init; } = 2;
+
+    /// <summary>Where keypoints stop being evidence (the tracker's default unless measured otherwise).</summary>
+    public EvidenceLine Line { get; init; } = new(0, 0);
+
+    /// <summary>A folder where vectors and keypoints are kept between runs (keyed by file, model and settings), or null.</summary>
+    public string? CacheDirectory { get; init; }
+
     /// <summary>Multi-crop: each gallery photo also gets the vectors of its four corner and centre crops (2/3 of
     /// each side), and a query's score for it is the best over them, so a revisit that shows part of the reference
     /// meets a vector of just that part.</summary>
@@ -41,20 +50,31 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
         var timing = new Stopwatch[3].Select(_ => new Stopwatch()).ToArray(); // decode, embed, describe
         var all = set.Gallery.Concat(set.Queries).ToList();
         var prepared = new Prepared[all.Count];
+        var cache = options.CacheDirectory is null ? null : new EvalCache(options.CacheDirectory, extractor.Model.Id, verifier.Options);
+        var computed = 0;
         for (var i = 0; i < all.Count; i++)
         {
-            timing[0].Start();
-            using var photo = PhotoDecoder.Decode(File.ReadAllBytes(all[i].Path));
-            timing[0].Stop();
-            timing[1].Start();
-            var vector = extractor.Extract(photo).Values;
-            var crops = options.GalleryCrops && i < set.Gallery.Count ? CropVectors(photo) : [];
-            timing[1].Stop();
-            timing[2].Start();
-            var keypoints = verify ? verifier.Describe(photo) : null;
-            timing[2].Stop();
-            prepared[i] = new Prepared(vector, keypoints, crops);
-            if ((i + 1) % 50 == 0 || i + 1 == all.Count) progress.WriteLine($"  prepared {i + 1}/{all.Count} photos");
+            var wantCrops = options.GalleryCrops && i < set.Gallery.Count;
+            var vector = wantCrops ? null : cache?.ReadVector(all[i].Path);
+            var keypoints = verify ? cache?.ReadKeypoints(all[i].Path) : null;
+            if (vector is null || (verify && keypoints is null))
+            {
+                computed++;
+                timing[0].Start();
+                using var photo = PhotoDecoder.Decode(File.ReadAllBytes(all[i].Path));
+                timing[0].Stop();
+                timing[1].Start();
+                vector = extractor.Extract(photo).Values;
+                var crops = wantCrops ? CropVectors(photo) : [];
+                timing[1].Stop();
+                timing[2].Start();
+                keypoints = verify ? verifier.Describe(photo) : null;
+                timing[2].Stop();
+                cache?.Write(all[i].Path, vector, keypoints);
+                prepared[i] = new Prepared(vector, keypoints, crops);
+            }
+            else prepared[i] = new Prepared(vector, keypoints, []);
+            if ((i + 1) % 50 == 0 || i + 1 == all.Count) progress.WriteLine($"  prepared {i + 1}/{all.Count} photos ({computed} computed, the rest from the cache)");
         }
 
         if (options.WhitenDims > 0)
@@ -77,31 +97,36 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
             var query = prepared[set.Gallery.Count + q];
             var scores = gallery.Select(g => g.CropVectors.Select(c => Dot(query.Vector, c)).Append(Dot(query.Vector, g.Vector)).Max()).ToArray();
             var ranked = Enumerable.Range(0, gallery.Length).OrderByDescending(i => scores[i]).ToList();
-            var milestones = ranked
-                .GroupBy(i => set.Gallery[i].Scene)
-                .Select(g => new MilestoneEvidence(g.Key, scores[g.First()], g.First(), null))
-                .ToList(); // groups keep rank order, so the first of each is the milestone's best reference
+            var groups = ranked.GroupBy(i => set.Gallery[i].Scene).ToList(); // groups keep rank order: best reference first
+            var milestones = groups.Select(g => new MilestoneEvidence(g.Key, scores[g.First()], g.First(), null)).ToList();
             for (var m = 0; verify && m < Math.Min(options.VerifiedCandidates, milestones.Count); m++)
             {
-                verifyTime.Start();
-                var result = verifier.Verify(query.Keypoints!, gallery[milestones[m].BestReference].Keypoints!);
-                verifyTime.Stop();
-                verifications++;
-                milestones[m] = milestones[m] with { Inliers = result.Inliers };
+                var checks = new List<ReferenceCheck>();
+                foreach (var reference in groups[m].Take(Math.Max(1, options.ReferencesPerMilestone)))
+                {
+                    verifyTime.Start();
+                    var result = verifier.Verify(query.Keypoints!, gallery[reference].Keypoints!);
+                    verifyTime.Stop();
+                    verifications++;
+                    checks.Add(new ReferenceCheck(reference, result.Inliers, result.Matches, result.ClusteredInliers,
+                        result.KeypointsB, result.CoverageB));
+                }
+                milestones[m] = milestones[m] with { Inliers = checks.Max(c => c.Inliers), Checks = checks };
             }
             var queryImage = set.Queries[q];
             evidence.Add(new QueryEvidence(queryImage.Path, queryImage.Scene, set.GalleryScenes.Contains(queryImage.Scene),
-                queryImage.Transform, ranked.Select(i => set.Gallery[i].Scene).ToList(), milestones));
+                queryImage.Transform, ranked.Select(i => set.Gallery[i].Scene).ToList(), milestones,
+                query.Keypoints?.Count ?? 0, query.Keypoints?.Coverage ?? 0));
         }
 
-        var photos = all.Count;
+        var photos = Math.Max(1, computed);
         var timingReport = new EvalTiming(
-            photos,
+            computed,
             timing[0].Elapsed.TotalMilliseconds / photos,
             timing[1].Elapsed.TotalMilliseconds / photos,
             timing[2].Elapsed.TotalMilliseconds / photos,
             verifications == 0 ? 0 : verifyTime.Elapsed.TotalMilliseconds / verifications,
-            (timing.Sum(t => t.Elapsed.TotalMilliseconds) + verifyTime.Elapsed.TotalMilliseconds) / photos);
+            timing.Sum(t => t.Elapsed.TotalMilliseconds) / photos + (verifications == 0 ? 0 : verifyTime.Elapsed.TotalMilliseconds / set.Queries.Count));
         return EvalReport.Build(set, extractor.Model.Id, verify, verify ? null : KeypointVerifier.UnavailableReason ?? "disabled with --no-verify",
                                 evidence, options, timingReport);
     }

@@ -29,7 +29,15 @@ public sealed class EvalSetGenerator(int seed = 20261125, double openSetShare = 
     /// Writes the set. Occluder patches are cut from the photos in <paramref name="occluderDirectory"/>, which must
     /// show none of the scenes: a patch of another scene would be a true partial match, not an obstruction.
     /// </summary>
-    public Summary Generate(string sourceDirectory, string occluderDirectory, string destination, TextWriter progress)
+    /// <remarks>
+    /// <c>lowTextureDirectory</c>: more scenes with few corners (smooth gradients, plain walls, skies, night),
+    /// appended after the others so that the scenes before them keep their numbers, split and revisits.
+    /// <c>pairsDestination</c>: where to write the second set, whose revisits each carry two changes at once (drawn
+    /// from <see cref="Transforms"/> but "combined"), and whose milestones have a second reference photo (NNNN50.jpg,
+    /// framed a little differently), or null for none.
+    /// </remarks>
+    public Summary Generate(string sourceDirectory, string occluderDirectory, string destination, TextWriter progress,
+        string? lowTextureDirectory = null, string? pairsDestination = null)
     {
         var sources = Images(sourceDirectory);
         var occluders = Images(occluderDirectory);
@@ -39,11 +47,22 @@ public sealed class EvalSetGenerator(int seed = 20261125, double openSetShare = 
         var random = new Random(seed);
         var openSetCount = (int)Math.Round(sources.Count * openSetShare);
         var openSet = Enumerable.Range(0, sources.Count).OrderBy(_ => random.Next()).Take(openSetCount).ToHashSet();
+        if (lowTextureDirectory is not null)
+        {
+            var extra = Images(lowTextureDirectory);
+            var extraRandom = new Random(seed + 1);
+            var extraOpen = (int)Math.Round(extra.Count * openSetShare);
+            foreach (var j in Enumerable.Range(0, extra.Count).OrderBy(_ => extraRandom.Next()).Take(extraOpen)) openSet.Add(sources.Count + j);
+            openSetCount += extraOpen;
+            sources.AddRange(extra);
+        }
 
         Directory.CreateDirectory(Path.Combine(destination, "gallery"));
         Directory.CreateDirectory(Path.Combine(destination, "queries"));
         using var manifest = new StreamWriter(Path.Combine(destination, "manifest.tsv"));
         manifest.WriteLine("file\tscene\trole\ttransform\tsource");
+        using var pairs = pairsDestination is null ? null : new StreamWriter(Path.Combine(CreateSetFolders(pairsDestination), "manifest.tsv"));
+        pairs?.WriteLine("file\tscene\trole\ttransform\tsource");
 
         var queries = 0;
         for (var i = 0; i < sources.Count; i++)
@@ -61,6 +80,8 @@ public sealed class EvalSetGenerator(int seed = 20261125, double openSetShare = 
                 Save(reference, Path.Combine(destination, file), 90);
                 manifest.WriteLine($"{file}\t{scene}\treference\toriginal\t{sourceName}");
             }
+            if (pairs is not null)
+                queries += WritePairs(pairsDestination!, pairs, scene, sourceName, reference, other, openSet.Contains(i), new Random(seed * 37 + i));
             for (var t = 0; t < Transforms.Length; t++)
             {
                 var (bitmap, quality) = Revisit(Transforms[t], reference, other, sceneRandom);
@@ -75,6 +96,54 @@ public sealed class EvalSetGenerator(int seed = 20261125, double openSetShare = 
             progress.WriteLine($"[{i + 1}/{sources.Count}] scene {scene} {(openSet.Contains(i) ? "open-set" : "gallery ")} {sourceName}");
         }
         return new Summary(sources.Count, sources.Count - openSetCount, openSetCount, queries);
+    }
+
+    private static string CreateSetFolders(string destination)
+    {
+        Directory.CreateDirectory(Path.Combine(destination, "gallery"));
+        Directory.CreateDirectory(Path.Combine(destination, "queries"));
+        return destination;
+    }
+
+    // The order two changes are applied in: the camera's framing first, then what stands in front, the light, the
+    // lens and the phone's processing last.
+    private static readonly string[] PairOrder =
+        ["crop-pan", "rotate", "perspective", "occluder-block", "occluder-photo", "exposure-white-balance", "blur-noise", "downscale", "jpeg-heavy"];
+
+    private int WritePairs(string destination, StreamWriter manifest, string scene, string sourceName, SKBitmap reference, SKBitmap other,
+        bool openSet, Random random)
+    {
+        if (!openSet)
+        {
+            var file = $"gallery/{scene}00.jpg";
+            Save(reference, Path.Combine(destination, file), 90);
+            manifest.WriteLine($"{file}\t{scene}\treference\toriginal\t{sourceName}");
+            // A milestone's second reference photo: the same spot framed a little differently on another day.
+            using var second = CropPan(reference, random, 0.8, 0.9);
+            file = $"gallery/{scene}50.jpg";
+            Save(second, Path.Combine(destination, file), 90);
+            manifest.WriteLine($"{file}\t{scene}\treference\tcrop-pan\t{sourceName}");
+        }
+        var kinds = PairOrder;
+        var all = (from a in Enumerable.Range(0, kinds.Length) from b in Enumerable.Range(a + 1, kinds.Length - a - 1) select (a, b)).ToList();
+        var chosen = all.OrderBy(_ => random.Next()).Take(Transforms.Length).ToList();
+        for (var r = 0; r < chosen.Count; r++)
+        {
+            var (first, then) = (kinds[chosen[r].a], kinds[chosen[r].b]);
+            var (once, _) = Revisit(first, reference, other, random);
+            using (once)
+            {
+                // JPEG at a phone's worst (quality 12-27) rather than the first set's 8: two changes at once are harsh enough.
+                var (twice, quality) = then == "jpeg-heavy" ? (once.Copy(), random.Next(12, 28)) : Revisit(then, once, other, random);
+                using (twice)
+                {
+                    var file = $"queries/{scene}{r + 1:D2}.jpg";
+                    Save(twice, Path.Combine(destination, file), quality);
+                    manifest.WriteLine($"{file}\t{scene}\t{(openSet ? "open-set-query" : "query")}\t{first}+{then}\t{sourceName}");
+                }
+            }
+        }
+        return chosen.Count;
     }
 
     private static List<string> Images(string directory) =>

@@ -6,18 +6,24 @@ using ImaginAI.Vision.Verification;
 namespace ImaginAI.Tracker.Evaluation;
 
 /// <summary>
-/// `eval DIR [--model M] [--backend B] [--threshold T] [--min-margin M] [--min-inliers N] [--candidates K]
-/// [--no-verify] [--verify-side PX] [--whiten D] [--gallery-crops] [--json FILE] [--evidence FILE]` and the hidden `make-eval-set SCENES OCCLUDERS DEST`.
+/// `eval DIR [DIR...] [options]` (see <see cref="Usage"/>: each folder is evaluated and reported in turn) and the
+/// hidden `make-eval-set SCENES OCCLUDERS DEST [--low-texture DIR] [--pairs DEST2]`.
 /// </summary>
 public static class EvalVerb
 {
     public const string Usage =
-        "usage: eval DIR [--model M] [--backend B] [--threshold T] [--min-margin M] [--min-inliers N] [--candidates K] [--no-verify] [--verify-side PX] [--whiten D] [--gallery-crops] [--json FILE] [--evidence FILE]";
+        "usage: eval DIR [DIR...] [--model M] [--backend B] [--threshold T] [--min-margin M] [--min-inliers N] [--candidates K] [--references R] " +
+        "[--no-verify] [--verify-side PX] [--max-upscale F] [--min-keypoints N] [--min-coverage C] [--no-evidence-threshold T|off] " +
+        "[--no-evidence-margin M] [--partial N] [--partial-margin M] [--whiten D] [--gallery-crops] [--no-cache] [--json FILE] [--evidence FILE]";
 
     // args are those after the verb; --model and --backend override the configured vision options.
     public static Task<int> RunAsync(string[] args, VisionOptions vision, TextWriter output, TextWriter error)
     {
-        string? directory = null, model = null, backend = null, json = null, evidence = null;
+        var directories = new List<string>();
+        string? model = null, backend = null, json = null, evidence = null;
+        var useCache = true;
+        static float Float(string value) => float.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+        static int Int(string value) => int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
         var rule = new MatchRuleSettings();
         var options = new EvalRunOptions();
         var verification = new VerificationOptions();
@@ -40,12 +46,22 @@ public static class EvalVerb
                     case "--gallery-crops": options = options with { GalleryCrops = true }; break;
                     case "--verify-side": verification = verification with { MaxSide = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) }; break;
                     case "--whiten": options = options with { WhitenDims = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) }; break;
+                    case "--references": options = options with { ReferencesPerMilestone = Int(Next()) }; break;
+                    case "--max-upscale": verification = verification with { MaxUpscale = Float(Next()) }; break;
+                    case "--min-keypoints": verification = verification with { MinEvidenceKeypoints = Int(Next()) }; break;
+                    case "--min-coverage": verification = verification with { MinEvidenceCoverage = Float(Next()) }; break;
+                    case "--no-evidence-threshold": rule = rule with { NoEvidenceThreshold = Next() is "off" ? null : Float(args[i]) }; break;
+                    case "--no-evidence-margin": rule = rule with { NoEvidenceMargin = Float(Next()) }; break;
+                    case "--partial": rule = rule with { PartialMinInliers = Next() is "off" ? null : Int(args[i]) }; break;
+                    case "--partial-margin": rule = rule with { PartialMinMargin = Float(Next()) }; break;
+                    case "--no-cache": useCache = false; break;
                     case var a when a.StartsWith("--", StringComparison.Ordinal): throw new ArgumentException($"Unknown option {a}.");
-                    default: directory = directory is null ? args[i] : throw new ArgumentException($"Unexpected argument {args[i]}."); break;
+                    default: directories.Add(FromCallerDirectory(args[i])); break;
                 }
             }
-            if (directory is null) throw new ArgumentException("Name the evaluation folder.");
-            directory = FromCallerDirectory(directory);
+            if (directories.Count == 0) throw new ArgumentException("Name the evaluation folder.");
+            if (directories.Count > 1 && (json is not null || evidence is not null))
+                throw new ArgumentException("--json and --evidence name one file: give one folder with them.");
             json = json is null ? null : FromCallerDirectory(json);
             evidence = evidence is null ? null : FromCallerDirectory(evidence);
         }
@@ -58,22 +74,44 @@ public static class EvalVerb
 
         try
         {
-            var set = EvalSetReader.Read(directory);
             vision.Model = model ?? vision.Model;
             vision.Backend = backend ?? vision.Backend;
             using var extractor = VisionEngine.Create(vision);
-            output.WriteLine($"evaluating {set.Queries.Count} queries against {set.Gallery.Count} gallery photos with {extractor.Model.Id}");
-            var report = new EvalRunner(extractor, new KeypointVerifier(verification), output).Run(set, options with { Rule = rule });
-            output.Write(report.ToTable());
-            json ??= FromCallerDirectory(Path.Combine("bench-results", $"eval-{Path.GetFileName(directory.TrimEnd('/'))}.json"));
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(json))!);
-            File.WriteAllText(json, JsonSerializer.Serialize(report, JsonOptions));
-            output.WriteLine($"json: {json}");
-            if (evidence is not null)
+            options = options with
             {
-                File.WriteAllText(evidence, JsonSerializer.Serialize(report.Evidence, JsonOptions));
-                output.WriteLine($"evidence: {evidence}");
+                Rule = rule,
+                Line = new EvidenceLine(verification.MinEvidenceKeypoints, verification.MinEvidenceCoverage),
+                CacheDirectory = useCache ? FromCallerDirectory(Path.Combine("bench-results", "eval-cache")) : null,
+            };
+            var headline = new List<object>();
+            foreach (var directory in directories)
+            {
+                var set = EvalSetReader.Read(directory);
+                output.WriteLine($"evaluating {Path.GetFileName(directory.TrimEnd('/'))}: {set.Queries.Count} queries against {set.Gallery.Count} gallery photos with {extractor.Model.Id}");
+                var report = new EvalRunner(extractor, new KeypointVerifier(verification), output).Run(set, options);
+                output.Write(report.ToTable());
+                var file = json ?? FromCallerDirectory(Path.Combine("bench-results", $"eval-{Path.GetFileName(directory.TrimEnd('/'))}.json"));
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+                File.WriteAllText(file, JsonSerializer.Serialize(report, JsonOptions));
+                output.WriteLine($"json: {file}");
+                if (evidence is not null)
+                {
+                    File.WriteAllText(evidence, JsonSerializer.Serialize(report.Evidence, JsonOptions));
+                    output.WriteLine($"evidence: {evidence}");
+                }
+                output.WriteLine();
+                headline.Add(new
+                {
+                    set = Path.GetFileName(directory.TrimEnd('/')),
+                    correct = Math.Round(report.Kept.Summary.Accuracy, 4),
+                    falseMatches = Math.Round(report.Kept.Summary.FalseMatchRate, 4),
+                    wrongMilestone = Math.Round(report.Kept.Summary.WrongMilestoneRate, 4),
+                    top1 = Math.Round((report.VerifiedRetrieval ?? report.Retrieval).Top1, 4),
+                    msPerPhoto = Math.Round(report.Timing.TotalMsPerPhoto, 1),
+                });
             }
+            // One line of headline figures, the kept rule on each set.
+            output.WriteLine(JsonSerializer.Serialize(headline));
             return Task.FromResult(0);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or ModelUnavailableException or UnauthorizedAccessException)
@@ -86,12 +124,23 @@ public static class EvalVerb
     // args are those after the verb: scene photos folder, occluder photos folder, destination.
     public static Task<int> MakeEvalSetAsync(string[] args, TextWriter output, TextWriter error)
     {
-        if (args.Length != 3)
+        string? lowTexture = null, pairs = null;
+        var positional = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+            switch (args[i])
+            {
+                case "--low-texture" when i + 1 < args.Length: lowTexture = FromCallerDirectory(args[++i]); break;
+                case "--pairs" when i + 1 < args.Length: pairs = FromCallerDirectory(args[++i]); break;
+                default: positional.Add(args[i]); break;
+            }
+        if (positional.Count != 3)
         {
-            error.WriteLine("usage: make-eval-set SCENE_PHOTOS_DIR OCCLUDER_PHOTOS_DIR DEST_DIR");
+            error.WriteLine("usage: make-eval-set SCENE_PHOTOS_DIR OCCLUDER_PHOTOS_DIR DEST_DIR [--low-texture DIR] [--pairs DEST2_DIR]");
             return Task.FromResult(2);
         }
-        var summary = new EvalSetGenerator().Generate(FromCallerDirectory(args[0]), FromCallerDirectory(args[1]), FromCallerDirectory(args[2]), output);
+        args = [.. positional];
+        var summary = new EvalSetGenerator().Generate(FromCallerDirectory(args[0]), FromCallerDirectory(args[1]), FromCallerDirectory(args[2]), output,
+            lowTexture, pairs);
         output.WriteLine($"{summary.Scenes} scenes ({summary.GalleryScenes} in the gallery, {summary.OpenSetScenes} open-set), {summary.Queries} queries in {args[2]}");
         return Task.FromResult(0);
     }

@@ -6,10 +6,19 @@ using Microsoft.Extensions.Options;
 
 namespace ImaginAI.Tracker.Matching;
 
+/// <summary>
+/// A project's matching settings and what its decisions and examples say about them. KeypointChecks says which rule
+/// decides (inliers against MinInliers when on; else the CNN score against MatchThreshold, leading by MinMargin).
+/// </summary>
 public sealed record CalibrationJson(
-    long ProjectId, double MatchThreshold, bool MatchThresholdIsDefault, int MinInliers, bool VerificationAvailable,
-    string? VerificationUnavailableReason, int Examples, IReadOnlyList<double> MatchedScores, IReadOnlyList<double> UnmatchedScores,
-    Suggestion? SuggestedThreshold, Suggestion? SuggestedMinInliers);
+    long ProjectId, double MatchThreshold, bool MatchThresholdIsDefault, int MinInliers, double MinMargin,
+    bool VerificationAvailable, string? VerificationUnavailableReason, bool KeypointChecks,
+    int Examples, int MinExamplesPerKind, IReadOnlyList<DecidedJson> Decisions,
+    SettingAdvice MinInliersAdvice, SettingAdvice ThresholdAdvice);
+
+/// <summary>One of the job's decisions as its rule saw it: matched or left for review, the best CNN score, the lead
+/// over the next milestone, and the inliers of the best verified milestone (null when none was verified).</summary>
+public sealed record DecidedJson(bool Matched, double? Score, double? Margin, int? Inliers);
 
 public sealed record RedecideJson(int Reopened);
 
@@ -36,11 +45,11 @@ public static class CalibrationApi
         var examples = await calibration.GetExamplesByProjectIdAsync(projectId);
         var decisions = await calibration.GetJobDecisionsByProjectIdAsync(projectId);
         return TypedResults.Ok(new CalibrationJson(
-            projectId, threshold, project.MatchThreshold is null, project.MinInliers, PhotoVerifier.IsAvailable,
-            PhotoVerifier.UnavailableReason, examples.Count,
-            decisions.Where(d => d.Status == Photos.PhotoStatus.Matched).Select(d => d.Score).ToList(),
-            decisions.Where(d => d.Status == Photos.PhotoStatus.Unmatched).Select(d => d.Score).ToList(),
-            Calibration.SuggestThreshold(examples, threshold), Calibration.SuggestMinInliers(examples, project.MinInliers)));
+            projectId, threshold, project.MatchThreshold is null, project.MinInliers, matching.Value.MinMargin,
+            PhotoVerifier.IsAvailable, PhotoVerifier.UnavailableReason, PhotoVerifier.IsAvailable && matching.Value.VerifyKeypoints,
+            examples.Count, Calibration.MinExamplesPerKind,
+            decisions.Select(d => new DecidedJson(d.Basis is "verified" or "cnn-score", d.BestScore, d.Margin, d.Inliers)).ToList(),
+            Calibration.AdviseMinInliers(examples, project.MinInliers), Calibration.AdviseThreshold(examples, threshold)));
     }
 
     private static async Task<Results<Ok<RedecideJson>, ProblemHttpResult>> RedecideAsync(long projectId, ProjectRepository projects, CalibrationRepository calibration, MatchingQueue queue)

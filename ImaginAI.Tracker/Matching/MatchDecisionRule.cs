@@ -1,8 +1,42 @@
 namespace ImaginAI.Tracker.Matching;
 
+/// <summary>
+/// What keypoint verification of a photo against a milestone's reference photos found: the most inliers any
+/// reference gave, whether the keypoints could say anything at all (<see cref="NoEvidence"/>: too few of them in
+/// either photo, so not agreeing is no evidence against), and the keypoint counts behind that.
+/// </summary>
+public sealed record PairCheck(int Inliers, bool NoEvidence = false, int PhotoKeypoints = 0, int ReferenceKeypoints = 0, int ClusteredInliers = 0,
+    long? ReferencePhotoId = null)
+{
+    public static PairCheck From(ImaginAI.Vision.Verification.VerificationResult result) => new(
+        result.Inliers, result.Evidence == ImaginAI.Vision.Verification.KeypointEvidence.TooFewKeypoints,
+        result.KeypointsA, result.KeypointsB, result.ClusteredInliers);
+
+    /// <summary>
+    /// One check from several references' checks: the most inliers; no evidence only when no reference gave any
+    /// (one reference whose keypoints disagree is evidence against).
+    /// </summary>
+    public static PairCheck Combine(IReadOnlyCollection<PairCheck> checks)
+    {
+        var best = checks.OrderByDescending(c => c.Inliers).ThenBy(c => c.NoEvidence).First();
+        return best with
+        {
+            NoEvidence = checks.All(c => c.NoEvidence),
+            ClusteredInliers = checks.Max(c => c.ClusteredInliers),
+        };
+    }
+}
+
 /// <summary>A milestone a photo might belong to: its CNN score (best cosine to its reference photos) and, when
-/// keypoint verification ran against its best reference, how many matches agreed with one homography.</summary>
-public sealed record MilestoneCandidate(long MilestoneId, float Score, int? Inliers = null);
+/// keypoint verification ran against its best references, how many matches agreed with one homography.</summary>
+public sealed record MilestoneCandidate(long MilestoneId, float Score, int? Inliers = null, PairCheck? Check = null, long? ReferencePhotoId = null)
+{
+    /// <summary>A verified candidate: its inliers, and the reference photo they were counted against, come from the check.</summary>
+    public MilestoneCandidate(long milestoneId, float score, PairCheck check, long? bestReferencePhotoId = null)
+        : this(milestoneId, score, check.Inliers, check, check.ReferencePhotoId ?? bestReferencePhotoId) { }
+
+    public bool NoEvidence => Check?.NoEvidence == true;
+}
 
 /// <summary>A project's matching settings, as a manager tunes them.</summary>
 public sealed record MatchRuleSettings
@@ -22,9 +56,32 @@ public sealed record MatchRuleSettings
 
     /// <summary>The CNN score below which a candidate is not even verified (a cheap first filter).</summary>
     public float CandidateFloor { get; init; } = 0.40f;
+
+    /// <summary>
+    /// When the keypoints give no evidence (too few in either photo), the CNN score the best milestone needs;
+    /// null turns the no-evidence rule off (silence then refuses, as evidence against does).
+    /// </summary>
+    public float? NoEvidenceThreshold { get; init; } = 0.73f;
+
+    /// <summary>When the keypoints give no evidence, how far the best milestone must lead the second best.</summary>
+    public float NoEvidenceMargin { get; init; } = 0.07f;
+
+    /// <summary>
+    /// Partial agreement: the CNN's best milestone is accepted with at least this many inliers below
+    /// <see cref="MinInliers"/> (or inliers bunched in one part of the frame: a place partly hidden) when it leads
+    /// the next by <see cref="PartialMinMargin"/>. Null: off (measured with `eval`, docs/BENCHMARKS.md).
+    /// </summary>
+    public int? PartialMinInliers { get; init; } = 10;
+
+    /// <summary>The CNN lead that partial agreement needs.</summary>
+    public float PartialMinMargin { get; init; } = 0.10f;
 }
 
-/// <summary>Why a decision was made, with the numbers a manager needs to judge it.</summary>
+/// <summary>
+/// Why a decision was made, with the numbers a manager needs to judge it: the reference photo the inliers were
+/// counted against (so the photo page shows the same count wherever it shows that pair), the settings the rule
+/// applied (null in explanations stored before they were recorded), and what the keypoints could say (evidence).
+/// </summary>
 public sealed record MatchExplanation(
     string Basis,
     float? BestScore,
@@ -32,7 +89,14 @@ public sealed record MatchExplanation(
     float? Margin,
     int? Inliers,
     bool VerificationAvailable,
-    string Text)
+    string Text,
+    long? ReferencePhotoId = null,
+    int? MinInliers = null,
+    float? Threshold = null,
+    float? MinMargin = null,
+    string? Evidence = null,
+    int? PhotoKeypoints = null,
+    int? ReferenceKeypoints = null)
 {
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
@@ -48,7 +112,9 @@ public sealed record MilestoneDecision(bool Matched, long? MilestoneId, MatchExp
 /// <summary>
 /// Decides which milestone, if any, a new photo belongs to. With keypoint verification the CNN score only picks
 /// the candidates and the geometry decides: the verified candidate with the most inliers wins when it has at least
-/// <see cref="MatchRuleSettings.MinInliers"/>. Without verification (OpenCV missing, or a candidate not verified),
+/// <see cref="MatchRuleSettings.MinInliers"/>. When the CNN's best milestone could not be checked because there were
+/// too few keypoints (no evidence, not evidence against), its CNN score decides with the no-evidence threshold and
+/// margin. Without verification (OpenCV missing, or a candidate not verified),
 /// the best milestone must clear the threshold and lead the second best by the margin. Pure: no I/O.
 /// </summary>
 public static class MatchDecisionRule
@@ -58,7 +124,7 @@ public static class MatchDecisionRule
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(settings);
         if (candidates.Count == 0)
-            return Unmatched("none", null, null, null, verificationAvailable, "No milestone has a reference photo yet.");
+            return Unmatched("none", null, null, null, verificationAvailable, "No milestone has a reference photo yet.", settings, null);
 
         var ranked = candidates.OrderByDescending(c => c.Score).ToList();
         var best = ranked[0];
@@ -74,26 +140,62 @@ public static class MatchDecisionRule
                 return new MilestoneDecision(true, strongest.MilestoneId, new MatchExplanation(
                     "verified", strongest.Score, second, margin, inliers, true,
                     $"{inliers} keypoint matches agree with one viewpoint (needed {settings.MinInliers}); " +
-                    $"CNN score {strongest.Score:0.000}."));
+                    $"CNN score {strongest.Score:0.000}.", strongest.ReferencePhotoId, settings.MinInliers, settings.Threshold, settings.MinMargin));
+            // The milestone the CNN ranks first could not be checked: its photos or this one have too few keypoints
+            // (sky, bare walls, night). That silence is no evidence against it, so the CNN score decides, held to a
+            // threshold and a lead measured to keep false matches rare.
+            var first = verified[0];
+            if (first == best && settings.PartialMinInliers is { } partialMin && margin >= settings.PartialMinMargin
+                && Math.Max(first.Inliers!.Value, first.Check?.ClusteredInliers ?? 0) is var partial && partial >= partialMin)
+                return new MilestoneDecision(true, best.MilestoneId, new MatchExplanation(
+                    "partial", best.Score, second, margin, partial, true,
+                    $"{partial} keypoint matches agree in one part of the frame (a place partly hidden or cropped), and the " +
+                    $"CNN score {best.Score:0.000} leads the next milestone by {margin:0.000} (needed {settings.PartialMinMargin:0.000}).",
+                    first.ReferencePhotoId, settings.MinInliers, settings.Threshold, settings.MinMargin,
+                    "partial", first.Check?.PhotoKeypoints, first.Check?.ReferenceKeypoints));
+            if (first.NoEvidence && first == best && settings.NoEvidenceThreshold is { } noEvidenceThreshold)
+                return DecideWithoutEvidence(best, second, margin, inliers, first.Check!, noEvidenceThreshold, settings);
+            var check = strongest.Check;
             return Unmatched("no-geometric-support", best.Score, second, inliers, true,
                 $"Best CNN score {best.Score:0.000}, but at most {inliers} keypoint matches agree with one viewpoint " +
-                $"(needed {settings.MinInliers}): the photos look alike without showing the same spot.");
+                $"(needed {settings.MinInliers}): the photos look alike without showing the same spot.",
+                settings, strongest.ReferencePhotoId, check is null ? null : "against", check?.PhotoKeypoints, check?.ReferenceKeypoints);
         }
 
         var prefix = verificationAvailable ? "" : "Keypoint verification is unavailable; ";
         if (best.Score < settings.Threshold)
             return Unmatched("below-threshold", best.Score, second, null, verificationAvailable,
-                $"{prefix}best CNN score {best.Score:0.000} is below the threshold {settings.Threshold:0.000}.");
+                $"{prefix}best CNN score {best.Score:0.000} is below the threshold {settings.Threshold:0.000}.", settings, best.ReferencePhotoId);
         if (second is not null && margin < settings.MinMargin)
             return Unmatched("ambiguous", best.Score, second, null, verificationAvailable,
                 $"{prefix}best CNN score {best.Score:0.000} leads the next milestone ({second:0.000}) by only " +
-                $"{margin:0.000} (needed {settings.MinMargin:0.000}).");
+                $"{margin:0.000} (needed {settings.MinMargin:0.000}).", settings, best.ReferencePhotoId);
         return new MilestoneDecision(true, best.MilestoneId, new MatchExplanation(
             "cnn-score", best.Score, second, margin, null, verificationAvailable,
             $"{prefix}CNN score {best.Score:0.000} clears the threshold {settings.Threshold:0.000} " +
-            $"and leads the next milestone by {margin:0.000}."));
+            $"and leads the next milestone by {margin:0.000}.", best.ReferencePhotoId, settings.MinInliers, settings.Threshold, settings.MinMargin));
     }
 
-    private static MilestoneDecision Unmatched(string basis, float? best, float? second, int? inliers, bool verificationAvailable, string text) =>
-        new(false, null, new MatchExplanation(basis, best, second, best is null ? null : best - (second ?? 0f), inliers, verificationAvailable, text));
+    private static MilestoneDecision DecideWithoutEvidence(MilestoneCandidate best, float? second, float margin, int inliers,
+        PairCheck check, float threshold, MatchRuleSettings settings)
+    {
+        var minMargin = settings.NoEvidenceMargin;
+        var counts = $"{check.PhotoKeypoints} keypoints in this photo and {check.ReferenceKeypoints} in the reference photo";
+        if (best.Score >= threshold && (second is null || margin >= minMargin))
+            return new MilestoneDecision(true, best.MilestoneId, new MatchExplanation(
+                "no-evidence-cnn-score", best.Score, second, margin, inliers, true,
+                $"Keypoints could not check this photo ({counts}: too few to compare), so the CNN score decided: " +
+                $"{best.Score:0.000} clears {threshold:0.000} and leads the next milestone by {margin:0.000} (needed {minMargin:0.000}).",
+                best.ReferencePhotoId, settings.MinInliers, settings.Threshold, settings.MinMargin,
+                "none", check.PhotoKeypoints, check.ReferenceKeypoints));
+        return Unmatched("no-evidence", best.Score, second, inliers, true,
+            $"Keypoints could not check this photo ({counts}: too few to compare), and the CNN score alone is not " +
+            $"sure enough: {best.Score:0.000} (needed {threshold:0.000}), leading the next milestone by {margin:0.000} (needed {minMargin:0.000}).",
+            settings, best.ReferencePhotoId, "none", check.PhotoKeypoints, check.ReferenceKeypoints);
+    }
+
+    private static MilestoneDecision Unmatched(string basis, float? best, float? second, int? inliers, bool verificationAvailable, string text,
+        MatchRuleSettings settings, long? referencePhotoId, string? evidence = null, int? photoKeypoints = null, int? referenceKeypoints = null) =>
+        new(false, null, new MatchExplanation(basis, best, second, best is null ? null : best - (second ?? 0f), inliers, verificationAvailable, text,
+            referencePhotoId, settings.MinInliers, settings.Threshold, settings.MinMargin, evidence, photoKeypoints, referenceKeypoints));
 }

@@ -97,10 +97,10 @@ public sealed class MatchingJob(
         var started = Stopwatch.GetTimestamp();
         var ranking = MatchingRule.Rank(photo, vector, index, comparable);
         var verifying = PhotoVerifier.IsAvailable && settings.VerifyKeypoints;
-        var inliers = photo.HasHumanMilestone || !verifying
-            ? new Dictionary<long, int>()
-            : await VerifyCandidatesAsync(photo.Id, ranking, rule, settings.MaxVerifiedCandidates, cancellationToken);
-        var decision = MatchingRule.Decide(photo, ranking, inliers, verifying, rule);
+        var checks = photo.HasHumanMilestone || !verifying
+            ? new Dictionary<long, PairCheck>()
+            : await VerifyCandidatesAsync(photo.Id, ranking, rule, settings.MaxVerifiedCandidates, settings.ReferencesPerMilestone, cancellationToken);
+        var decision = MatchingRule.Decide(photo, ranking, checks, verifying, rule);
         var (applied, milestoneReached) = await repository.ApplyAsync(decision, photo, clock.GetUtcNow());
         if (!applied) return false;
         telemetry.Decided(photo.Id, photo.ProjectId, decision.Status, decision.MilestoneId,
@@ -141,17 +141,24 @@ public sealed class MatchingJob(
             MinInliers = project?.MinInliers ?? new MatchRuleSettings().MinInliers,
             MinMargin = (float)settings.MinMargin,
             CandidateFloor = (float)settings.CandidateFloor,
+            NoEvidenceThreshold = settings.NoEvidenceThreshold is { } t ? (float)t : null,
+            NoEvidenceMargin = (float)settings.NoEvidenceMargin,
+            PartialMinInliers = settings.PartialMinInliers,
+            PartialMinMargin = (float)settings.PartialMinMargin,
         };
     }
 
-    /// <summary>Inliers per milestone for the best candidates, each verified against its best reference photo.</summary>
-    private async Task<IReadOnlyDictionary<long, int>> VerifyCandidatesAsync(
-        long photoId, MatchRanking ranking, MatchRuleSettings rule, int maxCandidates, CancellationToken cancellationToken)
+    /// <summary>Verification per milestone for the best candidates, each against its best reference photos.</summary>
+    private async Task<IReadOnlyDictionary<long, PairCheck>> VerifyCandidatesAsync(
+        long photoId, MatchRanking ranking, MatchRuleSettings rule, int maxCandidates, int referencesPerMilestone, CancellationToken cancellationToken)
     {
         var candidates = ranking.Milestones.Where(m => m.Score >= rule.CandidateFloor).Take(maxCandidates).ToList();
-        if (!PhotoVerifier.IsAvailable || candidates.Count == 0) return new Dictionary<long, int>();
-        var byReference = await verifier.CountInliersAsync(photoId, candidates.Select(c => c.ReferencePhotoId).ToList(), cancellationToken);
-        return candidates.Where(c => byReference.ContainsKey(c.ReferencePhotoId))
-            .ToDictionary(c => c.MilestoneId, c => byReference[c.ReferencePhotoId]);
+        if (!PhotoVerifier.IsAvailable || candidates.Count == 0) return new Dictionary<long, PairCheck>();
+        var byReference = await verifier.CheckAsync(photoId, candidates.SelectMany(c => c.References.Take(referencesPerMilestone)).ToList(), cancellationToken);
+        var checks = new Dictionary<long, PairCheck>();
+        foreach (var candidate in candidates)
+            if (candidate.References.Take(referencesPerMilestone).Where(byReference.ContainsKey).Select(r => byReference[r]).ToList() is { Count: > 0 } found)
+                checks[candidate.MilestoneId] = PairCheck.Combine(found);
+        return checks;
     }
 }

@@ -23,6 +23,30 @@ public sealed class MatchingOptions
     [Range(0.0, 1.0, MaximumIsExclusive = true, ErrorMessage = "Matching:MinMargin must be at least 0 and below 1.")]
     public double MinMargin { get; set; } = 0.20;
 
+    /// <summary>
+    /// When keypoints give no evidence (too few in this photo or the reference: sky, bare walls, night), the CNN score
+    /// the best milestone needs; null refuses such photos as if the keypoints disagreed. Measured with `eval`
+    /// (docs/BENCHMARKS.md, "Match quality").
+    /// </summary>
+    [Range(0.0, 1.0, MinimumIsExclusive = true, ErrorMessage = "Matching:NoEvidenceThreshold must be above 0 and at most 1.")]
+    public double? NoEvidenceThreshold { get; set; } = new MatchRuleSettings().NoEvidenceThreshold;
+
+    /// <summary>When keypoints give no evidence, how far the best milestone must lead the second best.</summary>
+    [Range(0.0, 1.0, MaximumIsExclusive = true, ErrorMessage = "Matching:NoEvidenceMargin must be at least 0 and below 1.")]
+    public double NoEvidenceMargin { get; set; } = new MatchRuleSettings().NoEvidenceMargin;
+
+    /// <summary>
+    /// Partial agreement: the CNN's best milestone is accepted with this many inliers (fewer than the project's
+    /// minimum, or bunched in one part of the frame: a place partly hidden) when it leads the next by
+    /// <see cref="PartialMinMargin"/>; null turns it off.
+    /// </summary>
+    [Range(1, 1000, ErrorMessage = "Matching:PartialMinInliers must be between 1 and 1000.")]
+    public int? PartialMinInliers { get; set; } = new MatchRuleSettings().PartialMinInliers;
+
+    /// <summary>The CNN lead that partial agreement needs.</summary>
+    [Range(0.0, 1.0, MaximumIsExclusive = true, ErrorMessage = "Matching:PartialMinMargin must be at least 0 and below 1.")]
+    public double PartialMinMargin { get; set; } = new MatchRuleSettings().PartialMinMargin;
+
     /// <summary>The CNN score below which a milestone is not worth verifying.</summary>
     [Range(0.0, 1.0, MaximumIsExclusive = true, ErrorMessage = "Matching:CandidateFloor must be at least 0 and below 1.")]
     public double CandidateFloor { get; set; } = 0.40;
@@ -36,6 +60,13 @@ public sealed class MatchingOptions
     /// <summary>How many of the best milestones are verified with keypoints per photo (verification is CPU-heavy).</summary>
     [Range(0, 20, ErrorMessage = "Matching:MaxVerifiedCandidates must be between 0 and 20.")]
     public int MaxVerifiedCandidates { get; set; } = 3;
+
+    /// <summary>
+    /// How many of a verified milestone's reference photos (best CNN score first) each photo is verified against: an
+    /// occluder or a crop may hide from one what another shows. Each costs a verification (about 12 CPU-ms).
+    /// </summary>
+    [Range(1, 4, ErrorMessage = "Matching:ReferencesPerMilestone must be between 1 and 4.")]
+    public int ReferencesPerMilestone { get; set; } = 2;
 
     /// <summary>Photos decided per database round.</summary>
     [Range(1, 10000, ErrorMessage = "Matching:BatchSize must be between 1 and 10000.")]

@@ -110,6 +110,8 @@ public sealed class MatchingRepository(TrackerDb db)
             expectedMilestoneId = decidedFrom.MilestoneId, expectedMilestoneSource = decidedFrom.MilestoneSource,
         }, transaction) == 1;
         if (!applied) return (false, false);
+        if (decision.Explanation is { } explanation)
+            await Photos.PhotoDecisionHistory.AddAutomaticAsync(transaction, decision.PhotoId, decision.MilestoneId, explanation, now);
         var reached = await Projects.MilestoneProgress.RecomputeAsync(connection, transaction, decidedFrom.ProjectId);
         await transaction.CommitAsync();
         return (true, decision.MilestoneId is { } milestoneId && reached.Contains(milestoneId));

@@ -3,8 +3,12 @@ using ImaginAI.Vision.Vectors;
 
 namespace ImaginAI.Tracker.Matching;
 
-/// <summary>A milestone's CNN score for a photo and the reference photo that gave it (the one to verify against).</summary>
-public sealed record RankedMilestone(long MilestoneId, float Score, long ReferencePhotoId);
+/// <summary>A milestone's CNN score for a photo, the reference photo that gave it and the milestone's next-best
+/// reference (both are verified against: an occluder or a crop may hide from one what the other shows).</summary>
+public sealed record RankedMilestone(long MilestoneId, float Score, long ReferencePhotoId, long? SecondReferencePhotoId = null)
+{
+    public IEnumerable<long> References => SecondReferencePhotoId is { } second ? [ReferencePhotoId, second] : [ReferencePhotoId];
+}
 
 /// <summary>What the vectors say about a photo: its best earlier match and its milestones, best first.</summary>
 public sealed record MatchRanking(long? MatchedPhotoId, double? MatchScore, IReadOnlyList<RankedMilestone> Milestones);
@@ -28,14 +32,17 @@ public static class MatchingRule
         var milestones = new List<RankedMilestone>();
         if (references.Count > 0)
             foreach (var hit in index.Search(vector, references.Count, references.ContainsKey))
-                if (milestones.TrueForAll(m => m.MilestoneId != references[hit.Id])) // hits come best first
-                    milestones.Add(new RankedMilestone(references[hit.Id], hit.Score, hit.Id));
+            {
+                var at = milestones.FindIndex(m => m.MilestoneId == references[hit.Id]); // hits come best first
+                if (at < 0) milestones.Add(new RankedMilestone(references[hit.Id], hit.Score, hit.Id));
+                else if (milestones[at].SecondReferencePhotoId is null) milestones[at] = milestones[at] with { SecondReferencePhotoId = hit.Id };
+            }
 
         return new MatchRanking(bestEarlier?.Id, bestEarlier is { } h ? Math.Round(h.Score, 4) : null, milestones);
     }
 
-    // inliers: keypoint inliers per verified milestone; a milestone absent from it was not verified.
-    public static MatchDecision Decide(PhotoFacts photo, MatchRanking ranking, IReadOnlyDictionary<long, int> inliers,
+    // checks: keypoint verification per verified milestone; a milestone absent from it was not verified.
+    public static MatchDecision Decide(PhotoFacts photo, MatchRanking ranking, IReadOnlyDictionary<long, PairCheck> checks,
         bool verificationAvailable, MatchRuleSettings settings)
     {
         if (photo.HasHumanMilestone)
@@ -47,7 +54,9 @@ public static class MatchingRule
         }
 
         var candidates = ranking.Milestones
-            .Select(m => new MilestoneCandidate(m.MilestoneId, m.Score, inliers.TryGetValue(m.MilestoneId, out var n) ? n : null))
+            .Select(m => checks.TryGetValue(m.MilestoneId, out var check)
+                ? new MilestoneCandidate(m.MilestoneId, m.Score, check, m.ReferencePhotoId)
+                : new MilestoneCandidate(m.MilestoneId, m.Score, ReferencePhotoId: m.ReferencePhotoId))
             .ToList();
         var decision = MatchDecisionRule.Decide(candidates, verificationAvailable, settings);
         double? bestScore = ranking.Milestones.Count > 0 ? Math.Round(ranking.Milestones[0].Score, 4) : null;

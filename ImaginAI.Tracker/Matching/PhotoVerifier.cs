@@ -30,12 +30,12 @@ public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, 
     public static string? UnavailableReason => KeypointVerifier.UnavailableReason;
 
     /// <summary>
-    /// Inliers between the photo and each reference photo; a reference that cannot be read is left out (not
+    /// Verifies the photo against each reference photo; a reference that cannot be read is left out (not
     /// verified) rather than counted as a rejection. Empty when verification is unavailable.
     /// </summary>
-    public async Task<IReadOnlyDictionary<long, int>> CountInliersAsync(long photoId, IReadOnlyCollection<long> referencePhotoIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<long, PairCheck>> CheckAsync(long photoId, IReadOnlyCollection<long> referencePhotoIds, CancellationToken cancellationToken)
     {
-        var counts = new Dictionary<long, int>();
+        var counts = new Dictionary<long, PairCheck>();
         if (!IsAvailable || referencePhotoIds.Count == 0) return counts;
         var photo = await DescribeAsync(photoId, cancellationToken);
         if (photo is null) return counts;
@@ -44,9 +44,9 @@ public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, 
             if (await DescribeAsync(referenceId, cancellationToken) is { } reference) references.Add((referenceId, reference));
         // The candidates are independent: verified side by side, one photo's decision waits for its slowest
         // candidate instead of the sum of them.
-        var inliers = new int[references.Count];
-        Parallel.For(0, references.Count, i => inliers[i] = verifier.Verify(photo, references[i].Keypoints).Inliers);
-        for (var i = 0; i < references.Count; i++) counts[references[i].Id] = inliers[i];
+        var inliers = new PairCheck[references.Count];
+        Parallel.For(0, references.Count, i => inliers[i] = PairCheck.From(verifier.Verify(photo, references[i].Keypoints)));
+        for (var i = 0; i < references.Count; i++) counts[references[i].Id] = inliers[i] with { ReferencePhotoId = references[i].Id };
         return counts;
     }
 

@@ -9,6 +9,14 @@ public sealed record NewPhoto(
     DateTimeOffset TakenAt, DateTimeOffset UploadedAt, double? Latitude, double? Longitude, string? Note,
     long? MilestoneId, long? UploadedBy = null, IReadOnlyList<string>? Tags = null);
 
+public sealed record PhotoNeighbours
+{
+    public long? PreviousId { get; init; }
+    public long? NextId { get; init; }
+    public long Position { get; init; }
+    public long Total { get; init; }
+}
+
 public sealed record ExistingPhoto
 {
     public long Id { get; init; }
@@ -51,6 +59,27 @@ public sealed class PhotoRepository(TrackerDb db)
             ORDER BY ph.taken_at, ph.id
             """, new { projectId });
         return await WithTagsAsync(connection, photos.AsList(), projectId);
+    }
+
+    /// <summary>
+    /// The photos just before and after this one on its project's timeline (in the order taken, as the lanes show
+    /// them; deleted photos left out), and where this one stands among them.
+    /// </summary>
+    public async Task<PhotoNeighbours> GetNeighboursAsync(Photo photo)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.QuerySingleAsync<PhotoNeighbours>("""
+            SELECT
+                (SELECT id FROM photos
+                 WHERE project_id = @ProjectId AND deleted_at IS NULL AND (taken_at < @takenAt OR (taken_at = @takenAt AND id < @Id))
+                 ORDER BY taken_at DESC, id DESC LIMIT 1) AS previous_id,
+                (SELECT id FROM photos
+                 WHERE project_id = @ProjectId AND deleted_at IS NULL AND (taken_at > @takenAt OR (taken_at = @takenAt AND id > @Id))
+                 ORDER BY taken_at, id LIMIT 1) AS next_id,
+                (SELECT COUNT(*) FROM photos
+                 WHERE project_id = @ProjectId AND deleted_at IS NULL AND (taken_at < @takenAt OR (taken_at = @takenAt AND id <= @Id))) AS position,
+                (SELECT COUNT(*) FROM photos WHERE project_id = @ProjectId AND deleted_at IS NULL) AS total
+            """, new { photo.ProjectId, photo.Id, takenAt = TrackerDb.Utc(photo.TakenAt) });
     }
 
     public async Task<ExistingPhoto?> GetBySha256Async(long projectId, string sha256)
@@ -231,18 +260,20 @@ public sealed class PhotoRepository(TrackerDb db)
     /// manager's choice. Returns whether the milestone was reached by this decision, or null when the photo is gone.
     /// Runs in the caller's transaction, which also records the decision as a calibration example.
     /// </summary>
-    public static async Task<bool?> SetMilestoneByManagerAsync(System.Data.IDbTransaction transaction, long photoId, long? milestoneId) =>
-        await SetMilestoneByManagerAsync(transaction, null, [photoId], milestoneId) is { Applied: 1 } result
+    public static async Task<bool?> SetMilestoneByManagerAsync(System.Data.IDbTransaction transaction, long photoId, long? milestoneId,
+        long? decidedBy, DateTimeOffset now) =>
+        await SetMilestoneByManagerAsync(transaction, null, [photoId], milestoneId, decidedBy, now) is { Applied: 1 } result
             ? milestoneId is { } id && result.Reached.Contains(id)
             : null;
 
     /// <summary>
     /// The same decision for many photos of one project (a bulk review), in the caller's transaction so their
-    /// calibration examples commit with it. Changes nothing, and returns null, unless every photo exists in the
+    /// calibration examples commit with it; each photo's history records who decided. Changes nothing, and returns null, unless every photo exists in the
     /// project and is not deleted.
     /// </summary>
     public static async Task<(int Applied, IReadOnlyList<long> Reached)?> SetMilestoneByManagerAsync(
-        System.Data.IDbTransaction transaction, long? projectId, IReadOnlyCollection<long> photoIds, long? milestoneId)
+        System.Data.IDbTransaction transaction, long? projectId, IReadOnlyCollection<long> photoIds, long? milestoneId,
+        long? decidedBy, DateTimeOffset now)
     {
         var connection = transaction.Connection!;
         // Checked before the update so a refused request leaves the caller's transaction untouched.
@@ -261,6 +292,7 @@ public sealed class PhotoRepository(TrackerDb db)
                               ELSE status END
             WHERE id IN @photoIds
             """, new { photoIds, milestoneId }, transaction);
+        await PhotoDecisionHistory.AddManualAsync(transaction, photoIds, milestoneId, decidedBy, now);
         var reached = await Projects.MilestoneProgress.RecomputeAsync(connection, transaction, projects[0]);
         return (applied, reached);
     }

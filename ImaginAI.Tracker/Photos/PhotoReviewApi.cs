@@ -29,7 +29,7 @@ public static class PhotoReviewApi
 
     private static async Task<Results<Ok<BulkMilestoneJson>, ProblemHttpResult>> AssignAsync(
         long projectId, BulkMilestoneRequest request, ProjectRepository projects, PhotoRepository photos, MilestoneRepository milestones,
-        TimelineNotifier notifier, AuditLog audit, Webhooks.WebhookPublisher webhooks, TimeProvider clock)
+        TimelineNotifier notifier, AuditLog audit, Webhooks.WebhookPublisher webhooks, TimeProvider clock, System.Security.Claims.ClaimsPrincipal user)
     {
         if (await projects.GetByIdAsync(projectId) is null) return Problems.NoSuchProject(projectId);
         var ids = (request.PhotoIds ?? []).Distinct().ToList();
@@ -46,9 +46,9 @@ public static class PhotoReviewApi
         var result = before.Count != ids.Count ? null : await audit.RecordRequestAsync<(int Applied, IReadOnlyList<long> Reached)?>(
             AuditActions.MilestoneDecided, projectId, async transaction =>
         {
-            var applied = await PhotoRepository.SetMilestoneByManagerAsync(transaction, projectId, ids, request.MilestoneId);
-            if (applied is null) return null;
             var now = clock.GetUtcNow();
+            var applied = await PhotoRepository.SetMilestoneByManagerAsync(transaction, projectId, ids, request.MilestoneId, user.TryGetUserId(), now);
+            if (applied is null) return null;
             foreach (var photo in before) await CalibrationRepository.AddExampleAsync(transaction, photo, request.MilestoneId, now);
             return applied;
         }, applied => applied is not null);

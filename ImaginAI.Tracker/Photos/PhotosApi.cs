@@ -27,6 +27,7 @@ public static class PhotosApi
     {
         services.AddSingleton<PhotoRepository>();
         services.AddSingleton<PhotoCommentRepository>();
+        services.AddSingleton<PhotoDecisionHistory>();
         services.AddSingleton<PhotoFileStore>();
         services.AddSingleton<ThumbnailService>();
         services.AddHostedService<PhotoStoreSweeper>();
@@ -63,6 +64,7 @@ public static class PhotosApi
         photos.MapGet("/{photoId:long}/file", GetFileAsync)
             .Produces(StatusCodes.Status200OK, typeof(Stream), "image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        photos.MapGet("/{photoId:long}/decisions", GetDecisionsAsync).ProducesProblem(StatusCodes.Status404NotFound);
         photos.MapPut("/{photoId:long}/milestone", SetMilestoneAsync).RequireAuthorization(Policies.PhotoManager)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         photos.MapPhotoCompare();
@@ -93,14 +95,20 @@ public static class PhotosApi
         return TypedResults.PhysicalFile(path, "image/jpeg", entityTag: new EntityTagHeaderValue($"\"{photo.Sha256}\""));
     }
 
-    private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetFileAsync(long photoId, HttpContext http, PhotoRepository photos, PhotoFileStore store)
+    /// <summary>The photo's decisions, oldest first: the job's with its explanation, and each manager's.</summary>
+    private static async Task<Results<Ok<IReadOnlyList<PhotoDecisionJson>>, ProblemHttpResult>> GetDecisionsAsync(
+        long photoId, PhotoRepository photos, PhotoDecisionHistory history) =>
+        await photos.GetByIdAsync(photoId) is null ? Problems.NoSuchPhoto(photoId) : TypedResults.Ok(await history.GetByPhotoIdAsync(photoId));
+
+    // download=true: sent as an attachment under its file name (the photo page's "Download original").
+    private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetFileAsync(long photoId, bool? download, HttpContext http, PhotoRepository photos, PhotoFileStore store)
     {
         if (await photos.GetByIdAsync(photoId) is not { } photo) return Problems.NoSuchPhoto(photoId);
         var path = store.PhotoPath(photo.Sha256, photo.ContentType);
         if (!File.Exists(path)) return Problems.NotFound($"The file of photo {photoId} is missing from the server's storage.");
 
         var headers = http.Response.Headers;
-        var disposition = new ContentDispositionHeaderValue("inline");
+        var disposition = new ContentDispositionHeaderValue(download == true ? "attachment" : "inline");
         disposition.SetHttpFileName(photo.FileName);
         headers.ContentDisposition = disposition.ToString();
         // The type is the one sniffed from the bytes at upload (image/* only); the browser must not guess another,
@@ -113,7 +121,7 @@ public static class PhotosApi
 
     private static async Task<Results<Ok<PhotoJson>, ProblemHttpResult>> SetMilestoneAsync(
         long photoId, SetMilestoneRequest request, PhotoRepository photos, MilestoneRepository milestones, TimelineNotifier notifier,
-        AuditLog audit, Telemetry.PhotoTelemetry telemetry, Webhooks.WebhookPublisher webhooks, TimeProvider clock)
+        AuditLog audit, Telemetry.PhotoTelemetry telemetry, Webhooks.WebhookPublisher webhooks, TimeProvider clock, System.Security.Claims.ClaimsPrincipal user)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (await photos.GetByIdAsync(photoId) is not { } photo) return Problems.NoSuchPhoto(photoId);
@@ -123,9 +131,10 @@ public static class PhotosApi
 
         var reached = await audit.RecordRequestAsync(AuditActions.MilestoneDecided, photo.ProjectId, async transaction =>
         {
-            var reached = await PhotoRepository.SetMilestoneByManagerAsync(transaction, photoId, request.MilestoneId);
+            var now = clock.GetUtcNow();
+            var reached = await PhotoRepository.SetMilestoneByManagerAsync(transaction, photoId, request.MilestoneId, user.TryGetUserId(), now);
             // The manager's verdict on the job's decision calibrates the project's settings.
-            if (reached is not null) await Matching.CalibrationRepository.AddExampleAsync(transaction, photo, request.MilestoneId, clock.GetUtcNow());
+            if (reached is not null) await Matching.CalibrationRepository.AddExampleAsync(transaction, photo, request.MilestoneId, now);
             return reached;
         }, reached => reached is not null);
         if (reached is null) return Problems.NoSuchPhoto(photoId);

@@ -31,13 +31,16 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
     /// <summary>The settings in use.</summary>
     public VerificationOptions Options { get; } = options ?? new VerificationOptions();
 
-    /// <summary>Finds the local features of a photo, or returns null when verification is unavailable.</summary>
+    /// <summary>
+    /// Finds the local features of a photo, or returns null when verification is unavailable. A photo larger than
+    /// the working size is shrunk to it; a smaller one is enlarged towards it (at most <see cref="VerificationOptions.MaxUpscale"/>×).
+    /// </summary>
     public PhotoKeypoints? Describe(DecodedPhoto photo)
     {
         ArgumentNullException.ThrowIfNull(photo);
         if (!IsAvailable) return null;
         var bitmap = photo.Bitmap;
-        var scale = Math.Min(1.0, (double)Options.MaxSide / Math.Max(bitmap.Width, bitmap.Height));
+        var scale = Math.Min(Math.Max(1.0, Options.MaxUpscale), (double)Options.MaxSide / Math.Max(bitmap.Width, bitmap.Height));
         if (Math.Min(bitmap.Width, bitmap.Height) * scale < MinWorkingSide)
         {
             using var none = new Mat();
@@ -68,7 +71,13 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         if (!IsAvailable) return VerificationResult.Unavailable(UnavailableReason!);
-        if (a.Count < 2 || b.Count < 2) return new VerificationResult { Available = true };
+        var evidence = EvidenceOf(a, b);
+        if (a.Count < 2 || b.Count < 2)
+            return new VerificationResult
+            {
+                Available = true, KeypointsA = a.Count, KeypointsB = b.Count, CoverageA = a.Coverage, CoverageB = b.Coverage,
+                Evidence = KeypointEvidence.TooFewKeypoints,
+            };
 
         // Ratio test, then one match per keypoint of B: many-to-one matches let a homography collapse a whole photo
         // onto a few points and count them all as inliers.
@@ -81,8 +90,9 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
         var pointsB = good.Select(m => b.Keypoints[m.TrainIdx].Pt).ToArray();
         var inlierMask = new bool[good.Count];
         double[]? homography = null;
+        var clustered = 0;
         if (good.Count >= MinMatchesForHomography)
-            homography = FitHomography(pointsA, pointsB, inlierMask, a, b);
+            homography = FitHomography(pointsA, pointsB, inlierMask, a, b, out clustered);
 
         var pairs = new KeypointPair[good.Count];
         for (var i = 0; i < good.Count; i++)
@@ -97,7 +107,28 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
             Inliers = homography is null ? 0 : inlierMask.Count(x => x),
             Homography = homography,
             Pairs = pairs,
+            KeypointsA = a.Count,
+            KeypointsB = b.Count,
+            CoverageA = a.Coverage,
+            CoverageB = b.Coverage,
+            Evidence = evidence,
+            ClusteredInliers = clustered,
         };
+    }
+
+    /// <summary>
+    /// Whether both photos have keypoints enough, over enough of their frame, for a failure to agree to count against
+    /// the pair; the lines are <see cref="VerificationOptions.MinEvidenceKeypoints"/> and
+    /// <see cref="VerificationOptions.MinEvidenceCoverage"/>, measured with `eval`.
+    /// </summary>
+    public KeypointEvidence EvidenceOf(PhotoKeypoints a, PhotoKeypoints b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return Math.Min(a.Count, b.Count) < Math.Max(2, Options.MinEvidenceKeypoints)
+               || Math.Min(a.Coverage, b.Coverage) < Options.MinEvidenceCoverage
+            ? KeypointEvidence.TooFewKeypoints
+            : KeypointEvidence.Enough;
     }
 
     // Nearest neighbours of A's descriptors among B's that pass Lowe's ratio test, in A's order.
@@ -150,8 +181,9 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
         return result;
     }
 
-    private double[]? FitHomography(Point2f[] pointsA, Point2f[] pointsB, bool[] inlierMask, PhotoKeypoints a, PhotoKeypoints b)
+    private double[]? FitHomography(Point2f[] pointsA, Point2f[] pointsB, bool[] inlierMask, PhotoKeypoints a, PhotoKeypoints b, out int clustered)
     {
+        clustered = 0;
         var (scaleA, scaleB) = (a.Scale, b.Scale);
         using var mask = new Mat();
         using var h = Cv2.FindHomography(
@@ -161,6 +193,7 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
         for (var i = 0; i < inlierMask.Length; i++) inlierMask[i] = mask.At<byte>(i) != 0;
         if (!Plausible(pointsA, pointsB, inlierMask, a, b))
         {
+            clustered = inlierMask.Count(x => x);
             Array.Clear(inlierMask);
             return null;
         }
@@ -211,7 +244,9 @@ public sealed class KeypointVerifier(VerificationOptions? options = null)
         using (gray)
         {
             var resized = new Mat();
-            Cv2.Resize(gray, resized, new Size(width, height), 0, 0, InterpolationFlags.Area);
+            // Area averaging shrinks without aliasing; enlarging a small photo needs interpolation instead (area
+            // averaging then repeats pixels, and ORB finds the blocks' corners).
+            Cv2.Resize(gray, resized, new Size(width, height), 0, 0, scale < 1 ? InterpolationFlags.Area : InterpolationFlags.Cubic);
             return resized;
         }
     }

@@ -35,7 +35,7 @@ public sealed class PhotoKeypoints
     }
 
     // Bumped whenever the layout or the way features are found changes, so stale files are recomputed, not misread.
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2; // 2: photos below the working size are upscaled
     private static ReadOnlySpan<byte> Magic => "ORBK"u8;
 
     /// <summary>
@@ -91,7 +91,30 @@ public sealed class PhotoKeypoints
     /// <summary>Bytes held, for cache accounting.</summary>
     public long SizeInBytes => descriptors.Length + Keypoints.Length * 28L;
 
-    /// <summary>Working-scale pixels per photo pixel (at most 1).</summary>
+    /// <summary>
+    /// Share of the cells of an 8×8 grid over the frame that hold at least one keypoint: how much of the photo the
+    /// keypoints can speak for (a sky or a smooth wall leaves most cells empty).
+    /// </summary>
+    public double Coverage => coverage ??= ComputeCoverage();
+
+    private double? coverage;
+
+    private double ComputeCoverage()
+    {
+        const int grid = 8;
+        var (w, h) = (Width * Scale, Height * Scale);
+        if (Keypoints.Length == 0 || w <= 0 || h <= 0) return 0;
+        var cells = new bool[grid * grid];
+        foreach (var k in Keypoints)
+        {
+            var x = Math.Clamp((int)(k.Pt.X / w * grid), 0, grid - 1);
+            var y = Math.Clamp((int)(k.Pt.Y / h * grid), 0, grid - 1);
+            cells[y * grid + x] = true;
+        }
+        return cells.Count(c => c) / (double)(grid * grid);
+    }
+
+    /// <summary>Working-scale pixels per photo pixel (above 1 for photos upscaled for detection).</summary>
     internal double Scale { get; }
 
     internal KeyPoint[] Keypoints { get; }

@@ -6,6 +6,21 @@ public sealed record VerificationOptions
     /// <summary>Photos are downscaled so that their longer side is at most this many pixels before features are found.</summary>
     public int MaxSide { get; init; } = 768;
 
+    /// <summary>
+    /// Photos smaller than <see cref="MaxSide"/> are upscaled towards it, by at most this factor, before features are
+    /// found: ORB's pyramid and its 31-pixel border leave a 320-px photo with too few keypoints to verify. 1 turns it off.
+    /// </summary>
+    public double MaxUpscale { get; init; } = 3.0;
+
+    /// <summary>
+    /// Below this many keypoints in either photo, or <see cref="MinEvidenceCoverage"/> of its frame, a pair that does
+    /// not agree says nothing ("no evidence"): the photo is too smooth, dark or small for keypoints to speak.
+    /// </summary>
+    public int MinEvidenceKeypoints { get; init; } = 0;
+
+    /// <summary>Share of the cells of an 8×8 grid over the frame holding a keypoint, below which a photo gives no evidence.</summary>
+    public double MinEvidenceCoverage { get; init; } = 0.35;
+
     /// <summary>How many ORB keypoints to keep per photo.</summary>
     public int MaxFeatures { get; init; } = 2000;
 

@@ -6,6 +6,16 @@ namespace ImaginAI.Vision.Verification;
 /// </summary>
 public readonly record struct KeypointPair(float AX, float AY, float BX, float BY, bool IsInlier);
 
+/// <summary>What a verification that found too few inliers can say about the pair.</summary>
+public enum KeypointEvidence
+{
+    /// <summary>Both photos have keypoints enough to speak: matches that agree with no single viewpoint are evidence against.</summary>
+    Enough,
+
+    /// <summary>Too few keypoints in either photo (smooth, dark or tiny): no evidence either way.</summary>
+    TooFewKeypoints,
+}
+
 /// <summary>
 /// Geometric evidence that two photos show the same place: how many local-feature matches survive the ratio test,
 /// how many of those agree with one homography (the inliers), and the homography itself.
@@ -32,6 +42,27 @@ public sealed record VerificationResult
     /// or null when none could be fitted. Used to align "before" onto "after".
     /// </summary>
     public double[]? Homography { get; init; }
+
+    /// <summary>Keypoints found in photo A.</summary>
+    public int KeypointsA { get; init; }
+
+    /// <summary>Keypoints found in photo B.</summary>
+    public int KeypointsB { get; init; }
+
+    /// <summary>Share of photo A's frame (cells of an 8×8 grid) that holds a keypoint.</summary>
+    public double CoverageA { get; init; }
+
+    /// <summary>Share of photo B's frame (cells of an 8×8 grid) that holds a keypoint.</summary>
+    public double CoverageB { get; init; }
+
+    /// <summary>Whether the photos had keypoints enough for a disagreement to count against the pair.</summary>
+    public KeypointEvidence Evidence { get; init; } = KeypointEvidence.Enough;
+
+    /// <summary>
+    /// Inliers of a homography that was refused because they bunched into a clump or a line (then <see cref="Inliers"/>
+    /// is 0): measured to judge whether tightly clustered agreement could count as a partly hidden view.
+    /// </summary>
+    public int ClusteredInliers { get; init; }
 
     /// <summary>The ratio-test matches with their inlier flag.</summary>
     public IReadOnlyList<KeypointPair> Pairs { get; init; } = [];

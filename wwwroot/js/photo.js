@@ -1,8 +1,11 @@
-// One photo: the picture, what the tracker made of it, its best earlier match, and the manager's milestone choice.
+// One photo: the picture, what the tracker made of it (in plain words, the raw figures behind "details"), the
+// history of its decisions, its best earlier match of the same place, and the manager's milestone choice.
 import { getJson, sendJson } from './lib/api.js';
 import { confirmAction } from './lib/confirm.js';
+import { factList, plainFacts, plainReason, rawFacts } from './lib/decisions.js';
 import { formatDay, formatPercent, formatWhen, h, setText, show } from './lib/dom.js';
 import { followProject } from './lib/live.js';
+import { renderEvidenceNote } from './evidence-note.js';
 import { fileUrl, photoPageUrl, sourceLabel, statusLabel, thumbnailUrl } from './lib/photos.js';
 
 const root = document.querySelector('[data-photo-page]');
@@ -12,6 +15,7 @@ const select = root.querySelector('[data-milestone-select]');
 
 let photo = null;
 let milestones = [];
+let history = [];
 let following = false;
 // While the manager is choosing, live updates must not snap the picker back under their finger.
 let pickerTouched = false;
@@ -21,6 +25,7 @@ async function load() {
     photo = await getJson(`/api/photos/${photoId}`);
     if (!milestones.length) milestones = await getJson(`/api/projects/${photo.projectId}/milestones`);
     setText(root.querySelector('[data-load-error]'), '');
+    await loadHistory();
     render();
     await renderMatch();
     if (!following) {
@@ -37,12 +42,17 @@ async function reload() {
   await load();
 }
 
-function onPhotoEvent(updated) {
+async function onPhotoEvent(updated) {
   if (updated?.id !== photoId) return;
   const matchChanged = updated.matchedPhotoId !== photo.matchedPhotoId || updated.matchScore !== photo.matchScore;
   photo = updated;
+  await loadHistory();
   render();
   if (matchChanged) renderMatch();
+}
+
+async function loadHistory() {
+  history = await getJson(`/api/photos/${photoId}/decisions`).catch(() => history);
 }
 
 function milestoneName(id) {
@@ -74,10 +84,10 @@ function render() {
     ['Taken', formatWhen(photo.takenAt)],
     ['Uploaded', formatWhen(photo.uploadedAt)],
   ];
-  if (typeof photo.matchScore === 'number' && photo.milestoneSource === 'auto') facts.push(['Match score', formatPercent(photo.matchScore)]);
-  root.querySelector('[data-facts]').replaceChildren(...facts.flatMap(([term, value]) => [h('dt', null, term), h('dd', null, value)]));
+  root.querySelector('[data-facts]').replaceChildren(...factList(facts));
   setText(root.querySelector('[data-photo-error]'), photo.status === 'failed' ? (photo.error || 'This photo could not be processed.') : '');
   renderExplanation();
+  renderHistory();
   renderDeleted();
 
   if (!pickerTouched) {
@@ -87,36 +97,64 @@ function render() {
   }
 }
 
-const basisLabels = {
-  verified: 'Keypoints confirm the same spot',
-  'no-geometric-support': 'Looks alike, but keypoints do not confirm it',
-  'cnn-score': 'Similarity score alone (no keypoint check)',
-  'below-threshold': 'Similarity below the threshold',
-  ambiguous: 'Two milestones look alike',
-  none: 'No reference photos yet',
-};
+// The job's latest automatic decision: kept, with its reasons, after a manager's correction.
+function latestAutomatic() {
+  const entry = [...history].reverse().find(d => d.source === 'auto' && d.explanation);
+  if (entry) return entry;
+  return photo.explanation ? { explanation: photo.explanation, milestoneId: photo.milestoneSource === 'auto' ? photo.milestoneId : null } : null;
+}
 
-// The job's reasons for an automatic decision; a manager's own choice needs none.
+function decisionMilestoneName(entry) {
+  return entry.milestoneName ?? (entry.milestoneId != null ? milestoneName(entry.milestoneId) : null);
+}
+
 function renderExplanation() {
   const section = root.querySelector('[data-explanation]');
-  const why = photo.explanation;
-  if (!why || photo.milestoneSource === 'manual' || photo.milestoneSource === 'reference') return show(section, false);
-  setText(root.querySelector('[data-explanation-text]'), why.text);
-  const number = value => (typeof value === 'number' ? value.toFixed(3) : '–');
-  const facts = [
-    ['Basis', h('span', { dataset: { explanationBasis: why.basis } }, basisLabels[why.basis] ?? why.basis)],
-    ['Best score', number(why.bestScore)],
-    ['Next milestone', number(why.secondScore)],
-    ['Lead', number(why.margin)],
-    ['Keypoint matches', why.inliers == null ? (why.verificationAvailable ? 'not checked' : 'check unavailable') : String(why.inliers)],
-  ];
-  root.querySelector('[data-explanation-facts]').replaceChildren(...facts.flatMap(([term, value]) => [h('dt', null, term), h('dd', null, value)]));
+  const automatic = latestAutomatic();
+  if (!automatic) return show(section, false);
+  const why = automatic.explanation;
+  setText(root.querySelector('[data-explanation-text]'), plainReason(why, decisionMilestoneName(automatic)));
+  // A manager's later choice does not hide the job's reasons; it is said beside them.
+  const manual = history.length && history[history.length - 1].source === 'manual' ? history[history.length - 1] : null;
+  setText(root.querySelector('[data-explanation-since]'), manual
+    ? `Since then ${manual.decidedBy ?? 'a manager'} ${manual.milestoneId == null ? 'sent it back to review' : `set it to "${decisionMilestoneName(manual)}"`} (${formatWhen(manual.decidedAt)}).`
+    : '');
+  root.querySelector('[data-explanation-facts]').replaceChildren(...factList(plainFacts(why)));
+  root.querySelector('[data-explanation-raw]').replaceChildren(...factList(rawFacts(why)));
+  renderEvidenceNote(root, why);
   show(section, true);
 }
 
+// Every decision, oldest first; an automatic one keeps its reason, with the raw figures behind its own toggle.
+function renderHistory() {
+  const section = root.querySelector('[data-history]');
+  const items = history.map(entry => {
+    const milestone = entry.milestoneId == null ? null : decisionMilestoneName(entry) ?? 'a deleted milestone';
+    const what = entry.source === 'auto'
+      ? (milestone ? `Matched automatically to "${milestone}"` : 'Left for review by the tracker')
+      : `${entry.decidedBy ?? 'A manager'} ${milestone ? `set it to "${milestone}"` : 'sent it back to review'}`;
+    const body = [h('p', { class: 'history-what' }, h('strong', null, what), h('span', { class: 'muted' }, ` · ${formatWhen(entry.decidedAt)}`))];
+    if (entry.explanation) {
+      body.push(h('p', null, plainReason(entry.explanation, milestone)));
+      body.push(h('details', { class: 'raw-figures' }, h('summary', null, 'Details'), h('dl', { class: 'facts' }, factList(rawFacts(entry.explanation)))));
+    }
+    return h('li', { dataset: { decisionSource: entry.source } }, body);
+  });
+  root.querySelector('[data-history-list]').replaceChildren(...items);
+  show(section, items.length > 0);
+}
+
+// The best earlier match, only where it plausibly shows the same place: the server checks the pair with the rule
+// that decides matches (points that line up, or without keypoint checks how alike they look).
 async function renderMatch() {
   const section = root.querySelector('[data-compare]');
-  if (photo.matchedPhotoId == null) return show(section, false);
+  comparison = photo.matchedPhotoId == null ? null
+    : await getJson(`/api/photos/${photoId}/compare/${photo.matchedPhotoId}`).catch(() => null);
+  const samePlace = Boolean(comparison?.samePlace);
+  show(root.querySelector('[data-compare-none]'), !samePlace);
+  show(root.querySelector('[data-compare-found]'), samePlace);
+  show(section, true);
+  if (!samePlace) return;
   const that = await getJson(`/api/photos/${photo.matchedPhotoId}`).catch(() => null);
   root.querySelector('[data-compare-this]').src = thumbnailUrl(photo);
   const thatImage = root.querySelector('[data-compare-that]');
@@ -124,38 +162,70 @@ async function renderMatch() {
   thatImage.alt = that?.fileName ?? 'The best earlier match';
   root.querySelector('[data-compare-link]').href = photoPageUrl(photo.matchedPhotoId);
   const score = typeof photo.matchScore === 'number' ? formatPercent(photo.matchScore) : '–';
-  root.querySelector('[data-compare-score]').replaceChildren(h('strong', null, score), h('span', null, 'similar'));
+  root.querySelector('[data-compare-score]').replaceChildren(h('strong', null, score), h('span', null, 'alike'));
   const details = [that ? formatWhen(that.takenAt) : null, that?.milestoneId != null ? milestoneName(that.milestoneId) : null];
   root.querySelector('[data-compare-caption]').replaceChildren(
     h('strong', null, that?.fileName ?? `Photo ${photo.matchedPhotoId}`), h('br'), details.filter(Boolean).join(' · '));
-  show(section, true);
-  await renderBeforeAfter(photo.matchedPhotoId);
+  renderBeforeAfter(that);
 }
 
-// The earlier photo over this one: aligned by the server when keypoints agree on a viewpoint, wiped by a slider.
+// The earlier photo over this one: aligned by the server when points line up on a viewpoint, wiped by dragging.
 let comparison = null;
 
-async function renderBeforeAfter(otherId) {
-  comparison = await getJson(`/api/photos/${photoId}/compare/${otherId}`).catch(() => null);
+function renderBeforeAfter(that) {
   const wipeSection = root.querySelector('[data-wipe-section]');
-  if (!comparison) return show(wipeSection, false);
   root.querySelector('[data-wipe-after]').src = fileUrl(photo);
   root.querySelector('[data-wipe-before]').src = comparison.alignedUrl;
+  const name = that?.fileName ?? 'the earlier photo';
   setText(root.querySelector('[data-wipe-caption]'), comparison.aligned
-    ? `Aligned on ${comparison.inliers} matching keypoints, so the same spot lies in the same place.`
+    ? `Aligned on ${comparison.inliers} points that line up with ${name}, so the same spot lies in the same place.`
     : comparison.verificationAvailable
       ? 'Not aligned: no shared viewpoint was found between the two photos.'
       : `Not aligned: ${comparison.unavailableReason}`);
-  applyWipe();
+  root.querySelector('[data-wipe-caption]').dataset.compareInliers = String(comparison.inliers);
+  setWipe(wipePosition);
   show(wipeSection, true);
   show(root.querySelector('[data-keypoints-toggle-label]'), comparison.lines.length > 0);
   drawKeypointLines();
 }
 
-function applyWipe() {
-  const value = Number(root.querySelector('[data-wipe-slider]').value);
-  root.querySelector('[data-wipe-before]').style.clipPath = `inset(0 ${100 - value}% 0 0)`;
+// How much of the width shows "before", in percent; moved by dragging on the photo (mouse, pen or touch) or by
+// the keyboard on the handle.
+let wipePosition = 50;
+
+function setWipe(value) {
+  wipePosition = Math.round(Math.min(100, Math.max(0, value)));
+  root.querySelector('[data-wipe-before]').style.clipPath = `inset(0 ${100 - wipePosition}% 0 0)`;
+  const handle = root.querySelector('[data-wipe-handle]');
+  handle.style.left = `${wipePosition}%`;
+  handle.setAttribute('aria-valuenow', String(wipePosition));
+  handle.setAttribute('aria-valuetext', `${wipePosition}% before, ${100 - wipePosition}% after`);
 }
+
+const wipe = root.querySelector('[data-wipe]');
+const wipeTo = event => {
+  const box = wipe.getBoundingClientRect();
+  setWipe(((event.clientX - box.left) / box.width) * 100);
+};
+wipe.addEventListener('pointerdown', event => {
+  if (event.button !== 0) return;
+  // Captured, so the drag goes on when the pointer leaves the photo; touch-action lets a vertical swipe scroll.
+  wipe.setPointerCapture(event.pointerId);
+  wipe.classList.add('is-dragging');
+  wipeTo(event);
+});
+wipe.addEventListener('pointermove', event => {
+  if (wipe.hasPointerCapture(event.pointerId)) wipeTo(event);
+});
+for (const type of ['pointerup', 'pointercancel']) wipe.addEventListener(type, () => wipe.classList.remove('is-dragging'));
+root.querySelector('[data-wipe-handle]').addEventListener('keydown', event => {
+  const steps = { ArrowLeft: -5, ArrowDown: -5, ArrowRight: 5, ArrowUp: 5, PageDown: -25, PageUp: 25 };
+  if (event.key in steps) setWipe(wipePosition + steps[event.key]);
+  else if (event.key === 'Home') setWipe(0);
+  else if (event.key === 'End') setWipe(100);
+  else return;
+  event.preventDefault();
+});
 
 // Where a fraction of an image's picture lies on screen, allowing for letterboxing (object-fit: contain).
 function pointOn(image, fx, fy, origin) {
@@ -194,7 +264,6 @@ function drawKeypointLines() {
   pair.append(svg);
 }
 
-root.querySelector('[data-wipe-slider]').addEventListener('input', applyWipe);
 root.querySelector('[data-keypoints-toggle]').addEventListener('change', drawKeypointLines);
 window.addEventListener('resize', drawKeypointLines);
 for (const image of root.querySelectorAll('[data-compare-this], [data-compare-that]')) image.addEventListener('load', drawKeypointLines);

@@ -1,7 +1,8 @@
-// A project's matching settings: thresholds, a histogram of the job's scores, suggestions from the manager's
-// own confirmations and corrections (shown before anything changes), and re-deciding the photos in review.
+// A project's matching settings: thresholds, histograms of the numbers the deciding rule looked at, suggestions
+// from the manager's own confirmations and corrections (only once there are enough, and with how sure they are;
+// shown before anything changes), and re-deciding the photos in review.
 import { getJson, sendJson } from './lib/api.js';
-import { formatPercent, h, setText, show } from './lib/dom.js';
+import { formatPercent, h, plural, setText, show } from './lib/dom.js';
 
 const root = document.querySelector('[data-settings-page]');
 const projectId = Number(root.dataset.projectId);
@@ -16,74 +17,156 @@ async function load() {
     thresholdInput.value = calibration.matchThreshold.toFixed(3);
     inliersInput.value = String(calibration.minInliers);
     setText(root.querySelector('[data-verification-note]'), calibration.verificationAvailable ? '' : calibration.verificationUnavailableReason);
-    setText(root.querySelector('[data-examples-text]'), calibration.examples
-      ? `${calibration.examples} of your confirmations and corrections are kept as examples.`
-      : 'Confirm or correct a few automatic decisions on the photo pages first: each one becomes an example.');
-    drawHistogram(calibration.matchedScores, calibration.unmatchedScores, calibration.matchThreshold);
+    const rule = calibration.keypointChecks ? 'inliers' : 'cnn-score';
+    for (const badge of root.querySelectorAll('[data-decides]')) show(badge, badge.dataset.decides === rule);
+    setText(root.querySelector('[data-rule-in-use]'), calibration.keypointChecks
+      ? 'Keypoint checks are on: points that line up decide. How alike the photos look only picks which milestones to check.'
+      : `Keypoint checks are off: how alike the photos look decides, with a margin of ${calibration.minMargin.toFixed(2)} over the next milestone.`);
+    describeExamples();
+    drawHistograms();
   } catch (error) {
     setText(root.querySelector('[data-settings-error]'), `The settings could not be loaded. ${error.message}`);
   }
 }
 
-// Plain SVG: 20 bins of 0.05 from 0 to 1, matched above the axis in one colour, unmatched stacked on it.
-function drawHistogram(matched, unmatched, threshold) {
-  const bins = 20;
-  const count = scores => {
-    const counts = new Array(bins).fill(0);
-    for (const score of scores) counts[Math.min(bins - 1, Math.max(0, Math.floor(score * bins)))]++;
-    return counts;
-  };
-  const [m, u] = [count(matched), count(unmatched)];
-  const tallest = Math.max(1, ...m.map((value, i) => value + u[i]));
-  const [width, height, bottom] = [400, 160, 20];
+// The advice for the setting that decides: minimum inliers with keypoint checks on, else the threshold.
+const advice = () => (calibration.keypointChecks ? calibration.minInliersAdvice : calibration.thresholdAdvice);
+
+function describeExamples() {
+  const { examples, shouldMatch, shouldNotMatch } = advice();
+  setText(root.querySelector('[data-examples-text]'), calibration.examples
+    ? `${plural(calibration.examples, 'of your decisions', 'of your decisions')} ${calibration.examples === 1 ? 'is' : 'are'} kept as examples` +
+      ` (${examples} with the numbers this rule uses: ${shouldMatch} where the tracker was right to match, ${shouldNotMatch} where it was not).` +
+      ' A photo you corrected and then put back counts once, as you left it.'
+    : 'Confirm or correct automatic decisions on the photo pages first: each one becomes an example.');
+}
+
+function drawHistograms() {
+  const decisions = calibration.decisions;
+  const charts = [];
+  if (calibration.keypointChecks) {
+    const checked = decisions.filter(d => d.inliers != null);
+    charts.push(histogram({
+      rule: 'inliers',
+      title: 'Points that line up with the best milestone\u2019s reference photo',
+      bins: inlierBins(calibration.minInliers),
+      values: checked,
+      valueOf: d => d.inliers,
+      marker: { value: calibration.minInliers, label: `minimum ${calibration.minInliers}`, name: 'min-inliers' },
+    }));
+    const unchecked = decisions.length - checked.length;
+    if (unchecked) charts.push(h('p', { class: 'field-hint', dataset: { unchecked } }, `${plural(unchecked, 'photo')} had no milestone alike enough to check, so ${unchecked === 1 ? 'it was' : 'they were'} left for review.`));
+  } else {
+    charts.push(histogram({
+      rule: 'cnn-score', title: 'How alike the photos look (the best milestone)', bins: fractionBins(), values: decisions.filter(d => d.score != null),
+      valueOf: d => d.score, marker: { value: calibration.matchThreshold, label: `threshold ${calibration.matchThreshold.toFixed(2)}`, name: 'threshold' },
+    }));
+    charts.push(histogram({
+      rule: 'margin', title: 'How much more alike than the next milestone', bins: fractionBins(), values: decisions.filter(d => d.margin != null),
+      valueOf: d => d.margin, marker: { value: calibration.minMargin, label: `margin ${calibration.minMargin.toFixed(2)}`, name: 'margin' },
+    }));
+  }
+  root.querySelector('[data-histograms]').replaceChildren(...charts);
+}
+
+// Bins of equal width on screen; their edges include the minimum, so its line falls between two bars.
+function inlierBins(minimum) {
+  const edges = [...new Set([0, 1, 5, 10, 20, 50, 100, 200, minimum])].sort((a, b) => a - b);
+  return edges.map((from, i) => {
+    const to = edges[i + 1];
+    const label = to === undefined ? `${from}+` : to - from === 1 ? String(from) : `${from}\u2013${to - 1}`;
+    return { from, to: to ?? Infinity, label };
+  });
+}
+
+function fractionBins() {
+  return Array.from({ length: 10 }, (_, i) => ({ from: i / 10, to: i === 9 ? Infinity : (i + 1) / 10, label: (i / 10).toFixed(1) }));
+}
+
+// Plain SVG: one bar per bin, matched stacked on left-for-review, its count above it, the deciding value marked.
+function histogram({ rule, title, bins, values, valueOf, marker }) {
+  const counts = bins.map(() => ({ matched: 0, review: 0 }));
+  for (const decision of values) {
+    const index = bins.findIndex(bin => valueOf(decision) >= bin.from && valueOf(decision) < bin.to);
+    if (index >= 0) counts[index][decision.matched ? 'matched' : 'review']++;
+  }
+  const tallest = Math.max(1, ...counts.map(c => c.matched + c.review));
+  const [width, height, top, bottom] = [400, 140, 34, 22];
+  const barWidth = width / bins.length;
   const svgNs = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(svgNs, 'svg');
-  svg.setAttribute('viewBox', `0 0 ${width} ${height + bottom}`);
+  svg.setAttribute('viewBox', `0 0 ${width} ${top + height + bottom}`);
   svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', `${matched.length} matched and ${unmatched.length} unmatched photos by similarity score`);
-  const add = (tag, attributes) => {
+  const matchedTotal = values.filter(v => v.matched).length;
+  svg.setAttribute('aria-label', `${title}: ${matchedTotal} matched and ${values.length - matchedTotal} left for review; ${marker.label}.`);
+  const add = (tag, attributes, text) => {
     const element = document.createElementNS(svgNs, tag);
     Object.entries(attributes).forEach(([key, value]) => element.setAttribute(key, String(value)));
+    if (text !== undefined) element.textContent = text;
     svg.append(element);
     return element;
   };
-  const barWidth = width / bins;
-  for (let i = 0; i < bins; i++) {
-    const unmatchedHeight = (u[i] / tallest) * height;
-    const matchedHeight = (m[i] / tallest) * height;
-    if (u[i]) add('rect', { class: 'bar-unmatched', x: i * barWidth + 1, y: height - unmatchedHeight, width: barWidth - 2, height: unmatchedHeight });
-    if (m[i]) add('rect', { class: 'bar-matched', x: i * barWidth + 1, y: height - unmatchedHeight - matchedHeight, width: barWidth - 2, height: matchedHeight });
-  }
-  add('line', { class: 'axis', x1: 0, y1: height, x2: width, y2: height });
-  for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
-    add('text', { x: Math.min(width - 24, Math.max(0, tick * width - 8)), y: height + 15, class: 'tick' }).textContent = tick.toFixed(2);
-  }
-  add('line', { class: 'threshold', x1: threshold * width, y1: 0, x2: threshold * width, y2: height });
-  root.querySelector('[data-histogram]').replaceChildren(svg);
-}
-
-function describe(label, suggestion, current, format, name) {
-  if (!suggestion) return [[label, 'Needs examples of both kinds (a confirmed match and a rejected one).']];
-  const unchanged = suggestion.value === current;
-  return [[label, [h('strong', { dataset: { suggested: suggestion.value, suggestion: name } }, format(suggestion.value)), unchanged ? ' (keep)' : '']],
-    ['Expected accuracy', `${formatPercent(suggestion.accuracy)} of ${suggestion.examples} right (now ${formatPercent(suggestion.currentAccuracy)})`]];
+  const base = top + height;
+  counts.forEach((count, i) => {
+    const reviewHeight = (count.review / tallest) * height;
+    const matchedHeight = (count.matched / tallest) * height;
+    if (count.review) add('rect', { class: 'bar-unmatched', x: i * barWidth + 2, y: base - reviewHeight, width: barWidth - 4, height: reviewHeight });
+    if (count.matched) add('rect', { class: 'bar-matched', x: i * barWidth + 2, y: base - reviewHeight - matchedHeight, width: barWidth - 4, height: matchedHeight });
+    const total = count.matched + count.review;
+    if (total) add('text', { class: 'bar-count', x: i * barWidth + barWidth / 2, y: base - reviewHeight - matchedHeight - 4, 'text-anchor': 'middle', 'data-bar-count': total, 'data-bin': bins[i].label }, String(total));
+    add('text', { class: 'tick', x: i * barWidth + barWidth / 2, y: base + 15, 'text-anchor': 'middle' }, bins[i].label);
+  });
+  add('line', { class: 'axis', x1: 0, y1: base, x2: width, y2: base });
+  // Where the deciding value falls: at the start of its bin, plus its place within the bin for finite bins.
+  const index = Math.max(0, bins.findIndex(bin => marker.value >= bin.from && marker.value < bin.to));
+  const bin = bins[index];
+  const within = Number.isFinite(bin.to) ? (marker.value - bin.from) / (bin.to - bin.from) : 0;
+  const x = (index + within) * barWidth;
+  add('line', { class: 'threshold', x1: x, y1: top - 12, x2: x, y2: base });
+  add('text', { class: 'marker-label', x: Math.min(width - 4, Math.max(4, x)), y: top - 16, 'text-anchor': x > width - 60 ? 'end' : x < 60 ? 'start' : 'middle', 'data-marker': marker.name }, marker.label);
+  return h('figure', { class: 'histogram', dataset: { histogramRule: rule } }, h('figcaption', null, title), svg);
 }
 
 root.querySelector('[data-suggest]').addEventListener('click', async () => {
   await load();
   if (!calibration) return;
-  const facts = [
-    ...describe('Minimum keypoints', calibration.suggestedMinInliers, calibration.minInliers, String, 'minInliers'),
-    ...describe('Similarity threshold', calibration.suggestedThreshold, calibration.matchThreshold, value => value.toFixed(3), 'threshold'),
-  ];
-  root.querySelector('[data-suggestion-facts]').replaceChildren(...facts.flatMap(([term, value]) => [h('dt', null, term), h('dd', null, value)]));
-  show(root.querySelector('[data-apply-suggestion]'), Boolean(calibration.suggestedThreshold || calibration.suggestedMinInliers));
+  const { suggestion, moreNeeded, shouldMatch, shouldNotMatch } = advice();
+  const wait = root.querySelector('[data-suggestion-wait]');
+  const facts = root.querySelector('[data-suggestion-facts]');
+  const apply = root.querySelector('[data-apply-suggestion]');
+  if (!suggestion) {
+    // Too few examples give a setting that fits them and nothing else (2 examples once proposed 827 keypoints).
+    const need = calibration.minExamplesPerKind;
+    setText(wait, `Not enough examples yet to suggest anything. A suggestion needs at least ${need} photos the tracker was right to match ` +
+      `and ${need} it should not have matched; you have ${shouldMatch} and ${shouldNotMatch}. ` +
+      `Confirm or correct ${plural(moreNeeded, 'more decision')} of the right kind on the photo pages.`);
+    facts.replaceChildren();
+    show(apply, false);
+  } else {
+    setText(wait, '');
+    const isInliers = calibration.keypointChecks;
+    const current = isInliers ? calibration.minInliers : calibration.matchThreshold;
+    const format = value => (isInliers ? String(value) : value.toFixed(3));
+    const unchanged = suggestion.value === current;
+    const rows = [
+      [isInliers ? 'Minimum points that line up' : 'How alike the photos must look',
+        [h('strong', { dataset: { suggested: suggestion.value, suggestion: isInliers ? 'minInliers' : 'threshold' } }, format(suggestion.value)), unchanged ? ' (keep the current setting)' : ` (now ${format(current)})`]],
+      ['Right on your examples', `${suggestion.correct} of ${suggestion.examples} (now ${suggestion.currentCorrect})`],
+      ['How sure', h('span', { dataset: { leaveOneOut: suggestion.leaveOneOutAccuracy } },
+        `${formatPercent(suggestion.leaveOneOutAccuracy)} right on examples it did not learn from ` +
+        `(95% sure it lies between ${formatPercent(suggestion.intervalLow)} and ${formatPercent(suggestion.intervalHigh)})`)],
+    ];
+    facts.replaceChildren(...rows.flatMap(([term, value]) => [h('dt', null, term), h('dd', null, value)]));
+    show(apply, !unchanged);
+  }
   show(root.querySelector('[data-suggestion]'), true);
 });
 
 root.querySelector('[data-apply-suggestion]').addEventListener('click', async () => {
-  if (calibration.suggestedThreshold) thresholdInput.value = String(calibration.suggestedThreshold.value);
-  if (calibration.suggestedMinInliers) inliersInput.value = String(calibration.suggestedMinInliers.value);
+  const { suggestion } = advice();
+  if (!suggestion) return;
+  if (calibration.keypointChecks) inliersInput.value = String(suggestion.value);
+  else thresholdInput.value = String(suggestion.value);
   form.requestSubmit();
 });
 

@@ -56,6 +56,7 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["GET /api/photos/{photoId:long}"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/photos/{c.PhotoId}")),
         ["GET /api/photos/{photoId:long}/thumbnail"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/thumbnail")),
         ["GET /api/photos/{photoId:long}/file"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/file")),
+        ["GET /api/photos/{photoId:long}/decisions"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/decisions")),
         ["GET /api/photos/{photoId:long}/compare/{otherId:long}"] = ([401, 200, 404, 200, 200],
             c => c.Api.GetAsync($"/api/photos/{c.PhotoId}/compare/{c.PhotoId}")),
         ["GET /api/photos/{photoId:long}/compare/{otherId:long}/aligned.jpg"] = ([401, 200, 404, 200, 200],

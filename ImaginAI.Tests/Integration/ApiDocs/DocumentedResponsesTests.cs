@@ -39,6 +39,7 @@ public sealed class DocumentedResponsesTests
         ["GET /api/photos/{photoId}"] = (_, c, i) => c.GetAsync($"/api/photos/{i.PhotoId}"),
         ["GET /api/photos/{photoId}/thumbnail"] = (_, c, i) => c.GetAsync($"/api/photos/{i.PhotoId}/thumbnail"),
         ["GET /api/photos/{photoId}/file"] = (_, c, i) => c.GetAsync($"/api/photos/{i.PhotoId}/file"),
+        ["GET /api/photos/{photoId}/decisions"] = (_, c, i) => c.GetAsync($"/api/photos/{i.PhotoId}/decisions"),
         ["PUT /api/photos/{photoId}/milestone"] = (_, c, i) => c.PutAsJsonAsync($"/api/photos/{i.PhotoId}/milestone", new { milestoneId = i.MilestoneId }),
         ["GET /api/photos/{photoId}/compare/{otherId}"] = (_, c, i) => c.GetAsync($"/api/photos/{i.PhotoId}/compare/{i.PhotoId}"),
         ["GET /api/photos/{photoId}/compare/{otherId}/aligned.jpg"] = (_, c, i) => c.GetAsync($"/api/photos/{i.PhotoId}/compare/{i.PhotoId}/aligned.jpg"),

@@ -14,38 +14,73 @@ public sealed class CalibrationTests(CnnOnlyTrackerApp app) : IClassFixture<CnnO
     private readonly HttpClient client = app.CreateClient();
 
     [Fact]
-    public async Task SuggestThreshold_FromAManagersCorrections_SeparatesThemAndChangesOnlyLaterDecisions()
+    public async Task Calibration_TooFewExamples_SuggestsNothingUntilEnoughThenSaysHowSure()
     {
         var projectId = (await app.CreateProjectAsync("Calibrated site", client)).GetProperty("id").GetInt64();
         var milestone = await app.AddMilestoneAsync(projectId, "Cladding", client);
-        var wood = RealPhotos.Read("Wood.jpg");
+        var wood = PhotoVariants.Resize(RealPhotos.Read("Wood.jpg"), 0.25f);
         await app.WaitUntilDecidedAsync(await app.UploadOneAsync(projectId, "reference.jpg", wood, milestone, client), client: client);
 
-        // Two automatic matches: a manager confirms the close revisit and rejects the distant detail.
+        // One confirmation and one rejection: far too few to learn a setting from.
         var close = await DecideAsync(projectId, "close.jpg", PhotoVariants.Resize(wood, 0.5f));
-        var distant = await DecideAsync(projectId, "detail.jpg", PhotoVariants.Crop(wood, 0.45f, 0.1f, 0.1f));
-        var keptEarlier = await DecideAsync(projectId, "detail-kept.jpg", PhotoVariants.Crop(wood, 0.45f, 0.9f, 0.9f));
-        Assert.All(new[] { close, distant, keptEarlier }, p => Assert.Equal("matched", p.GetProperty("status").GetString()));
+        var other = await DecideAsync(projectId, "other.jpg", PhotoVariants.Resize(RealPhotos.Read("Dune.jpg"), 0.25f));
         (await client.PutAsJsonAsync($"/api/photos/{Id(close)}/milestone", new { milestoneId = milestone })).EnsureSuccessStatusCode();
-        (await client.PutAsJsonAsync($"/api/photos/{Id(distant)}/milestone", new { milestoneId = (long?)null })).EnsureSuccessStatusCode();
+        (await client.PutAsJsonAsync($"/api/photos/{Id(other)}/milestone", new { milestoneId = (long?)null })).EnsureSuccessStatusCode();
+        var few = (await client.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/calibration")).GetProperty("thresholdAdvice");
+        Assert.Equal(JsonValueKind.Null, few.GetProperty("suggestion").ValueKind);
+        Assert.Equal(2 * ImaginAI.Tracker.Matching.Calibration.MinExamplesPerKind - 2, few.GetProperty("moreNeeded").GetInt32());
+
+        // Enough of each kind: revisits of the reference confirmed, other places sent back to review.
+        var revisits = new[]
+        {
+            PhotoVariants.Crop(wood, 0.8f), PhotoVariants.Crop(wood, 0.7f, 0f, 0f), PhotoVariants.Exposure(wood, 1.3f),
+            PhotoVariants.Exposure(wood, 0.7f), PhotoVariants.ReEncode(wood, 40), PhotoVariants.SecondVisit(wood), PhotoVariants.Crop(wood, 0.9f, 1f, 1f),
+        };
+        var elsewhere = new[] { "Aqua.jpg", "Blinds.jpg", "Garden.jpg", "GreenMeadow.jpg", "Storm.jpg", "TwoWings.jpg", "RainDrops.jpg" };
+        var uploaded = await app.UploadAsync(projectId,
+            revisits.Select((bytes, i) => ($"revisit-{i}.jpg", bytes)).Concat(elsewhere.Select(name => ($"elsewhere-{name}", PhotoVariants.Resize(RealPhotos.Read(name), 0.25f)))),
+            client: client);
+        var ids = (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(p => p.GetProperty("id").GetInt64()).ToList();
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
+        {
+            await app.WaitUntilDecidedAsync(id, client: client);
+            (await client.PutAsJsonAsync($"/api/photos/{id}/milestone", new { milestoneId = i < revisits.Length ? milestone : (long?)null })).EnsureSuccessStatusCode();
+        }
 
         var calibration = await client.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/calibration");
-        var suggestion = calibration.GetProperty("suggestedThreshold");
-        var suggested = suggestion.GetProperty("value").GetDouble();
-        var (low, high) = (Score(distant), Score(close));
-        Assert.Equal(2, calibration.GetProperty("examples").GetInt32());
-        Assert.InRange(suggested, low + 1e-6, high);
-        Assert.Equal(1.0, suggestion.GetProperty("accuracy").GetDouble());
-        Assert.Equal(0.5, suggestion.GetProperty("currentAccuracy").GetDouble());
+        var advice = calibration.GetProperty("thresholdAdvice");
+        var suggestion = advice.GetProperty("suggestion");
+        Assert.Equal((8, 8), (advice.GetProperty("shouldMatch").GetInt32(), advice.GetProperty("shouldNotMatch").GetInt32()));
+        Assert.Equal(16, suggestion.GetProperty("examples").GetInt32());
+        Assert.True(suggestion.GetProperty("correct").GetInt32() >= suggestion.GetProperty("currentCorrect").GetInt32());
+        var leaveOneOut = suggestion.GetProperty("leaveOneOutAccuracy").GetDouble();
+        Assert.InRange(leaveOneOut, suggestion.GetProperty("intervalLow").GetDouble(), suggestion.GetProperty("intervalHigh").GetDouble());
+        Assert.True(suggestion.GetProperty("intervalHigh").GetDouble() - suggestion.GetProperty("intervalLow").GetDouble() > 0.1,
+            "16 examples cannot make the tracker sure to within a few points");
+        Assert.False(calibration.GetProperty("keypointChecks").GetBoolean());
+        Assert.Equal(calibration.GetProperty("decisions").GetArrayLength(), 2 + ids.Count);
+    }
 
-        // Nothing changes until the manager applies it; then a photo like the rejected one is left for review.
-        Assert.NotEqual(suggested, (await client.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}")).GetProperty("matchThreshold").GetDouble());
-        (await client.PatchAsJsonAsync($"/api/projects/{projectId}", new { matchThreshold = suggested })).EnsureSuccessStatusCode();
-        var later = await DecideAsync(projectId, "detail-later.jpg", PhotoVariants.Crop(wood, 0.45f, 0.9f, 0.1f));
+    [Fact]
+    public async Task Calibration_CorrectedThenPutBack_CountsOnceWithItsLatestLabel()
+    {
+        var projectId = (await app.CreateProjectAsync("Changed mind", client)).GetProperty("id").GetInt64();
+        var milestone = await app.AddMilestoneAsync(projectId, "Cladding", client);
+        var other = await app.AddMilestoneAsync(projectId, "Roof", client);
+        var wood = PhotoVariants.Resize(RealPhotos.Read("Wood.jpg"), 0.25f);
+        await app.WaitUntilDecidedAsync(await app.UploadOneAsync(projectId, "reference.jpg", wood, milestone, client), client: client);
+        var photo = await DecideAsync(projectId, "revisit.jpg", PhotoVariants.Resize(wood, 0.5f));
+        Assert.Equal(milestone, Milestone(photo));
 
-        Assert.True(Score(later) < suggested, $"precondition: the later detail scores {Score(later):0.000}, the suggestion is {suggested:0.000}");
-        Assert.Equal("unmatched", later.GetProperty("status").GetString());
-        Assert.Equal("matched", (await app.GetPhotoAsync(Id(keptEarlier), client)).GetProperty("status").GetString());
+        // Corrected to the wrong milestone, then put back: the tracker was right after all.
+        (await client.PutAsJsonAsync($"/api/photos/{Id(photo)}/milestone", new { milestoneId = other })).EnsureSuccessStatusCode();
+        (await client.PutAsJsonAsync($"/api/photos/{Id(photo)}/milestone", new { milestoneId = milestone })).EnsureSuccessStatusCode();
+
+        var calibration = await client.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/calibration");
+        Assert.Equal(1, calibration.GetProperty("examples").GetInt32());
+        var advice = calibration.GetProperty("thresholdAdvice");
+        Assert.Equal((1, 0), (advice.GetProperty("shouldMatch").GetInt32(), advice.GetProperty("shouldNotMatch").GetInt32()));
+        Assert.Equal(1, await TrackerDatabase.ScalarAsync<long>(app.DatabasePath, "SELECT COUNT(*) FROM match_examples WHERE photo_id = @id", new { id = Id(photo) }));
     }
 
     [Fact]
@@ -76,5 +111,6 @@ public sealed class CalibrationTests(CnnOnlyTrackerApp app) : IClassFixture<CnnO
 
     private static long Id(JsonElement photo) => photo.GetProperty("id").GetInt64();
 
-    private static double Score(JsonElement photo) => photo.GetProperty("milestoneScore").GetDouble();
+    private static long? Milestone(JsonElement photo) =>
+        photo.GetProperty("milestoneId").ValueKind == JsonValueKind.Null ? null : photo.GetProperty("milestoneId").GetInt64();
 }

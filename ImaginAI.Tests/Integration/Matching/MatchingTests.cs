@@ -33,11 +33,11 @@ public sealed class MatchingTests(MatchingScenario scenario) : IClassFixture<Mat
 
         var first = await verifier.DescribeAsync(scenario.FoundationsReferenceId, CancellationToken.None);
         var again = await verifier.DescribeAsync(scenario.FoundationsReferenceId, CancellationToken.None);
-        var inliers = await verifier.CountInliersAsync(laterId, [scenario.FoundationsReferenceId], CancellationToken.None);
+        var checks = await verifier.CheckAsync(laterId, [scenario.FoundationsReferenceId], CancellationToken.None);
 
         Assert.NotNull(first);
         Assert.Same(first, again); // found once, then served from memory: the file behind a photo never changes
-        Assert.Equal(scenario.FoundationsLater.GetProperty("explanation").GetProperty("inliers").GetInt32(), inliers[scenario.FoundationsReferenceId]);
+        Assert.Equal(scenario.FoundationsLater.GetProperty("explanation").GetProperty("inliers").GetInt32(), checks[scenario.FoundationsReferenceId].Inliers);
     }
 
     [Fact]

@@ -69,4 +69,83 @@ public class MatchDecisionRuleTests
         Assert.False(decision.Matched);
         Assert.Contains("No milestone", decision.Explanation.Text);
     }
+
+    [Fact]
+    public void Decide_NoKeypointEvidenceAndAConfidentCnnLead_MatchesOnTheCnnScoreAndSaysWhy()
+    {
+        // A bare wall: the keypoints could say nothing (too few in the photo), and the CNN is very sure.
+        var silent = new PairCheck(0, NoEvidence: true, PhotoKeypoints: 12, ReferenceKeypoints: 40);
+        MilestoneCandidate[] candidates = [new(7, 0.93f, silent), new(3, 0.62f, silent with { ReferenceKeypoints = 900 })];
+
+        var decision = MatchDecisionRule.Decide(candidates, verificationAvailable: true, Settings);
+
+        Assert.True(decision.Matched);
+        Assert.Equal(7, decision.MilestoneId);
+        Assert.Equal("no-evidence-cnn-score", decision.Explanation.Basis);
+        Assert.Equal("none", decision.Explanation.Evidence);
+        Assert.Equal((12, 40), (decision.Explanation.PhotoKeypoints, decision.Explanation.ReferenceKeypoints));
+        Assert.Contains("12 keypoints in this photo and 40 in the reference photo", decision.Explanation.Text);
+    }
+
+    [Fact]
+    public void Decide_EvidenceAgainstWithTheSameCnnLead_StillRefuses()
+    {
+        // The same scores, but both photos had keypoints enough and they agree with no single viewpoint.
+        var against = new PairCheck(3, NoEvidence: false, PhotoKeypoints: 1800, ReferenceKeypoints: 1700);
+        MilestoneCandidate[] candidates = [new(7, 0.93f, against), new(3, 0.62f, against)];
+
+        var decision = MatchDecisionRule.Decide(candidates, verificationAvailable: true, Settings);
+
+        Assert.False(decision.Matched);
+        Assert.Equal("no-geometric-support", decision.Explanation.Basis);
+        Assert.Equal("against", decision.Explanation.Evidence);
+    }
+
+    [Fact]
+    public void Decide_NoKeypointEvidenceButASmallCnnLead_LeavesItForReview()
+    {
+        var silent = new PairCheck(0, NoEvidence: true, PhotoKeypoints: 12, ReferenceKeypoints: 40);
+        MilestoneCandidate[] candidates = [new(7, 0.93f, silent), new(3, 0.90f, silent)];
+
+        var decision = MatchDecisionRule.Decide(candidates, verificationAvailable: true, Settings);
+
+        Assert.False(decision.Matched);
+        Assert.Equal("no-evidence", decision.Explanation.Basis);
+        Assert.Contains("not sure enough", decision.Explanation.Text);
+    }
+
+    [Fact]
+    public void Decide_NoEvidenceRuleTurnedOff_RefusesSilenceAsBefore()
+    {
+        var silent = new PairCheck(0, NoEvidence: true, PhotoKeypoints: 12, ReferenceKeypoints: 40);
+        MilestoneCandidate[] candidates = [new(7, 0.93f, silent), new(3, 0.62f, silent)];
+
+        var decision = MatchDecisionRule.Decide(candidates, verificationAvailable: true, Settings with { NoEvidenceThreshold = null });
+
+        Assert.False(decision.Matched);
+        Assert.Equal("no-geometric-support", decision.Explanation.Basis);
+    }
+
+    [Fact]
+    public void Combine_OneReferenceDisagreesAndTheOtherIsSilent_CountsAsEvidenceAgainst()
+    {
+        var combined = PairCheck.Combine([new PairCheck(2, NoEvidence: false, 900, 1500), new PairCheck(0, NoEvidence: true, 900, 20)]);
+
+        Assert.False(combined.NoEvidence);
+        Assert.Equal(2, combined.Inliers);
+    }
+
+    [Fact]
+    public void Decide_TwelveInliersOnTheCnnsClearFavourite_AcceptsAsPartialAgreement()
+    {
+        // A revisit with a truck in front: 12 keypoint matches agree (fewer than the 15 a full view needs), and the
+        // CNN puts this milestone well ahead of the next.
+        MilestoneCandidate[] candidates = [new(7, 0.70f, new PairCheck(12, PhotoKeypoints: 2000, ReferenceKeypoints: 1900)), new(3, 0.55f, new PairCheck(0))];
+
+        var decision = MatchDecisionRule.Decide(candidates, verificationAvailable: true, Settings);
+        var close = MatchDecisionRule.Decide([candidates[0], new(3, 0.66f, new PairCheck(0))], verificationAvailable: true, Settings);
+
+        Assert.Equal((true, 7L, "partial"), (decision.Matched, decision.MilestoneId, decision.Explanation.Basis));
+        Assert.False(close.Matched); // the same inliers with a lead of 0.04: not enough
+    }
 }

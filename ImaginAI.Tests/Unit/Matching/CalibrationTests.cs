@@ -4,49 +4,64 @@ namespace ImaginAI.Tests.Unit.Matching;
 
 public class CalibrationTests
 {
-    // Two rejected and two confirmed decisions, scores and inliers far apart.
-    private static readonly LabelledExample[] Examples =
+    // Rejected and confirmed decisions, scores and inliers far apart: n of each kind.
+    private static List<LabelledExample> Separable(int perKind) =>
     [
-        new(0.50, 0, ShouldMatch: false),
-        new(0.70, 3, ShouldMatch: false),
-        new(0.80, 40, ShouldMatch: true),
-        new(0.90, 100, ShouldMatch: true),
+        .. Enumerable.Range(0, perKind).Select(i => new LabelledExample(0.50 + i * 0.02, i % 4, ShouldMatch: false)),
+        .. Enumerable.Range(0, perKind).Select(i => new LabelledExample(0.80 + i * 0.01, 40 + i * 10, ShouldMatch: true)),
     ];
 
     [Fact]
-    public void SuggestThreshold_SeparableExamples_ProposesTheMidpointOfTheGapWithAccuracies()
+    public void AdviseMinInliers_TwoExamples_SuggestsNothingAndSaysHowManyMoreAreNeeded()
     {
-        var suggestion = Calibration.SuggestThreshold(Examples, current: 0.60)!;
+        // The case that proposed 827 keypoints: one rejection and one confirmation far apart.
+        var advice = Calibration.AdviseMinInliers([new(0.7, 20, false), new(0.9, 1634, true)], current: 15);
 
-        // 0.75 gets all four right; the current 0.60 accepts the 0.70 rejection: 3 of 4.
-        Assert.Equal(0.75, suggestion.Value, 3);
-        Assert.Equal((4, 4, 1.0), (suggestion.Examples, suggestion.Correct, suggestion.Accuracy));
-        Assert.Equal((3, 0.75), (suggestion.CurrentCorrect, suggestion.CurrentAccuracy));
+        Assert.Null(advice.Suggestion);
+        Assert.Equal((1, 1), (advice.ShouldMatch, advice.ShouldNotMatch));
+        Assert.Equal(2 * Calibration.MinExamplesPerKind - 2, advice.MoreNeeded);
     }
 
     [Fact]
-    public void SuggestMinInliers_CurrentSettingMissesAMatch_ProposesTheMidpointRoundedUp()
+    public void AdviseThreshold_EnoughSeparableExamples_ProposesTheMidpointOfTheGapWithItsCertainty()
     {
-        var suggestion = Calibration.SuggestMinInliers(Examples, current: 50)!;
+        var examples = Separable(Calibration.MinExamplesPerKind);
+        var highestRejected = examples.Where(e => !e.ShouldMatch).Max(e => e.BestScore);
 
-        // Midpoint of 3 and 40 is 21.5: at least 22 inliers keeps both rejections out and both matches in; 50 loses the 40.
-        Assert.Equal(22, suggestion.Value);
-        Assert.Equal(1.0, suggestion.Accuracy);
-        Assert.Equal(0.75, suggestion.CurrentAccuracy);
+        var suggestion = Calibration.AdviseThreshold(examples, current: 0.60).Suggestion!;
+
+        // The current 0.60 accepts the rejections scoring 0.60 and more; the midpoint of the gap gets every one right.
+        Assert.Equal(Math.Round((highestRejected + 0.80) / 2, 3), suggestion.Value, 3);
+        Assert.Equal((examples.Count, examples.Count), (suggestion.Examples, suggestion.Correct));
+        Assert.True(suggestion.CurrentCorrect < examples.Count);
+        Assert.Equal(1.0, suggestion.LeaveOneOutAccuracy);
+        Assert.InRange(suggestion.IntervalLow, 0.75, 0.85);
+        Assert.Equal(1.0, suggestion.IntervalHigh);
     }
 
     [Fact]
-    public void SuggestMinInliers_CurrentSettingAlreadySeparates_KeepsIt()
+    public void AdviseMinInliers_CurrentSettingAlreadySeparates_KeepsIt()
     {
-        var suggestion = Calibration.SuggestMinInliers(Examples, current: 15)!;
+        var suggestion = Calibration.AdviseMinInliers(Separable(Calibration.MinExamplesPerKind), current: 15).Suggestion!;
 
         Assert.Equal(15, suggestion.Value);
         Assert.Equal(1.0, suggestion.Accuracy);
     }
 
     [Fact]
-    public void SuggestThreshold_OnlyConfirmations_ProposesNothing()
+    public void AdviseMinInliers_EveryExampleWithoutInliers_KeepsTheCurrentSetting()
     {
-        Assert.Null(Calibration.SuggestThreshold([new(0.8, null, true), new(0.9, null, true)], current: 0.6));
+        var examples = Enumerable.Range(0, 2 * Calibration.MinExamplesPerKind).Select(i => new LabelledExample(0.5, 0, i % 2 == 0)).ToList();
+
+        Assert.Equal(15, Calibration.AdviseMinInliers(examples, current: 15).Suggestion!.Value);
+    }
+
+    [Fact]
+    public void Wilson_TenOfTen_IsSureButNotCertain()
+    {
+        var (low, high) = Calibration.Wilson(10, 10);
+
+        Assert.InRange(low, 0.72, 0.73);
+        Assert.Equal(1.0, high);
     }
 }

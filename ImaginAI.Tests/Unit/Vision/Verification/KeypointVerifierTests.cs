@@ -104,6 +104,30 @@ public class KeypointVerifierTests
         Assert.Equal(0, result.Inliers); // nothing to verify against: no evidence, not an error
     }
 
+    [Theory]
+    [InlineData("Garden.jpg")]
+    [InlineData("Wood.jpg")]
+    public void Verify_TexturedScene320PixelsWide_VerifiesAgainstItsReference(string name)
+    {
+        // A revisit sent at 320 px (a messaging app's thumbnail): upscaled to the working size for detection, ORB
+        // finds keypoints at the scales of the full-size reference instead of losing most of the photo to its border.
+        using var reference = Decode(name);
+        var bytes = RealPhotos.Read(name);
+        using var small = PhotoDecoder.Decode(ImaginAI.Tests.Integration.PhotoVariants.Resize(bytes, 320f / Math.Max(reference.Bitmap.Width, reference.Bitmap.Height)));
+        Assert.Equal(320, Math.Max(small.Bitmap.Width, small.Bitmap.Height));
+
+        var upscaled = Verifier.Verify(small, reference);
+        var notUpscaled = new KeypointVerifier(Verifier.Options with { MaxUpscale = 1 }).Verify(small, reference);
+
+        Assert.True(upscaled.Inliers >= AcceptedInliers, $"only {upscaled.Inliers} inliers for a 320-px copy ({upscaled.KeypointsA} keypoints)");
+        Assert.True(upscaled.KeypointsA > notUpscaled.KeypointsA,
+            $"upscaling found {upscaled.KeypointsA} keypoints, without it {notUpscaled.KeypointsA}");
+        Assert.NotNull(upscaled.Homography);
+        // The homography is in each photo's own pixels: the small photo's centre lands on the reference's centre.
+        var centre = Apply(upscaled.Homography!, small.Bitmap.Width / 2f, small.Bitmap.Height / 2f);
+        Assert.InRange(Distance(centre, new SKPoint(reference.Bitmap.Width / 2f, reference.Bitmap.Height / 2f)), 0, 0.02 * reference.Bitmap.Width);
+    }
+
     private static DecodedPhoto Decode(string name) => PhotoDecoder.Decode(RealPhotos.Read(name));
 
     private static DecodedPhoto Revisit(SKBitmap source, SKMatrix view)

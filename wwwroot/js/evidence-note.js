@@ -1,0 +1,17 @@
+// When keypoints could not check a photo (too little detail in it or in the reference), say so in plain words and
+// what the tracker did instead. The markup is ImaginAI.Tracker/Matching/Views/_EvidenceNote.cshtml.
+import { setText, show } from './lib/dom.js';
+
+export function renderEvidenceNote(root, why) {
+  const note = root.querySelector('[data-evidence-note]');
+  if (!note) return;
+  const silent = why?.evidence === 'none';
+  if (silent) {
+    setText(note.querySelector('[data-evidence-counts]'),
+      `${why.photoKeypoints ?? 0} points were found in this photo and ${why.referenceKeypoints ?? 0} in the reference photo`);
+    setText(note.querySelector('[data-evidence-outcome]'), why.basis === 'no-evidence-cnn-score'
+      ? 'The photo looked so much like this milestone, and so much less like any other, that the tracker matched it on likeness alone.'
+      : 'Likeness alone was not clear enough to be sure, so the photo waits for a manager to choose its milestone.');
+  }
+  show(note, silent);
+}
