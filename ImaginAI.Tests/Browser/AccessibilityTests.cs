@@ -50,6 +50,7 @@ public sealed class AccessibilityTests(KestrelTrackerApp app, ChromiumBrowser ch
             ($"projects/{projectId}/settings", "h1"),
             ($"projects/{projectId}/members", "h1"),
             ($"photos/{photoId}", "[data-facts] dd"),
+            ($"projects/{projectId}/map", "[data-map-page][data-loaded]"),
             ($"projects/{projectId}/gallery", "[data-gallery-grid] .thumb"),
             ($"photos/{photoId}/timelapse", "[data-timelapse-page][data-status='ready'] [data-timelapse-image]"),
             ("search", "h1"),

@@ -48,6 +48,10 @@ public sealed class Photo
     public string? DecisionJson { get; init; }
     /// <summary>Set while the photo is soft-deleted (restorable until <see cref="PhotoPurgeJob"/> purges it).</summary>
     public DateTimeOffset? DeletedAt { get; init; }
+    /// <summary>Where the photo was taken, from its EXIF GPS; null when it carries none.</summary>
+    public double? Latitude { get; init; }
+    public double? Longitude { get; init; }
+    public PhotoLocation? Location => Latitude is { } lat && Longitude is { } lon ? new PhotoLocation(lat, lon) : null;
     /// <summary>The member who uploaded it (null for photos stored before uploaders were recorded).</summary>
     public long? UploadedBy { get; init; }
     /// <summary>The uploader's e-mail, null when the account has since been deleted.</summary>
@@ -55,6 +59,9 @@ public sealed class Photo
     /// <summary>Read with the photo by <see cref="PhotoRepository"/> (a second query: tags are rows of their own).</summary>
     public IReadOnlyList<string> Tags { get; set; } = [];
 }
+
+/// <summary>Where a photo was taken (WGS 84 degrees, from its EXIF GPS).</summary>
+public sealed record PhotoLocation(double Latitude, double Longitude);
 
 public sealed record MilestoneRef(long Id, string Name, int Position);
 
@@ -71,14 +78,15 @@ public sealed record MemberRef(long Id, string? Email)
 /// The photo as GET /api/photos/{id} and every timeline message show it. Beyond the contract's fields it carries
 /// the milestone (id, name, position), the milestone score behind an automatic decision, the note, the number
 /// of embedding attempts and the explanation of the job's decision (scores, margin, keypoint inliers, basis, text),
-/// who uploaded it (null for photos stored before uploaders were recorded) and its tags (lower-case, sorted).
+/// who uploaded it (null for photos stored before uploaders were recorded), its tags (lower-case, sorted) and where
+/// it was taken when its EXIF says so.
 /// </summary>
 public sealed record PhotoJson(
     long Id, long ProjectId, string FileName, string Status, long? MilestoneId, string? MilestoneSource,
     double? MatchScore, long? MatchedPhotoId, DateTimeOffset TakenAt, DateTimeOffset UploadedAt, int Width, int Height,
     string? Error, string ThumbnailUrl, string FileUrl, MilestoneRef? Milestone, double? MilestoneScore, string? Note,
     int Attempts, Matching.MatchExplanation? Explanation, DateTimeOffset? DeletedAt, DateTimeOffset? PurgeAfter,
-    MemberRef? UploadedBy, IReadOnlyList<string> Tags)
+    MemberRef? UploadedBy, IReadOnlyList<string> Tags, PhotoLocation? Location)
 {
     public static PhotoJson From(Photo photo) => new(
         photo.Id, photo.ProjectId, photo.FileName, photo.Status, photo.MilestoneId, photo.MilestoneSource,
@@ -87,5 +95,5 @@ public sealed record PhotoJson(
         photo.MilestoneId is { } id ? new MilestoneRef(id, photo.MilestoneName ?? "", photo.MilestonePosition ?? 0) : null,
         photo.MilestoneScore, photo.Note, photo.Attempts, Matching.MatchExplanation.FromJson(photo.DecisionJson),
         photo.DeletedAt, photo.DeletedAt + PhotoPurgeJob.Grace,
-        photo.UploadedBy is { } uploader ? new MemberRef(uploader, photo.UploaderEmail) : null, photo.Tags);
+        photo.UploadedBy is { } uploader ? new MemberRef(uploader, photo.UploaderEmail) : null, photo.Tags, photo.Location);
 }

@@ -31,7 +31,7 @@ public sealed class PhotoRepository(TrackerDb db)
         ph.taken_at, ph.uploaded_at, ph.note, ph.status, ph.milestone_id, ph.milestone_source, ph.milestone_score,
         ph.match_score, ph.matched_photo_id, ph.error, ph.attempts, ph.decision_count, ph.decision_json,
         m.name AS milestone_name, m.position AS milestone_position, ph.deleted_at,
-        ph.uploaded_by, u.email AS uploader_email
+        ph.uploaded_by, u.email AS uploader_email, ph.latitude, ph.longitude
         """;
 
     private const string PhotoFrom = """
@@ -194,23 +194,10 @@ public sealed class PhotoRepository(TrackerDb db)
     /// <summary>One page of the project's photos (not deleted) that pass the filter, newest first, and how many pass it.</summary>
     public async Task<(IReadOnlyList<Photo> Photos, int Total)> GetGalleryPageAsync(long projectId, GalleryFilter filter, int page, int pageSize)
     {
-        var where = new List<string> { "ph.project_id = @projectId", "ph.deleted_at IS NULL" };
-        if (filter.From is not null) where.Add("ph.taken_at >= @from");
-        if (filter.To is not null) where.Add("ph.taken_at < @to");
-        if (filter.UploaderId is not null) where.Add("ph.uploaded_by = @uploaderId");
-        if (filter.MilestoneId is not null) where.Add("ph.milestone_id = @milestoneId");
-        if (filter.Status is { } status) where.Add(GalleryStatuses.Condition(status));
-        if (filter.Tag is not null) where.Add("EXISTS (SELECT 1 FROM photo_tags t WHERE t.photo_id = ph.id AND t.tag = @tag)");
-        var condition = string.Join(" AND ", where);
-        var parameters = new
-        {
-            projectId, uploaderId = filter.UploaderId, milestoneId = filter.MilestoneId, tag = filter.Tag,
-            from = filter.From is { } from ? TrackerDb.Utc(from) : null,
-            to = filter.To is { } to ? TrackerDb.Utc(to) : null,
-            limit = pageSize, offset = (page - 1) * pageSize,
-        };
+        var (condition, parameters) = GalleryCondition(projectId, filter);
+        parameters.Add("limit", pageSize);
+        parameters.Add("offset", (page - 1) * pageSize);
         await using var connection = await db.OpenAsync();
-        // The conditions are fixed text chosen above; every value is a parameter.
         var total = await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM photos ph WHERE {condition}", parameters);
         var photos = (await connection.QueryAsync<Photo>($"""
             SELECT {PhotoColumns}
@@ -220,6 +207,27 @@ public sealed class PhotoRepository(TrackerDb db)
             LIMIT @limit OFFSET @offset
             """, parameters)).AsList();
         return (await WithTagsAsync(connection, photos), total);
+    }
+
+    /// <summary>
+    /// The gallery's filter as a condition on photos ph (not deleted, of the project) with its parameters: the one
+    /// definition of a filtered view, shared by the gallery and the export. The text is fixed; every value is a parameter.
+    /// </summary>
+    internal static (string Condition, DynamicParameters Parameters) GalleryCondition(long projectId, GalleryFilter filter)
+    {
+        var where = new List<string> { "ph.project_id = @projectId", "ph.deleted_at IS NULL" };
+        if (filter.From is not null) where.Add("ph.taken_at >= @from");
+        if (filter.To is not null) where.Add("ph.taken_at < @to");
+        if (filter.UploaderId is not null) where.Add("ph.uploaded_by = @uploaderId");
+        if (filter.MilestoneId is not null) where.Add("ph.milestone_id = @milestoneId");
+        if (filter.Status is { } status) where.Add(GalleryStatuses.Condition(status));
+        if (filter.Tag is not null) where.Add("EXISTS (SELECT 1 FROM photo_tags t WHERE t.photo_id = ph.id AND t.tag = @tag)");
+        return (string.Join(" AND ", where), new DynamicParameters(new
+        {
+            projectId, uploaderId = filter.UploaderId, milestoneId = filter.MilestoneId, tag = filter.Tag,
+            from = filter.From is { } from ? TrackerDb.Utc(from) : null,
+            to = filter.To is { } to ? TrackerDb.Utc(to) : null,
+        }));
     }
 
     public static readonly IReadOnlyList<string> AllStatuses =

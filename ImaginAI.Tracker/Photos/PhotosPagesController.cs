@@ -11,7 +11,7 @@ namespace ImaginAI.Tracker.Photos;
 public sealed record UploadPageModel(long ProjectId, string ProjectName, long MaxUploadBytes);
 
 public sealed record PhotoPageModel(long PhotoId, string FileName, long ProjectId, string ProjectName, string? VerificationUnavailableReason,
-    PhotoNeighbours Neighbours);
+    PhotoNeighbours Neighbours, PhotoLocation? Location = null);
 
 public sealed class PhotosPagesController(ProjectRepository projects, PhotoRepository photos, IOptions<StorageOptions> storage)
     : Controller
@@ -30,7 +30,7 @@ public sealed class PhotosPagesController(ProjectRepository projects, PhotoRepos
     public async Task<IActionResult> Photo(long id) =>
         await photos.GetByIdAsync(id) is { } photo && await projects.GetByIdAsync(photo.ProjectId) is { } project
             ? View("Photo", new PhotoPageModel(photo.Id, photo.FileName, project.Id, project.Name, Matching.PhotoVerifier.UnavailableReason,
-                await photos.GetNeighboursAsync(photo)))
+                await photos.GetNeighboursAsync(photo), photo.Location))
             : this.NotFoundPage("This photo does not exist",
                 "It may have been removed, or the link is incomplete. Its project's timeline lists every photo.");
 }

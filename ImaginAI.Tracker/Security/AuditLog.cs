@@ -38,6 +38,8 @@ public static class AuditActions
     public const string Deleted = "deleted";
     public const string PhotoRestored = "photo-restored";
     public const string MilestoneChanged = "milestone-changed";
+    /// <summary>A member downloaded a ZIP of a project's photos.</summary>
+    public const string Exported = "photos-exported";
     public const string PhotoChanged = "photo-changed";
     public const string CommentAdded = "comment-added";
 }

@@ -83,6 +83,10 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["POST /api/photos/{photoId:long}/restore"] = ([401, 403, 404, 200, 200],
             async c => await c.Api.PostAsync($"/api/photos/{await c.SparePhotoAsync(deleted: true)}/restore", null)),
 
+        // Reports, export and map data: every member of the project (issue 15).
+        ["GET /api/projects/{projectId:long}/report.pdf"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/report.pdf")),
+        ["GET /api/projects/{projectId:long}/export.zip"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/export.zip")),
+        ["GET /api/projects/{projectId:long}/locations"] = ([401, 200, 404, 200, 200], c => c.Api.GetAsync($"/api/projects/{c.ProjectId}/locations")),
         // Notes, tags, uploaders and the gallery: any member reads; the uploader (here the manager) or a manager changes.
         ["PATCH /api/photos/{photoId:long}"] = ([401, 403, 404, 200, 200],
             c => c.Api.PatchAsJsonAsync($"/api/photos/{c.PhotoId}", new { note = "Checked by " + c.Who, tags = new[] { "checked" } })),
@@ -150,6 +154,7 @@ public sealed class AuthorizationMatrixTests(TrackerApp app) : IClassFixture<Tra
         ["GET /projects/{id:long}/review"] = ([302, 403, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/review")),
         ["GET /projects/{id:long}/upload"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/upload")),
         ["GET /photos/{id:long}"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/photos/{c.PhotoId}")),
+        ["GET /projects/{id:long}/map"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/map")),
         ["GET /projects/{id:long}/gallery"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/projects/{c.ProjectId}/gallery?tag=checked")),
         ["GET /photos/{id:long}/timelapse"] = ([302, 200, 404, 200, 200], c => c.Browser.GetAsync($"/photos/{c.PhotoId}/timelapse")),
         ["GET /search"] = ([302, 200, 200, 200, 200], c => c.Browser.GetAsync("/search")),

@@ -78,6 +78,9 @@ public sealed class DocumentedResponsesTests
         // Archived and at once unarchived: an archived project refuses every other change.
         ["POST /api/projects/{projectId}/archive"] = (_, c, i) => c.PostAsync($"/api/projects/{i.ProjectId}/archive", null),
         ["POST /api/projects/{projectId}/unarchive"] = (_, c, i) => c.PostAsync($"/api/projects/{i.ProjectId}/unarchive", null),
+        ["GET /api/projects/{projectId}/report.pdf"] = (_, c, i) => c.GetAsync($"/api/projects/{i.ProjectId}/report.pdf"),
+        ["GET /api/projects/{projectId}/export.zip"] = (_, c, i) => c.GetAsync($"/api/projects/{i.ProjectId}/export.zip"),
+        ["GET /api/projects/{projectId}/locations"] = (_, c, i) => c.GetAsync($"/api/projects/{i.ProjectId}/locations"),
         // Before the sign-in: its 429 needs the attempts within one minute, and each request between them delays it.
         ["PATCH /api/photos/{photoId}"] = (_, c, i) => c.PatchAsJsonAsync($"/api/photos/{i.PhotoId}", new { note = "North wall", tags = new[] { "wall" } }),
         ["GET /api/projects/{projectId}/tags"] = (_, c, i) => c.GetAsync($"/api/projects/{i.ProjectId}/tags?prefix=w"),
@@ -124,6 +127,15 @@ public sealed class DocumentedResponsesTests
         ("POST /api/photos/{photoId}/retry", 409, w => w.Admin.PostAsync($"/api/photos/{w.Ids.PhotoId}/retry", null)),
         ("POST /api/projects/{projectId}/webhooks", 400, w => w.Admin.PostAsJsonAsync($"/api/projects/{w.Ids.ProjectId}/webhooks",
             new { url = "http://example.com/hook", events = new[] { "photo.failed" } })),
+        ("GET /api/projects/{projectId}/report.pdf", 400, w => w.Admin.GetAsync($"/api/projects/{w.Ids.ProjectId}/report.pdf?from=2026-12-01&to=2026-11-01")),
+        // An app whose report fonts are missing says so instead of failing.
+        ("GET /api/projects/{projectId}/report.pdf", 503, async w =>
+        {
+            var admin = w.WithoutModel.CreateClient();
+            var projectId = (await w.WithoutModel.CreateProjectAsync("No fonts", admin)).GetProperty("id").GetInt64();
+            return await admin.GetAsync($"/api/projects/{projectId}/report.pdf");
+        }),
+        ("GET /api/projects/{projectId}/export.zip", 400, w => w.Admin.GetAsync($"/api/projects/{w.Ids.ProjectId}/export.zip?status=lost")),
         ("PATCH /api/photos/{photoId}", 400, w => w.Admin.PatchAsJsonAsync($"/api/photos/{w.Ids.PhotoId}", new { tags = new[] { new string('x', 41) } })),
         ("PATCH /api/photos/{photoId}", 403, async w => await (await w.FieldMemberAsync()).PatchAsJsonAsync($"/api/photos/{w.Ids.PhotoId}", new { note = "mine now" })),
         ("GET /api/projects/{projectId}/photos", 400, w => w.Admin.GetAsync($"/api/projects/{w.Ids.ProjectId}/photos?from=yesterday")),
@@ -261,7 +273,7 @@ public sealed class DocumentedResponsesTests
             return new World
             {
                 App = app,
-                WithoutModel = TrackerApp.Create(settings: new() { ["Vision:Model"] = "no-such-model" }),
+                WithoutModel = TrackerApp.Create(settings: new() { ["Vision:Model"] = "no-such-model", ["Reports:FontDirectory"] = "/no/such/fonts" }),
                 Receiver = receiver,
                 Admin = admin,
                 Anonymous = app.CreateAnonymousClient(),
