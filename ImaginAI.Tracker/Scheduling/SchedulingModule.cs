@@ -86,9 +86,13 @@ public sealed class JobWaker(ISchedulerFactory schedulers, ILogger<JobWaker> log
     {
         try
         {
-            var scheduler = await schedulers.GetScheduler();
-            if (scheduler.Status is not SchedulerStatus.Running) return;
-            await scheduler.TriggerJob(key);
+            // The node's own scheduler or the cluster's (JobScope): whichever holds the job.
+            foreach (var scheduler in await schedulers.GetAllSchedulers())
+                if (scheduler.Status is SchedulerStatus.Running && await scheduler.GetJobDetail(key) is not null)
+                {
+                    await scheduler.TriggerJob(key);
+                    return;
+                }
         }
         catch (SchedulerException e)
         {
