@@ -1,3 +1,4 @@
+using System.Data;
 using System.Security.Claims;
 using Dapper;
 using ImaginAI.Tracker.Data;
@@ -48,27 +49,22 @@ public sealed class PhotoCommentRepository(TrackerDb db)
         return (await connection.QuerySingleOrDefaultAsync<Row>($"{Select} WHERE c.id = @commentId", new { commentId }))?.ToJson();
     }
 
-    public async Task<CommentJson> CreateAsync(long photoId, long? userId, string body, DateTimeOffset now)
-    {
-        await using var connection = await db.OpenAsync();
-        var id = await connection.ExecuteScalarAsync<long>("""
+    /// <summary>Adds the comment; returns its id (read it back with <see cref="GetByIdAsync"/> once committed).</summary>
+    public Task<long> CreateAsync(long photoId, long? userId, string body, DateTimeOffset now, IDbTransaction? transaction = null) =>
+        db.UseAsync(transaction, (connection, transaction) => connection.ExecuteScalarAsync<long>("""
             INSERT INTO photo_comments (photo_id, user_id, body, created_at) VALUES (@photoId, @userId, @body, @now)
             RETURNING id
-            """, new { photoId, userId, body, now = TrackerDb.Utc(now) });
-        return (await GetByIdAsync(id))!;
-    }
+            """, new { photoId, userId, body, now = TrackerDb.Utc(now) }, transaction));
 
-    public async Task<bool> DeleteAsync(long commentId)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteAsync("DELETE FROM photo_comments WHERE id = @commentId", new { commentId }) == 1;
-    }
+    public async Task<bool> DeleteAsync(long commentId, IDbTransaction? transaction = null) =>
+        await db.UseAsync(transaction, (connection, transaction) =>
+            connection.ExecuteAsync("DELETE FROM photo_comments WHERE id = @commentId", new { commentId }, transaction)) == 1;
 }
 
 /// <summary>
 /// A photo's thread of comments. Any member of the project reads and writes; a comment is deleted by its author or a
-/// manager. Adding is audited by its row in AuditedRequestsMiddleware, deleting as every DELETE is; every watcher of
-/// the project sees both at once (commentAdded, commentDeleted).
+/// manager. Adding and deleting are audited in the comment's own transaction; every watcher of the project sees both
+/// at once (commentAdded, commentDeleted).
 /// </summary>
 public static class PhotoCommentsApi
 {
@@ -93,26 +89,29 @@ public static class PhotoCommentsApi
 
     private static async Task<Results<Created<CommentJson>, ProblemHttpResult>> AddAsync(
         long photoId, NewCommentRequest request, ClaimsPrincipal user, PhotoRepository photos, PhotoCommentRepository comments,
-        TimelineNotifier notifier, TimeProvider clock)
+        TimelineNotifier notifier, TimeProvider clock, AuditLog audit)
     {
-        if (await photos.GetByIdAsync(photoId) is null) return Problems.NoSuchPhoto(photoId);
+        if (await photos.GetByIdAsync(photoId) is not { } photo) return Problems.NoSuchPhoto(photoId);
         var body = request.Body?.Trim() ?? "";
         if (body.Length == 0) return Problems.BadRequest("Empty comment", "Write something before sending the comment.");
         if (body.Length > MaxLength) return Problems.BadRequest("Comment too long", $"Keep a comment under {MaxLength} characters (this one has {body.Length}).");
-        var comment = await comments.CreateAsync(photoId, user.TryGetUserId(), body, clock.GetUtcNow());
+        var id = await audit.RecordRequestAsync(AuditActions.CommentAdded, photo.ProjectId,
+            transaction => comments.CreateAsync(photoId, user.TryGetUserId(), body, clock.GetUtcNow(), transaction), _ => true);
+        var comment = (await comments.GetByIdAsync(id))!;
         await notifier.CommentAddedAsync(comment);
         return TypedResults.Created($"/api/photos/{photoId}/comments/{comment.Id}", comment);
     }
 
     private static async Task<Results<Ok<CommentJson>, ProblemHttpResult>> DeleteAsync(
-        long photoId, long commentId, ClaimsPrincipal user, PhotoCommentRepository comments, ProjectAccess access, TimelineNotifier notifier)
+        long photoId, long commentId, ClaimsPrincipal user, PhotoCommentRepository comments, ProjectAccess access, TimelineNotifier notifier,
+        AuditLog audit)
     {
         if (await comments.GetByIdAsync(commentId) is not { } comment || comment.PhotoId != photoId)
             return Problems.NotFound($"Photo {photoId} has no comment {commentId}. It may have been deleted already.");
         if (comment.Author?.Id != user.TryGetUserId() && !await access.HasAsync(user, comment.ProjectId, ProjectPermission.Manage))
             return TypedResults.Problem("Only the comment's author and the project's managers can delete it.",
                 statusCode: StatusCodes.Status403Forbidden, title: "Not your comment");
-        if (!await comments.DeleteAsync(commentId))
+        if (!await audit.RecordRequestAsync(AuditActions.Deleted, comment.ProjectId, transaction => comments.DeleteAsync(commentId, transaction), deleted => deleted))
             return Problems.NotFound($"Photo {photoId} has no comment {commentId}. It may have been deleted already.");
         await notifier.CommentDeletedAsync(comment);
         return TypedResults.Ok(comment);

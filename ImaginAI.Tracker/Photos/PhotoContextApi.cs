@@ -1,3 +1,4 @@
+using System.Data;
 using System.Globalization;
 using System.Security.Claims;
 using ImaginAI.Tracker.Errors;
@@ -120,7 +121,8 @@ public static class PhotoContextApi
     }
 
     private static async Task<Results<Ok<PhotoJson>, ProblemHttpResult>> UpdateAsync(
-        long photoId, UpdatePhotoRequest request, ClaimsPrincipal user, PhotoRepository photos, ProjectAccess access, TimelineNotifier notifier)
+        long photoId, UpdatePhotoRequest request, ClaimsPrincipal user, PhotoRepository photos, ProjectAccess access, TimelineNotifier notifier,
+        AuditLog audit)
     {
         if (await photos.GetByIdAsync(photoId) is not { } photo) return Problems.NoSuchPhoto(photoId);
         if (photo.UploadedBy != user.TryGetUserId() && !await access.HasAsync(user, photo.ProjectId, ProjectPermission.Manage))
@@ -135,7 +137,9 @@ public static class PhotoContextApi
             if (tagError is not null) return Problems.BadRequest("Tags not accepted", tagError);
             tags = normalized;
         }
-        if (!await photos.UpdateNoteAndTagsAsync(photoId, request.Note is not null, note, tags)) return Problems.NoSuchPhoto(photoId);
+        if (!await audit.RecordRequestAsync(AuditActions.PhotoChanged, photo.ProjectId,
+                transaction => photos.UpdateNoteAndTagsAsync(photoId, request.Note is not null, note, tags, transaction), updated => updated))
+            return Problems.NoSuchPhoto(photoId);
         await notifier.PhotoUpdatedAsync(photoId);
         return TypedResults.Ok(PhotoJson.From((await photos.GetByIdAsync(photoId))!));
     }

@@ -128,10 +128,10 @@ public sealed class PhotoRepository(TrackerDb db)
     /// Sets the note and/or replaces the tags (a null argument leaves that part as it is), in one transaction.
     /// Returns false when there is no such photo.
     /// </summary>
-    public async Task<bool> UpdateNoteAndTagsAsync(long photoId, bool setNote, string? note, IReadOnlyList<string>? tags)
+    public Task<bool> UpdateNoteAndTagsAsync(long photoId, bool setNote, string? note, IReadOnlyList<string>? tags, IDbTransaction? outer = null) =>
+        db.InTransactionAsync(outer, async transaction =>
     {
-        await using var connection = await db.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
+        var connection = transaction.Connection!;
         var projectId = await connection.ExecuteScalarAsync<long?>("""
             UPDATE photos SET note = CASE WHEN @setNote = 1 THEN @note ELSE note END
             WHERE id = @photoId
@@ -143,9 +143,8 @@ public sealed class PhotoRepository(TrackerDb db)
             await connection.ExecuteAsync("DELETE FROM photo_tags WHERE photo_id = @photoId", new { photoId }, transaction);
             await InsertTagsAsync(transaction, photoId, projectId.Value, tags);
         }
-        await transaction.CommitAsync();
         return true;
-    }
+    });
 
     /// <summary>Reads the tags of the photos (of one project when given, which lets the index on project_id serve it).</summary>
     private static async Task<IReadOnlyList<Photo>> WithTagsAsync(System.Data.IDbConnection connection, IReadOnlyList<Photo> photos, long? projectId = null)

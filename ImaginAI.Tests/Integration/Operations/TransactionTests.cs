@@ -135,7 +135,7 @@ public sealed class TransactionTests
         Assert.Equal(0, await MembersAsync(app, projectId, user.Id));
     }
 
-    public enum ProjectChange { DecidePhoto, DecideInBulk, DeletePhoto, RestorePhoto, RenameProject, ArchiveProject, RenameMilestone, ReorderMilestones, DeleteMilestone, DeleteWebhook }
+    public enum ProjectChange { DecidePhoto, DecideInBulk, DeletePhoto, RestorePhoto, RenameProject, ArchiveProject, RenameMilestone, ReorderMilestones, DeleteMilestone, DeleteWebhook, EditNoteAndTags, AddComment, DeleteComment }
 
     [Theory]
     [InlineData(ProjectChange.DecidePhoto)]
@@ -148,6 +148,9 @@ public sealed class TransactionTests
     [InlineData(ProjectChange.ReorderMilestones)]
     [InlineData(ProjectChange.DeleteMilestone)]
     [InlineData(ProjectChange.DeleteWebhook)]
+    [InlineData(ProjectChange.EditNoteAndTags)]
+    [InlineData(ProjectChange.AddComment)]
+    [InlineData(ProjectChange.DeleteComment)]
     public async Task ProjectChange_AuditLineCannotBeWritten_ChangesNothingThenSucceedsWithOneLine(ProjectChange change)
     {
         await using var app = TrackerApp.Create(settings: new() { ["Webhooks:AllowLoopback"] = "true" });
@@ -160,6 +163,8 @@ public sealed class TransactionTests
         using var hook = await admin.PostAsJsonAsync($"/api/projects/{projectId}/webhooks", new { url = "http://127.0.0.1:9/hook", events = new[] { "photo.failed" } });
         var webhookId = (await hook.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
         if (change == ProjectChange.RestorePhoto) (await admin.DeleteAsync($"/api/photos/{photoId}")).EnsureSuccessStatusCode();
+        using var posted = await admin.PostAsJsonAsync($"/api/photos/{photoId}/comments", new { body = "Formwork checked" });
+        var commentId = (await posted.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
         Task<HttpResponseMessage> Send() => change switch
         {
             ProjectChange.DecidePhoto => admin.PutAsJsonAsync($"/api/photos/{photoId}/milestone", new { milestoneId = second }),
@@ -172,6 +177,9 @@ public sealed class TransactionTests
             ProjectChange.ReorderMilestones => admin.PutAsJsonAsync($"/api/projects/{projectId}/milestones/order", new { milestoneIds = new[] { second, first } }),
             ProjectChange.DeleteMilestone => admin.DeleteAsync($"/api/projects/{projectId}/milestones/{first}"),
             ProjectChange.DeleteWebhook => admin.DeleteAsync($"/api/projects/{projectId}/webhooks/{webhookId}"),
+            ProjectChange.EditNoteAndTags => admin.PatchAsJsonAsync($"/api/photos/{photoId}", new { note = "North wall", tags = new[] { "wall", "level 2" } }),
+            ProjectChange.AddComment => admin.PostAsJsonAsync($"/api/photos/{photoId}/comments", new { body = "Second coat done" }),
+            ProjectChange.DeleteComment => admin.DeleteAsync($"/api/photos/{photoId}/comments/{commentId}"),
             _ => throw new ArgumentOutOfRangeException(nameof(change)),
         };
         var before = await ProjectRowsAsync(app, projectId);
@@ -200,7 +208,13 @@ public sealed class TransactionTests
             string.Join(", ", await TrackerDatabase.QueryAsync<string>(app.DatabasePath,
                 "SELECT id || ' ' || status || ' ' || COALESCE(milestone_id, 0) || ' ' || COALESCE(deleted_at, 'kept') FROM photos WHERE project_id = @projectId ORDER BY id",
                 new { projectId })),
-            await TrackerDatabase.ScalarAsync<long>(app.DatabasePath, "SELECT COUNT(*) FROM webhook_subscriptions WHERE project_id = @projectId", new { projectId }));
+            await TrackerDatabase.ScalarAsync<long>(app.DatabasePath, "SELECT COUNT(*) FROM webhook_subscriptions WHERE project_id = @projectId", new { projectId }),
+            string.Join(", ", await TrackerDatabase.QueryAsync<string>(app.DatabasePath,
+                "SELECT COALESCE(note, '-') FROM photos WHERE project_id = @projectId ORDER BY id", new { projectId })),
+            string.Join(", ", await TrackerDatabase.QueryAsync<string>(app.DatabasePath,
+                "SELECT t.tag FROM photo_tags t JOIN photos p ON p.id = t.photo_id WHERE p.project_id = @projectId ORDER BY t.tag", new { projectId })),
+            string.Join(", ", await TrackerDatabase.QueryAsync<string>(app.DatabasePath,
+                "SELECT c.body FROM photo_comments c JOIN photos p ON p.id = c.photo_id WHERE p.project_id = @projectId ORDER BY c.id", new { projectId })));
 
     public enum AccountChange { CreateUser, ChangeRole, ResetPassword, DeleteUser, CreateToken, RevokeToken }
 
