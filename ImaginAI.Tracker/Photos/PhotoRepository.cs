@@ -154,7 +154,8 @@ public sealed class PhotoRepository(TrackerDb db)
             ? await connection.QueryAsync<(long PhotoId, string Tag)>(
                 "SELECT photo_id, tag FROM photo_tags WHERE project_id = @project ORDER BY tag", new { project })
             : await connection.QueryAsync<(long PhotoId, string Tag)>(
-                "SELECT photo_id, tag FROM photo_tags WHERE photo_id IN @ids ORDER BY tag", new { ids = photos.Select(p => p.Id) });
+                $"SELECT photo_id, tag FROM photo_tags WHERE photo_id {SqlDialect.Of(connection).InList("@ids")} ORDER BY tag",
+                new { ids = photos.Select(p => p.Id).ToArray() });
         var byPhoto = rows.GroupBy(r => r.PhotoId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => r.Tag).ToList());
         foreach (var photo in photos) photo.Tags = byPhoto.GetValueOrDefault(photo.Id) ?? [];
         return photos;

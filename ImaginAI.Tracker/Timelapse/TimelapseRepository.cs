@@ -43,7 +43,7 @@ public sealed class TimelapseRepository(TrackerDb db)
         var ids = new HashSet<long>();
         // In slices: SQLite caps the number of parameters in one statement.
         foreach (var slice in photoIds.Chunk(500))
-            ids.UnionWith(await connection.QueryAsync<long>("SELECT id FROM photos WHERE id IN @slice", new { slice }));
+            ids.UnionWith(await connection.QueryAsync<long>($"SELECT id FROM photos WHERE id {SqlDialect.Of(connection).InList("@slice")}", new { slice }));
         return ids;
     }
 }
