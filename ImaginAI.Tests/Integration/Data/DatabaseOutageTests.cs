@@ -71,6 +71,8 @@ public sealed class DatabaseOutageTests
             Assert.Contains((await app.WaitUntilDecidedAsync(id, client: admin)).GetProperty("status").GetString(), new[] { "matched", "unmatched" });
         using var healthy = await app.CreateAnonymousClient().GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
+        // The app runs in this process and shares Npgsql's pool: connections the restart cut may still sit in it.
+        Npgsql.NpgsqlConnection.ClearAllPools();
         var rows = await TrackerDatabase.QueryAsync<(long Id, long Attempts, long DecisionCount)>(server.ConnectionString,
             "SELECT id, attempts, decision_count FROM photos WHERE project_id = @projectId ORDER BY id", new { projectId });
         Assert.Equal(3, rows.Count);
