@@ -47,10 +47,12 @@ public sealed class ReembeddingTests : IDisposable
         } while (timeline.GetProperty("reembedding").GetProperty("remaining").GetInt32() > 0 && DateTime.UtcNow < deadline);
 
         Assert.Equal(0, timeline.GetProperty("reembedding").GetProperty("remaining").GetInt32());
-        var rows = await TrackerDatabase.QueryAsync<(string Status, long Decisions, long Models)>(DatabasePath, """
+        // Dapper expands IN @list for SQLite; Npgsql takes the list as one array.
+        var inPhotoIds = TestDatabase.IsPostgres ? "= ANY(@photoIds)" : "IN @photoIds";
+        var rows = await TrackerDatabase.QueryAsync<(string Status, long Decisions, long Models)>(DatabasePath, $"""
             SELECT status, decision_count, (SELECT COUNT(DISTINCT model_id) FROM embeddings e WHERE e.photo_id = photos.id)
-            FROM photos WHERE id IN @photoIds
-            """, new { photoIds });
+            FROM photos WHERE id {inPhotoIds}
+            """, new { photoIds = photoIds.ToArray() });
         Assert.All(rows, row => Assert.Equal(("matched", 1L, 2L), row));
 
         var newPhoto = await after.UploadOneAsync(projectId, "frame-new.jpg", PhotoVariants.Crop(RealPhotos.Read("Garden.jpg"), 0.8f), client: afterClient);
