@@ -109,11 +109,28 @@ public sealed partial class ServerProcess(string trackerDll, string dataDirector
         baseAddress = null;
     }
 
+    /// <summary>
+    /// SIGSTOP: the server halts where it is, mid-statement, until <see cref="Resume"/>. A crash test looks at a moment
+    /// through it before deciding to kill there, since a moment seen while the server runs may be over by the kill.
+    /// </summary>
+    public void Pause() => Signal("STOP");
+
+    /// <summary>SIGCONT: the paused server goes on as if nothing happened.</summary>
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string name)
+    {
+        if (process is not { HasExited: false } running) return;
+        using var signal = Process.Start("kill", [$"-{name}", running.Id.ToString(CultureInfo.InvariantCulture)]);
+        signal.WaitForExit();
+    }
+
     /// <summary>SIGTERM, a normal shutdown (running jobs finish their batch); SIGKILL if it takes longer than the timeout.</summary>
     public async Task StopAsync(TimeSpan? timeout = null)
     {
-        if (process is not { HasExited: false } running) return;
-        using (var term = Process.Start("kill", ["-TERM", running.Id.ToString(CultureInfo.InvariantCulture)])) await term.WaitForExitAsync();
+        if (process is not { HasExited: false }) return;
+        Signal("TERM");
+        var running = process;
         using var wait = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
         try
         {

@@ -59,15 +59,32 @@ public sealed class CrashTests(ITestOutputHelper output)
         {
             // Each run of the server gets its share of the photos to receive, so there are uploads to cut every time.
             workload.Release(batches: PhotoCount / 2 / plan.Length + 1);
-            await WaitForMomentAsync(moment, tracker, workload, random, stop.Token);
-            await Task.Delay(random.Next(0, 10));
-            var (uploads, thumbnails) = (workload.UploadsInFlight, workload.ThumbnailsInFlight);
-            var (embedded, decided) = (await CountAsync(tracker, "status = 'embedded'"), await CountAsync(tracker, "status IN ('matched', 'unmatched')"));
+            // The server is paused while the moment is checked, and killed only if it is still under way: seen while
+            // the server runs, a moment can pass before the kill (the embedded photos all matched, the upload answered).
+            int uploads, thumbnails;
+            long embedded, decided;
+            for (var look = 1; ; look++)
+            {
+                await WaitForMomentAsync(moment, tracker, workload, random, stop.Token);
+                await Task.Delay(random.Next(0, 10));
+                tracker.Server.Pause();
+                (uploads, thumbnails) = (workload.UploadsInFlight, workload.ThumbnailsInFlight);
+                (embedded, decided) = (await CountAsync(tracker, "status = 'embedded'"), await CountAsync(tracker, "status IN ('matched', 'unmatched')"));
+                var attemptsUnderWay = (await AttemptsUnderWayAsync(tracker)).Count(row => !WasCut(interrupted, row));
+                var stillUnderWay = moment switch
+                {
+                    Moment.Upload => uploads > 0,
+                    Moment.Thumbnail => thumbnails > 0,
+                    Moment.Embedding => attemptsUnderWay > 0,
+                    Moment.Matching => embedded > 0,
+                    _ => true,
+                };
+                if (stillUnderWay || look == 20) break;
+                tracker.Server.Resume();
+            }
             tracker.Server.Kill();
 
-            var underWay = await TrackerDatabase.QueryAsync<(long Id, long Attempts)>(tracker.DatabasePath,
-                "SELECT id, attempts FROM photos WHERE status = 'pending' AND attempts > 0 AND error IS NULL");
-            var cut = underWay.Count(row => (interrupted.TryGetValue(row.Id, out var seen) ? seen : interrupted[row.Id] = []).Add(row.Attempts));
+            var cut = (await AttemptsUnderWayAsync(tracker)).Count(row => (interrupted.TryGetValue(row.Id, out var seen) ? seen : interrupted[row.Id] = []).Add(row.Attempts));
             var kill = new Kill(moment, uploads, thumbnails, cut, embedded, decided);
             kills.Add(kill);
             output.WriteLine(kill.ToString());
@@ -130,6 +147,13 @@ public sealed class CrashTests(ITestOutputHelper output)
         Assert.Equal("ok", await TrackerDatabase.ScalarAsync<string>(tracker.DatabasePath, "PRAGMA integrity_check"));
         Assert.Empty(await TrackerDatabase.QueryAsync<string>(tracker.DatabasePath, "SELECT \"table\" FROM pragma_foreign_key_check"));
     }
+
+    private static Task<IReadOnlyList<(long Id, long Attempts)>> AttemptsUnderWayAsync(TrackerProcess tracker) =>
+        TrackerDatabase.QueryAsync<(long Id, long Attempts)>(tracker.DatabasePath,
+            "SELECT id, attempts FROM photos WHERE status = 'pending' AND attempts > 0 AND error IS NULL");
+
+    private static bool WasCut(Dictionary<long, HashSet<long>> interrupted, (long Id, long Attempts) row) =>
+        interrupted.TryGetValue(row.Id, out var seen) && seen.Contains(row.Attempts);
 
     private static string Extension(string contentType) => contentType == "image/jpeg" ? ".jpg" : throw new InvalidOperationException(contentType);
 
