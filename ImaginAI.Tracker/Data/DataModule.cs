@@ -7,7 +7,7 @@ public static class DataModule
         SqliteTypeHandlers.Register();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
-            .Configure<IConfiguration>((options, config) => options.PostgresConnectionString ??= config.GetConnectionString("Postgres"))
+            .Configure<IConfiguration>((options, config) => options.PostgresConnectionString ??= DatabaseOptions.ConnectionStringFrom(config))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TrackerDb>();

@@ -18,6 +18,13 @@ public sealed class DatabaseOptions : IValidatableObject
     public string? PostgresConnectionString { get; set; }
 
     /// <summary>
+    /// ConnectionStrings:Postgres, or ConnectionStrings:PostgreSQL: the name the health check read before PostgreSQL
+    /// held the data, still honoured so an install that set it keeps working.
+    /// </summary>
+    public static string? ConnectionStringFrom(IConfiguration configuration) =>
+        configuration.GetConnectionString("Postgres") is { Length: > 0 } value ? value : configuration.GetConnectionString("PostgreSQL");
+
+    /// <summary>
     /// How long a node's claim on photos it embeds or matches lasts. A node that dies keeps them this long, then any
     /// node takes them over; a batch that outlasts it may be worked twice (its result is still applied once).
     /// </summary>

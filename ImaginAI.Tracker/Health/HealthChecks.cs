@@ -10,9 +10,11 @@ using Quartz;
 
 namespace ImaginAI.Tracker.Health;
 
-/// <summary>The database answers; its data carries the photo counts by status.</summary>
+/// <summary>The database answers, SQLite or PostgreSQL (the provider is in its data, with the photo counts by status).</summary>
 public sealed class DatabaseHealthCheck(TrackerDb db, PhotoRepository photos) : IHealthCheck
 {
+    private string Provider => db.IsPostgres ? DatabaseOptions.Postgres : DatabaseOptions.Sqlite;
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
@@ -20,11 +22,12 @@ public sealed class DatabaseHealthCheck(TrackerDb db, PhotoRepository photos) : 
             await using (var connection = await db.OpenAsync(cancellationToken))
                 await connection.ExecuteScalarAsync<int>("SELECT 1");
             var counts = await photos.CountByStatusAsync();
-            return HealthCheckResult.Healthy("The database answers.", new Dictionary<string, object> { ["photos"] = counts });
+            return HealthCheckResult.Healthy("The database answers.", new Dictionary<string, object> { ["provider"] = Provider, ["photos"] = counts });
         }
         catch (Exception e)
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, $"The database does not answer: {e.Message}");
+            return new HealthCheckResult(context.Registration.FailureStatus, $"The database ({Provider}) does not answer: {e.Message}",
+                data: new Dictionary<string, object> { ["provider"] = Provider });
         }
     }
 }

@@ -5,11 +5,11 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace ImaginAI.Tracker.Health;
 
 /// <summary>
-/// ASP.NET Core health checks: the database, the model, the scheduler, keypoint verification, the data disk, the
-/// queue, and PostgreSQL and Redis when their connection strings are configured.
+/// ASP.NET Core health checks: the database (SQLite or PostgreSQL, whichever Database:Provider names), the model, the
+/// scheduler, keypoint verification, the data disk, the queue, and Redis when its connection string is configured.
 /// <list type="bullet">
 /// <item><c>/health/live</c>: the process answers (no check runs), for a liveness probe.</item>
-/// <item><c>/health/ready</c>: what requests need (database, scheduler, disk, PostgreSQL), for a readiness probe.</item>
+/// <item><c>/health/ready</c>: what requests need (database, scheduler, disk), for a readiness probe.</item>
 /// <item><c>/health</c>: every check.</item>
 /// </list>
 /// All three answer 503 when unhealthy, 200 otherwise (degraded included). Anyone may ask; only admins get details.
@@ -28,11 +28,9 @@ public static class HealthModule
             .AddCheck<VerifierHealthCheck>("verifier", HealthStatus.Degraded)
             .AddCheck<DiskHealthCheck>("disk", HealthStatus.Unhealthy, [Ready])
             .AddCheck<QueueHealthCheck>("queue", HealthStatus.Degraded);
-        // The tracker stores everything in SQLite today; these are checked only where an operator has configured them
-        // (ConnectionStrings:PostgreSQL, ConnectionStrings:Redis), so nothing is reported for services not in use.
-        if (configuration.GetConnectionString("PostgreSQL") is { Length: > 0 } postgres)
-            checks.AddNpgSql(postgres, name: "postgresql", tags: [Ready], timeout: TimeSpan.FromSeconds(5));
-        // Without Redis a node still takes uploads and processes them; only live events stop (docs/SCALING.md). So an
+        // PostgreSQL, when it holds the data, is the "database" check itself: a second check of the same server would
+        // report one outage twice. Redis is checked only where it is configured, so nothing is reported for a service
+        // not in use. Without Redis a node still takes uploads and processes them; only live events stop (docs/SCALING.md). So an
         // unreachable Redis degrades the node rather than taking it out of the load balancer.
         if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
             checks.AddRedis(redis, name: "redis", failureStatus: HealthStatus.Degraded, timeout: TimeSpan.FromSeconds(5));

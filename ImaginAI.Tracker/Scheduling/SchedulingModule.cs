@@ -40,7 +40,7 @@ public static class SchedulingModule
     {
         services.AddTrackerScheduler();
         var postgres = string.Equals(configuration[$"{DatabaseOptions.Section}:Provider"], DatabaseOptions.Postgres, StringComparison.OrdinalIgnoreCase);
-        var connectionString = configuration.GetConnectionString("Postgres");
+        var connectionString = DatabaseOptions.ConnectionStringFrom(configuration);
         services.AddQuartz(ClusterScheduler, q =>
         {
             if (!postgres || string.IsNullOrWhiteSpace(connectionString)) return;

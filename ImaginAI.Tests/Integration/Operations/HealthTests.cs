@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ImaginAI.Tests.Support;
-using Microsoft.Data.Sqlite;
 
 namespace ImaginAI.Tests.Integration.Operations;
 
@@ -29,8 +28,11 @@ public sealed class HealthTests(TrackerApp app) : IClassFixture<TrackerApp>
 
         Assert.Equal("ok", health.GetProperty("status").GetString());
         var checks = health.GetProperty("checks").EnumerateObject().ToDictionary(c => c.Name, c => c.Value.GetProperty("status").GetString());
+        // PostgreSQL, when it holds the data, is the database check: no second check of the same server.
         Assert.Equal(["database", "disk", "model", "queue", "scheduler", "verifier"], checks.Keys.Order());
         Assert.All(checks.Values, status => Assert.Equal("ok", status));
+        Assert.Equal(TestDatabase.IsPostgres ? "postgres" : "sqlite",
+            health.GetProperty("checks").GetProperty("database").GetProperty("data").GetProperty("provider").GetString());
         Assert.True(health.GetProperty("checks").GetProperty("disk").GetProperty("data").GetProperty("freeMegabytes").GetInt64() > 0);
         Assert.Equal("running", health.GetProperty("checks").GetProperty("scheduler").GetProperty("data").GetProperty("embedding").GetString());
     }
@@ -84,48 +86,63 @@ public sealed class HealthTests(TrackerApp app) : IClassFixture<TrackerApp>
     }
 
     [Fact]
-    public async Task Health_PostgreSqlAndRedisConfiguredButUnreachable_NotReadyForPostgreSqlDegradedForRedis()
+    public async Task Health_RedisConfiguredButUnreachable_DegradedButStillReady()
     {
         await using var configured = TrackerApp.Create(settings: new()
         {
             // Port 1 on loopback: nothing listens there.
-            ["ConnectionStrings:PostgreSQL"] = "Host=127.0.0.1;Port=1;Username=tracker;Password=x;Timeout=2",
             ["ConnectionStrings:Redis"] = "127.0.0.1:1,connectTimeout=1000,abortConnect=true",
         });
 
         using var response = await configured.CreateClient().GetAsync("/health");
         var health = await response.Content.ReadFromJsonAsync<JsonElement>();
+        using var ready = await configured.CreateAnonymousClient().GetAsync("/health/ready");
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        // Uploads and processing go on without Redis; only live events stop, so the node stays in the load balancer.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("degraded", health.GetProperty("status").GetString());
         var checks = health.GetProperty("checks");
-        Assert.Equal("unhealthy", checks.GetProperty("postgresql").GetProperty("status").GetString());
-        // Uploads and processing go on without Redis; only live events stop.
         Assert.Equal("degraded", checks.GetProperty("redis").GetProperty("status").GetString());
         Assert.Equal("ok", checks.GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("""{"status":"up"}""", await ready.Content.ReadAsStringAsync());
     }
 
     [Fact]
-    public async Task HealthReady_RealPostgreSqlAndRedisReachable_AreCheckedAndPass()
+    [Trait("Database", "own")]
+    public async Task Health_PostgresProviderAndRedisReachable_DatabaseCheckIsPostgresAndRedisIsChecked()
     {
         // .ci/run starts both servers on loopback and names them here; a developer without them runs this too only
-        // when they set the two variables (CI never leaves it out: it fails when they are missing).
-        var postgres = Environment.GetEnvironmentVariable("IMAGINAI_TEST_POSTGRES");
+        // when they set the two variables (CI never leaves it out: it fails when they are missing). It picks its own
+        // database whatever the suite's provider, so it runs once, in the SQLite pass (Database=own).
+        var postgres = TestDatabase.ServerOrNull();
         var redis = Environment.GetEnvironmentVariable("IMAGINAI_TEST_REDIS");
-        if (postgres is null || redis is null)
+        if (redis is null) Assert.NotEqual("true", Environment.GetEnvironmentVariable("CI"));
+        if (postgres is null || redis is null) return;
+        var directory = Path.Combine(Path.GetTempPath(), "imaginai-tests", "health-" + Guid.NewGuid().ToString("N"));
+        try
         {
-            Assert.NotEqual("true", Environment.GetEnvironmentVariable("CI"));
-            return;
+            await using var configured = TrackerApp.Create(dataDirectory: directory, settings: new()
+            {
+                ["Database:Provider"] = "postgres",
+                ["ConnectionStrings:Postgres"] = TestDatabase.CreateFor(directory),
+                ["ConnectionStrings:Redis"] = redis,
+            });
+
+            using var response = await configured.CreateClient().GetAsync("/health");
+            var checks = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks");
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(["database", "disk", "model", "queue", "redis", "scheduler", "verifier"], checks.EnumerateObject().Select(c => c.Name).Order());
+            Assert.Equal("ok", checks.GetProperty("database").GetProperty("status").GetString());
+            Assert.Equal("postgres", checks.GetProperty("database").GetProperty("data").GetProperty("provider").GetString());
+            Assert.Equal("ok", checks.GetProperty("redis").GetProperty("status").GetString());
         }
-        await using var configured = TrackerApp.Create(settings: new()
+        finally
         {
-            ["ConnectionStrings:PostgreSQL"] = postgres,
-            ["ConnectionStrings:Redis"] = redis,
-        });
-
-        using var response = await configured.CreateClient().GetAsync("/health");
-        var checks = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks");
-
-        Assert.Equal("ok", checks.GetProperty("postgresql").GetProperty("status").GetString());
-        Assert.Equal("ok", checks.GetProperty("redis").GetProperty("status").GetString());
+            TestDatabase.DropFor(directory, always: true);
+            try { Directory.Delete(directory, recursive: true); }
+            catch (IOException) { }
+        }
     }
 }
