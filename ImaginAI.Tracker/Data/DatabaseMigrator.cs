@@ -19,7 +19,7 @@ public sealed class DatabaseMigrator(TrackerDb db, WorkClaims claims, IOptions<S
         Directory.CreateDirectory(options.ThumbnailsPath);
         // Left-overs of uploads interrupted by a crash: nothing refers to them (other nodes' uploads in flight stay).
         Directory.CreateDirectory(options.TempPath);
-        LeftoverFiles.Clear(options.TempPath, LeftoverFiles.MinimumAge(db));
+        LeftoverFiles.Clear(options.TempPath, LeftoverFiles.MinimumAge(db), LeftoverFiles.Tag(db));
 
         await MigrateAsync(db, logger, cancellationToken);
         await claims.ReleaseLeftoversAsync(cancellationToken);

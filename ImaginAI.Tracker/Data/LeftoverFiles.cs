@@ -4,7 +4,9 @@ namespace ImaginAI.Tracker.Data;
 /// What counts as a crash's leftover in the data directory. One node alone owns it at start-up, so everything
 /// unreferenced is a leftover. With PostgreSQL several nodes may share the directory, and another node may be halfway
 /// through an upload (its temp file, or its photo file moved in a moment before its row is inserted): only files
-/// older than <see cref="SharedMinimumAge"/>, far longer than any upload takes, are taken for leftovers.
+/// older than <see cref="SharedMinimumAge"/>, far longer than any upload takes, are taken for leftovers. Temp files
+/// carry their node's <see cref="Tag"/>, so a node restarted under the same Database:NodeId removes its own at once:
+/// nothing of its own can be in flight while it starts.
 /// </summary>
 public static class LeftoverFiles
 {
@@ -15,13 +17,21 @@ public static class LeftoverFiles
     public static bool OldEnough(string path, TimeSpan minimumAge) =>
         minimumAge <= TimeSpan.Zero || DateTime.UtcNow - File.GetLastWriteTimeUtc(path) >= minimumAge;
 
-    /// <summary>Empties the folder of files old enough to be leftovers (all of them, for one node).</summary>
-    public static void Clear(string folder, TimeSpan minimumAge)
+    /// <summary>This node's mark in the names of the temp files it writes (file-name safe, whatever the node's name).</summary>
+    public static string Tag(TrackerDb db) =>
+        "n" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(db.NodeId)))[..12] + "-";
+
+    /// <summary>A temp file this node wrote before it was restarted, or one old enough to be anybody's leftover.</summary>
+    public static bool Removable(string path, TimeSpan minimumAge, string ownTag) =>
+        Path.GetFileName(path).Contains(ownTag, StringComparison.Ordinal) || OldEnough(path, minimumAge);
+
+    /// <summary>Empties the folder of this node's earlier temp files and of files old enough to be leftovers (all of them, for one node).</summary>
+    public static void Clear(string folder, TimeSpan minimumAge, string ownTag)
     {
         if (!Directory.Exists(folder)) return;
         foreach (var file in Directory.EnumerateFiles(folder))
         {
-            if (!OldEnough(file, minimumAge)) continue;
+            if (!Removable(file, minimumAge, ownTag)) continue;
             try { File.Delete(file); }
             catch (FileNotFoundException) { } // another node starting at the same moment took it
         }

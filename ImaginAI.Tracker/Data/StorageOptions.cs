@@ -18,6 +18,10 @@ public sealed class StorageOptions
     [Range(1, 1000, ErrorMessage = "Storage:MaxFilesPerRequest must be between 1 and 1000.")]
     public int MaxFilesPerRequest { get; set; } = 20;
 
+    /// <summary>How often photos deleted more than 30 days ago are purged for good (once per cluster, on one node).</summary>
+    [Range(1, 86400, ErrorMessage = "Storage:PurgeIntervalSeconds must be between 1 and 86400.")]
+    public int PurgeIntervalSeconds { get; set; } = 3600;
+
     public string DataPath => Path.GetFullPath(DataDirectory);
     public string DatabasePath => Path.Combine(DataPath, "tracker.db");
     public string PhotosPath => Path.Combine(DataPath, "photos");

@@ -120,7 +120,7 @@ public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, 
         keypoints.Write(buffer);
         try
         {
-            await PhotoFileStore.WriteAtomicallyAsync(store.KeypointsPath(sha256), buffer.ToArray(), cancellationToken);
+            await PhotoFileStore.WriteAtomicallyAsync(store.KeypointsPath(sha256), buffer.ToArray(), cancellationToken, store.NodeTag);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -12,9 +12,12 @@ public sealed record StagedFile(string TempPath, string Sha256, long Length);
 /// Photo files addressed by their SHA-256 (photos/ab/abcdef….jpg) and their cached thumbnails (thumbs/ab/abcdef….jpg).
 /// Files arrive in tmp/ and are moved in atomically, so a crash never leaves half a photo where a reader looks.
 /// </summary>
-public sealed class PhotoFileStore(IOptions<StorageOptions> storage)
+public sealed class PhotoFileStore(IOptions<StorageOptions> storage, TrackerDb db)
 {
     private readonly StorageOptions options = storage.Value;
+
+    /// <summary>This node's mark on the temp files it writes (<see cref="LeftoverFiles.Tag"/>).</summary>
+    public string NodeTag { get; } = LeftoverFiles.Tag(db);
 
     /// <summary>
     /// Streams <paramref name="source"/> to a temp file, hashing as it goes. Stops reading at
@@ -23,7 +26,7 @@ public sealed class PhotoFileStore(IOptions<StorageOptions> storage)
     public async Task<StagedFile?> StageAsync(Stream source, long maxBytes, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(options.TempPath);
-        var tempPath = Path.Combine(options.TempPath, Guid.NewGuid().ToString("N"));
+        var tempPath = Path.Combine(options.TempPath, NodeTag + Guid.NewGuid().ToString("N"));
         var buffer = ArrayPool<byte>.Shared.Rent(81920);
         try
         {
@@ -110,11 +113,14 @@ public sealed class PhotoFileStore(IOptions<StorageOptions> storage)
     /// <summary>The keypoint features found for a stored photo (keypoints/ab/abcdef….orb), written once by the embedding job.</summary>
     public string KeypointsPath(string sha256) => Path.Combine(options.KeypointsPath, sha256[..2], sha256 + ".orb");
 
-    /// <summary>Writes a file next to its destination, then renames it over, so readers see all of it or nothing.</summary>
-    public static async Task WriteAtomicallyAsync(string path, byte[] bytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes a file next to its destination, then renames it over, so readers see all of it or nothing. A temp file in
+    /// the photo store carries the writing node's mark (<paramref name="nodeTag"/>), for the sweep after a crash.
+    /// </summary>
+    public static async Task WriteAtomicallyAsync(string path, byte[] bytes, CancellationToken cancellationToken, string nodeTag = "")
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        var temp = path + "." + nodeTag + Guid.NewGuid().ToString("N") + ".tmp";
         await File.WriteAllBytesAsync(temp, bytes, cancellationToken);
         File.Move(temp, path, overwrite: true);
     }

@@ -17,6 +17,7 @@ public sealed class PhotoPurgeJob(
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
+        var count = 0;
         foreach (var photo in await photos.GetDeletedBeforeAsync(clock.GetUtcNow() - Grace))
         {
             var (purged, fileStillUsed) = await photos.PurgeAsync(photo.Id, photo.Sha256);
@@ -24,10 +25,21 @@ public sealed class PhotoPurgeJob(
             indexes.RemoveEverywhere(photo.ProjectId, photo.Id);
             if (!fileStillUsed)
             {
-                File.Delete(store.PhotoPath(photo.Sha256, photo.ContentType));
-                File.Delete(store.ThumbnailPath(photo.Sha256));
+                Delete(store.PhotoPath(photo.Sha256, photo.ContentType));
+                Delete(store.ThumbnailPath(photo.Sha256));
             }
             logger.LogInformation("Purged photo {PhotoId} of project {ProjectId}, deleted {DeletedAt}", photo.Id, photo.ProjectId, photo.DeletedAt);
+            count++;
         }
+        // Recorded with the run in maintenance_runs (MaintenanceRunRecorder).
+        context.Result = $"{count} purged";
+    }
+
+    // A photo never shown has no thumbnail, and maybe no folder for one: File.Delete throws for a missing folder, and
+    // the row is already gone, so a throw here would leave the photo's file behind for good.
+    private static void Delete(string path)
+    {
+        try { File.Delete(path); }
+        catch (DirectoryNotFoundException) { }
     }
 }

@@ -18,11 +18,12 @@ public sealed class PhotoStoreSweeper(TrackerDb db, IOptions<StorageOptions> sto
         await using (var connection = await db.OpenAsync(cancellationToken))
             stored = (await connection.QueryAsync<string>("SELECT DISTINCT sha256 FROM photos")).ToHashSet(StringComparer.Ordinal);
         var minimumAge = LeftoverFiles.MinimumAge(db);
-        var removed = Sweep(storage.Value.PhotosPath, stored, minimumAge) + Sweep(storage.Value.ThumbnailsPath, stored, minimumAge);
+        var tag = LeftoverFiles.Tag(db);
+        var removed = Sweep(storage.Value.PhotosPath, stored, minimumAge, tag) + Sweep(storage.Value.ThumbnailsPath, stored, minimumAge, tag);
         if (removed > 0) logger.LogWarning("Removed {Count} photo store files that no photo refers to (left by a crash)", removed);
     }
 
-    private static int Sweep(string root, HashSet<string> stored, TimeSpan minimumAge)
+    private static int Sweep(string root, HashSet<string> stored, TimeSpan minimumAge, string ownTag)
     {
         if (!Directory.Exists(root)) return 0;
         var removed = 0;
@@ -30,8 +31,10 @@ public sealed class PhotoStoreSweeper(TrackerDb db, IOptions<StorageOptions> sto
         {
             var name = Path.GetFileName(file);
             var sha256 = name.Split('.')[0];
-            if (!name.EndsWith(".tmp", StringComparison.Ordinal) && stored.Contains(sha256)) continue;
-            if (!LeftoverFiles.OldEnough(file, minimumAge)) continue;
+            var temp = name.EndsWith(".tmp", StringComparison.Ordinal);
+            if (!temp && stored.Contains(sha256)) continue;
+            // A photo file without its row carries no node's mark: only its age says it is not another node's upload.
+            if (temp ? !LeftoverFiles.Removable(file, minimumAge, ownTag) : !LeftoverFiles.OldEnough(file, minimumAge)) continue;
             try { File.Delete(file); }
             catch (FileNotFoundException) { continue; } // another node starting at the same moment took it
             removed++;

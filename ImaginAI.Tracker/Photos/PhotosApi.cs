@@ -33,7 +33,8 @@ public static class PhotosApi
         services.AddSingleton<PhotoChanges>();
         services.AddHostedService<PhotoStoreSweeper>();
         services.AddScoped<PhotoUploadService>();
-        services.AddRecurringJob<PhotoPurgeJob>(PhotoPurgeJob.Key, _ => TimeSpan.FromHours(1), JobScope.Cluster);
+        services.AddRecurringJob<PhotoPurgeJob>(PhotoPurgeJob.Key,
+            sp => TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<StorageOptions>>().Value.PurgeIntervalSeconds), JobScope.Cluster);
         // The upload API streams its multipart body itself; form binding elsewhere gets the same per-request cap.
         // No form of the app has more than a few dozen fields: 20,000 fields once took 34 s to read.
         services.AddOptions<FormOptions>().Configure<IOptions<StorageOptions>>((form, storage) =>

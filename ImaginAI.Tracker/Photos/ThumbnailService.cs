@@ -24,7 +24,7 @@ public sealed class ThumbnailService(PhotoFileStore store, IOptions<VisionOption
             var bytes = await File.ReadAllBytesAsync(store.PhotoPath(photo.Sha256, photo.ContentType), cancellationToken);
             using var decoded = PhotoDecoder.Decode(bytes, new DecodeOptions { MinShortSide = MaxSide, MaxPixels = vision.Value.MaxPixels });
             var jpeg = PhotoDecoder.EncodeJpeg(decoded.Bitmap, MaxSide, 80);
-            await PhotoFileStore.WriteAtomicallyAsync(path, jpeg, cancellationToken);
+            await PhotoFileStore.WriteAtomicallyAsync(path, jpeg, cancellationToken, store.NodeTag);
             return path;
         }
         finally

@@ -43,6 +43,8 @@ public static class SchedulingModule
         var connectionString = DatabaseOptions.ConnectionStringFrom(configuration);
         services.AddQuartz(ClusterScheduler, q =>
         {
+            // Where each maintenance run went (maintenance_runs), with either provider.
+            q.AddJobListener<MaintenanceRunRecorder>(GroupMatcher<JobKey>.AnyGroup());
             if (!postgres || string.IsNullOrWhiteSpace(connectionString)) return;
             q.UsePersistentStore(store =>
             {

@@ -12,13 +12,10 @@ namespace ImaginAI.Tests.Integration.Reliability;
 /// an upload or a thumbnail that got no answer is asked for again once the server is back.
 /// </summary>
 /// <remarks>
-/// Not in the PostgreSQL pass of .ci/run yet (Database=sqlite-file): its last checks read the SQLite file itself
-/// (integrity and foreign-key checks), and its run on PostgreSQL has not been shown to pass on this shared machine
-/// (under a load average of 60, 27 of 203 photos were still undecided at its 3-minute deadline; a second run's
-/// server did not start in time). Each photo decided once on PostgreSQL is shown by DatabaseOutageTests and
-/// RestartTests there.
+/// Runs on both providers. On PostgreSQL the restarted server keeps its Database:NodeId (TestDatabase), as a node of a
+/// cluster should: it takes back at once the photos it had claimed and removes its own temp files, where another
+/// node's leftovers wait out their lease or their hour. The SQLite file's own checks run on SQLite only.
 /// </remarks>
-[Trait("Database", "sqlite-file")]
 public sealed class CrashTests(ITestOutputHelper output)
 {
     private const int PhotoCount = 200;
@@ -97,7 +94,9 @@ public sealed class CrashTests(ITestOutputHelper output)
         await running;
         output.WriteLine($"{kills.Count} kills done and every upload answered at {clock.Elapsed.TotalSeconds:F0} s");
         var accepted = workload.Accepted;
-        var deadline = DateTime.UtcNow.AddMinutes(3);
+        // A generous wait for the state, not a measure of speed: on this shared 2-core machine under a load of 40 the
+        // last photos took up to 160 s after the last upload.
+        var deadline = DateTime.UtcNow.AddMinutes(6);
         while (await CountAsync(tracker, "status IN ('pending', 'embedded')") > 0 && DateTime.UtcNow < deadline) await Task.Delay(250);
         output.WriteLine($"all decided at {clock.Elapsed.TotalSeconds:F0} s");
         await tracker.Server.StopAsync();
