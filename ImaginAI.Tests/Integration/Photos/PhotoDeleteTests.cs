@@ -100,6 +100,10 @@ public sealed class PhotoDeleteTests(TrackerApp app) : IClassFixture<TrackerApp>
         Assert.Equal(0L, await TrackerDatabase.ScalarAsync<long>(app.DatabasePath, "SELECT COUNT(*) FROM embeddings WHERE photo_id = @old", new { old }));
         Assert.DoesNotContain(TrackerDatabase.StoredFiles(app.PhotosDirectory), f => f.Contains(oldSha, StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.NotFound, (await api.PostAsync($"/api/photos/{old}/restore", null)).StatusCode);
+        // The run is on record with what it did (written as the run ends, so waited for).
+        const string purgingRuns = "SELECT COUNT(*) FROM maintenance_runs WHERE job = 'photo-purge' AND result = '1 purged' AND error IS NULL";
+        await WaitForAsync(async () => await TrackerDatabase.ScalarAsync<long>(app.DatabasePath, purgingRuns) == 1);
+        Assert.Equal(1L, await TrackerDatabase.ScalarAsync<long>(app.DatabasePath, purgingRuns));
         // Deleted only now: still restorable.
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/photos/{recent}/restore", null)).StatusCode);
     }
