@@ -5,7 +5,7 @@ namespace ImaginAI.Tracker.Data;
 /// unreferenced is a leftover. With PostgreSQL several nodes may share the directory, and another node may be halfway
 /// through an upload (its temp file, or its photo file moved in a moment before its row is inserted): only files
 /// older than <see cref="SharedMinimumAge"/>, far longer than any upload takes, are taken for leftovers. Temp files
-/// carry their node's <see cref="Tag"/>, so a node restarted under the same Database:NodeId removes its own at once:
+/// carry their node's <see cref="Tag(string)"/>, so a node restarted under the same Database:NodeId removes its own at once:
 /// nothing of its own can be in flight while it starts.
 /// </summary>
 public static class LeftoverFiles
@@ -18,8 +18,10 @@ public static class LeftoverFiles
         minimumAge <= TimeSpan.Zero || DateTime.UtcNow - File.GetLastWriteTimeUtc(path) >= minimumAge;
 
     /// <summary>This node's mark in the names of the temp files it writes (file-name safe, whatever the node's name).</summary>
-    public static string Tag(TrackerDb db) =>
-        "n" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(db.NodeId)))[..12] + "-";
+    public static string Tag(TrackerDb db) => Tag(db.NodeId);
+
+    public static string Tag(string nodeId) =>
+        "n" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(nodeId)))[..12] + "-";
 
     /// <summary>A temp file this node wrote before it was restarted, or one old enough to be anybody's leftover.</summary>
     public static bool Removable(string path, TimeSpan minimumAge, string ownTag) =>
@@ -31,7 +33,8 @@ public static class LeftoverFiles
         if (!Directory.Exists(folder)) return;
         foreach (var file in Directory.EnumerateFiles(folder))
         {
-            if (!Removable(file, minimumAge, ownTag)) continue;
+            // A marker of a photo file being placed is read by PhotoStoreSweeper, which knows the rows.
+            if (file.EndsWith(".placing", StringComparison.Ordinal) || !Removable(file, minimumAge, ownTag)) continue;
             try { File.Delete(file); }
             catch (FileNotFoundException) { } // another node starting at the same moment took it
         }

@@ -16,7 +16,7 @@ public sealed class PhotoFileStore(IOptions<StorageOptions> storage, TrackerDb d
 {
     private readonly StorageOptions options = storage.Value;
 
-    /// <summary>This node's mark on the temp files it writes (<see cref="LeftoverFiles.Tag"/>).</summary>
+    /// <summary>This node's mark on the temp files it writes (<see cref="LeftoverFiles.Tag(string)"/>).</summary>
     public string NodeTag { get; } = LeftoverFiles.Tag(db);
 
     /// <summary>
@@ -87,6 +87,11 @@ public sealed class PhotoFileStore(IOptions<StorageOptions> storage, TrackerDb d
             File.Delete(staged.TempPath);
             return false;
         }
+        // Until the row is stored (Placed), a marker in tmp/ names the file: a crash in between leaves the file without
+        // its row, and the marker, carrying this node's mark, lets this node's next start remove it at once
+        // (PhotoStoreSweeper), where a file without a mark waits out LeftoverFiles.SharedMinimumAge.
+        var marker = PlacingMarker(staged, contentType);
+        File.Create(marker).Dispose();
         try
         {
             File.Move(staged.TempPath, path, overwrite: false);
@@ -96,8 +101,25 @@ public sealed class PhotoFileStore(IOptions<StorageOptions> storage, TrackerDb d
         {
             // Another upload of the same bytes got there first.
             File.Delete(staged.TempPath);
+            File.Delete(marker);
             return false;
         }
+    }
+
+    /// <summary>The row of a file <see cref="Commit"/> placed is stored, or the file was taken back: its marker goes.</summary>
+    public void Placed(StagedFile staged, string contentType) => File.Delete(PlacingMarker(staged, contentType));
+
+    /// <summary>tmp/{node mark}{guid}.{sha256}{.ext}.placing (<see cref="ParsePlacingMarker"/> reads it back).</summary>
+    private static string PlacingMarker(StagedFile staged, string contentType) =>
+        $"{staged.TempPath}.{staged.Sha256}{PhotoContentTypes.Extension(contentType)}{PlacingSuffix}";
+
+    public const string PlacingSuffix = ".placing";
+
+    /// <summary>The SHA-256 and extension of the photo file a marker names, or null for another file.</summary>
+    public static (string Sha256, string Extension)? ParsePlacingMarker(string markerPath)
+    {
+        var parts = Path.GetFileName(markerPath).Split('.');
+        return parts is [_, var sha256, var extension, "placing"] && sha256.Length == 64 ? (sha256, "." + extension) : null;
     }
 
     /// <summary>Takes back a file <see cref="Commit"/> placed when its row could not be stored.</summary>

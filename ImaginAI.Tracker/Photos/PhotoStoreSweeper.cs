@@ -19,8 +19,34 @@ public sealed class PhotoStoreSweeper(TrackerDb db, IOptions<StorageOptions> sto
             stored = (await connection.QueryAsync<string>("SELECT DISTINCT sha256 FROM photos")).ToHashSet(StringComparer.Ordinal);
         var minimumAge = LeftoverFiles.MinimumAge(db);
         var tag = LeftoverFiles.Tag(db);
-        var removed = Sweep(storage.Value.PhotosPath, stored, minimumAge, tag) + Sweep(storage.Value.ThumbnailsPath, stored, minimumAge, tag);
+        var removed = SweepPlacing(storage.Value, stored, minimumAge, tag)
+                      + Sweep(storage.Value.PhotosPath, stored, minimumAge, tag) + Sweep(storage.Value.ThumbnailsPath, stored, minimumAge, tag);
         if (removed > 0) logger.LogWarning("Removed {Count} photo store files that no photo refers to (left by a crash)", removed);
+    }
+
+    /// <summary>
+    /// Photo files this node was placing when it stopped (their markers carry its mark), or anybody's an hour ago: a file
+    /// whose row never came is removed at once, where an unmarked one would wait out the hour.
+    /// </summary>
+    private static int SweepPlacing(StorageOptions storage, HashSet<string> stored, TimeSpan minimumAge, string ownTag)
+    {
+        if (!Directory.Exists(storage.TempPath)) return 0;
+        var removed = 0;
+        foreach (var marker in Directory.EnumerateFiles(storage.TempPath, "*" + PhotoFileStore.PlacingSuffix))
+        {
+            if (!LeftoverFiles.Removable(marker, minimumAge, ownTag)) continue;
+            if (PhotoFileStore.ParsePlacingMarker(marker) is var (sha256, extension) && !stored.Contains(sha256))
+            {
+                var photo = Path.Combine(storage.PhotosPath, sha256[..2], sha256 + extension);
+                if (File.Exists(photo))
+                {
+                    File.Delete(photo);
+                    removed++;
+                }
+            }
+            File.Delete(marker);
+        }
+        return removed;
     }
 
     private static int Sweep(string root, HashSet<string> stored, TimeSpan minimumAge, string ownTag)

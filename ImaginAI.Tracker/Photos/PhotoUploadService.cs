@@ -207,6 +207,10 @@ public sealed class PhotoUploadService(
             store.Uncommit(staged.Sha256, contentType);
             throw;
         }
+        finally
+        {
+            if (placed) store.Placed(staged, contentType);
+        }
         if (id is null && await photos.GetBySha256Async(projectId, staged.Sha256) is { } winner)
             return UploadedFileResult.AlreadyThere(winner, fileName);
         telemetry.Added(id!.Value, projectId, fileName, System.Diagnostics.Stopwatch.GetElapsedTime(started));
