@@ -109,7 +109,7 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
                     verifyTime.Stop();
                     verifications++;
                     checks.Add(new ReferenceCheck(reference, result.Inliers, result.Matches, result.ClusteredInliers,
-                        result.KeypointsB, result.CoverageB));
+                        result.KeypointsB, result.CoverageB, result.FirstPassInliers, result.FirstPassClusteredInliers, result.SpreadPass));
                 }
                 milestones[m] = milestones[m] with { Inliers = checks.Max(c => c.Inliers), Checks = checks };
             }

@@ -13,7 +13,7 @@ public static class EvalVerb
 {
     public const string Usage =
         "usage: eval DIR [DIR...] [--model M] [--backend B] [--threshold T] [--min-margin M] [--min-inliers N] [--candidates K] [--references R] " +
-        "[--no-verify] [--verify-side PX] [--max-upscale F] [--min-keypoints N] [--min-coverage C] [--no-evidence-threshold T|off] " +
+        "[--no-verify] [--verify-side PX] [--max-upscale F] [--min-keypoints N] [--min-coverage C] [--spread N] [--no-evidence-threshold T|off] " +
         "[--no-evidence-margin M] [--partial N] [--partial-margin M] [--whiten D] [--gallery-crops] [--no-cache] [--json FILE] [--evidence FILE]";
 
     // args are those after the verb; --model and --backend override the configured vision options.
@@ -50,6 +50,7 @@ public static class EvalVerb
                     case "--max-upscale": verification = verification with { MaxUpscale = Float(Next()) }; break;
                     case "--min-keypoints": verification = verification with { MinEvidenceKeypoints = Int(Next()) }; break;
                     case "--min-coverage": verification = verification with { MinEvidenceCoverage = Float(Next()) }; break;
+                    case "--spread": verification = verification with { SpreadPerCell = Int(Next()) }; break;
                     case "--no-evidence-threshold": rule = rule with { NoEvidenceThreshold = Next() is "off" ? null : Float(args[i]) }; break;
                     case "--no-evidence-margin": rule = rule with { NoEvidenceMargin = Float(Next()) }; break;
                     case "--partial": rule = rule with { PartialMinInliers = Next() is "off" ? null : Int(args[i]) }; break;
