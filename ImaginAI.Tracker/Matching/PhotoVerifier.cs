@@ -17,10 +17,10 @@ public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, 
     : IDisposable
 {
     /// <summary>
-    /// Memory the cached features may take: about 270 KB a photo (the strongest keypoints and the spread set for the
+    /// Memory the cached features may take: about 330 KB a photo (the strongest keypoints and the spread set for the
     /// second pass), so some 600 reference photos.
     /// </summary>
-    public const long KeypointCacheBytes = 160L * 1024 * 1024;
+    public const long KeypointCacheBytes = 200L * 1024 * 1024;
 
     private readonly KeypointVerifier verifier = new();
 

@@ -30,7 +30,7 @@ public sealed record VerificationOptions
     /// <see cref="SecondPassBelowInliers"/> inliers. A textured patch pasted over a third of the frame (a truck, a
     /// person) takes most of the strongest keypoints; the spread set keeps the visible rest of the scene. 0 turns it off.
     /// </summary>
-    public int SpreadPerCell { get; init; } = 40;
+    public int SpreadPerCell { get; init; } = 80;
 
     /// <summary>A pair whose strongest keypoints give fewer inliers than this is verified again with the spread sets.</summary>
     public int SecondPassBelowInliers { get; init; } = 15;
