@@ -165,8 +165,8 @@ async function renderMatch() {
   root.querySelector('[data-compare-score]').replaceChildren(h('strong', null, score), h('span', null, 'alike'));
   root.querySelector('[data-compare-caption]').replaceChildren(
     h('strong', null, that?.fileName ?? `Photo ${photo.matchedPhotoId}`),
-    that?.milestoneId != null ? [h('br'), milestoneName(that.milestoneId)] : null,
-    that ? thumbnailCaption(that) : null);
+    ...(that?.milestoneId != null ? [h('br'), milestoneName(that.milestoneId)] : []),
+    ...(that ? [thumbnailCaption(that)] : []));
   renderBeforeAfter(that);
 }
 

@@ -69,7 +69,7 @@ public sealed class SettingsPageTests(KestrelTrackerApp app, ChromiumBrowser chr
         await Expect(page.Locator("[data-suggested]")).ToHaveCountAsync(0);
         Assert.True(await page.FitsWidthAsync(), "the settings page scrolls sideways");
         if (width < 500)
-            await page.ScreenshotAsync(new() { Path = ReadmeScreenshot.PathFor("settings-phone.png"), FullPage = true, Animations = ScreenshotAnimations.Disabled });
+            await page.ScreenshotAsync(new() { Path = ReadmeScreenshot.PathFor("settings-phone.png"), FullPage = true, Scale = ScreenshotScale.Css, Animations = ScreenshotAnimations.Disabled });
 
         Assert.Empty(errors);
         await context.DisposeAsync();

@@ -120,6 +120,8 @@ public sealed class PhotoContextPageTests(KestrelTrackerApp app, ChromiumBrowser
         await Expect(seenByManager).ToContainTextAsync(team.Field.Email);
         await Expect(fieldPage.Locator("[data-comment-input]")).ToBeFocusedAsync();
         await Expect(fieldPage.Locator("[data-comment-input]")).ToHaveValueAsync("");
+        await Expect(fieldPage.Locator(".comment")).ToHaveCountAsync(1);
+        if (width > 500) await fieldPage.Locator("[data-photo-context]").ScreenshotAsync(new() { Path = ReadmeScreenshot.PathFor("photo-context.png"), Animations = ScreenshotAnimations.Disabled });
         Assert.True(await fieldPage.FitsWidthAsync(), "The photo page with comments scrolls sideways: " + await fieldPage.EvaluateAsync<string>(
             "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 8).map(e => e.tagName + '.' + e.className + '[' + Math.round(e.getBoundingClientRect().right) + ']').join(' ')"));
 

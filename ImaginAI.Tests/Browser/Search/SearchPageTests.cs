@@ -46,7 +46,7 @@ public sealed class SearchPageTests(KestrelTrackerApp app, ChromiumBrowser chrom
         await Expect(first).ToContainTextAsync("same spot");
         await first.Locator("button").ClickAsync();
         await Expect(page.Locator("[data-search-compare-link]")).ToHaveAttributeAsync("href", $"/photos/{twinId}");
-        await page.ScreenshotAsync(new() { Path = ReadmeScreenshot.PathFor("search-phone.png"), FullPage = true, Animations = ScreenshotAnimations.Disabled });
+        await page.ScreenshotAsync(new() { Path = ReadmeScreenshot.PathFor("search-phone.png"), FullPage = true, Scale = ScreenshotScale.Css, Animations = ScreenshotAnimations.Disabled });
         Assert.Empty(errors);
         await context.DisposeAsync();
     }
