@@ -11,6 +11,9 @@ public sealed class ChromiumBrowser : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Playwright's 5 s for an expectation is short on a 2-core machine running two test servers, a database and
+        // a browser at once; an expectation that holds returns as soon as it does, so a longer limit costs nothing.
+        Assertions.SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new()
         {

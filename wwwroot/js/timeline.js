@@ -16,6 +16,10 @@ let canManage = canManageProject;
 let editing = null;
 
 let timeline = null;
+// The milestone being dragged. While it is set, renders leave the milestone list alone (a replaced element ends the
+// drag without a drop) and the list is drawn once the drag ends.
+let dragged = null;
+let listStale = false;
 let loadsStarted = 0;
 // Events that arrive while a timeline read is on its way are replayed on top of it: the snapshot may predate them.
 let eventsDuringLoad = null;
@@ -107,6 +111,16 @@ function render() {
   renderLane('unmatched', timeline.unmatched);
   renderLane('failed', timeline.failed);
 
+  renderMilestoneList();
+}
+
+function renderMilestoneList() {
+  if (dragged != null) {
+    listStale = true;
+    return;
+  }
+  listStale = false;
+  const milestones = timeline.milestones;
   const list = root.querySelector('[data-milestones]');
   const ordered = [...milestones].sort((a, b) => a.position - b.position || a.id - b.id);
   // Re-rendering replaces the controls; the one that had the focus gets it back.
@@ -308,7 +322,6 @@ function wireMilestoneTools() {
     }
   });
 
-  let dragged = null;
   list.addEventListener('dragstart', event => {
     const item = event.target.closest?.('[data-milestone-id]');
     if (!item) return;
@@ -337,6 +350,7 @@ function wireMilestoneTools() {
   list.addEventListener('dragend', () => {
     dragged = null;
     list.querySelector('.is-dragging')?.classList.remove('is-dragging');
+    if (listStale) renderMilestoneList();
   });
 }
 

@@ -75,8 +75,8 @@ public sealed class RedisOutageTests(ITestOutputHelper output)
         await WaitUntilAsync(() => seen.Contains(before), "the event of the photo uploaded while Redis ran");
 
         redis.Stop();
-        await stopped.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await stopped.Task.WaitAsync(TimeSpan.FromSeconds(90));
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(90));
         var clock = Stopwatch.StartNew();
         var during = await app.UploadOneAsync(projectId, "during.jpg", photos[1]);
         var accepted = clock.Elapsed;

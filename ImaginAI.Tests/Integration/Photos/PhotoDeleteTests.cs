@@ -121,8 +121,8 @@ public sealed class PhotoDeleteTests(TrackerApp app) : IClassFixture<TrackerApp>
 
     private static async Task WaitForAsync(Func<Task<bool>> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (!await condition() && DateTime.UtcNow < deadline) await Task.Delay(100);
-        Assert.True(await condition(), "did not happen within 30 s");
+        Assert.True(await condition(), "did not happen within 90 s");
     }
 }

@@ -68,7 +68,7 @@ public sealed class VectorIndexFileTests : IAsyncLifetime
 
     private static async Task<VectorIndexRegistry> LoadedAsync(VectorIndexRegistry registry)
     {
-        await registry.WhenLoadedAsync(Model, Dims).WaitAsync(TimeSpan.FromSeconds(30));
+        await registry.WhenLoadedAsync(Model, Dims).WaitAsync(TimeSpan.FromSeconds(90));
         return registry;
     }
 
