@@ -65,6 +65,12 @@ public sealed class ThumbnailCaptionPageTests(KestrelTrackerApp app, ChromiumBro
         foreach (var (id, caption) in expected)
             await Expect(page.Locator($"[data-gallery-grid] .thumb[data-photo-id='{id}'] [data-caption]")).ToHaveTextAsync(caption);
         Assert.True(await page.FitsWidthAsync(), "The gallery scrolls sideways. " + await page.OverflowingAsync());
+        if (width > 500)
+        {
+            await page.Locator("[data-gallery-grid] img").EvaluateAllAsync<bool>(
+                "images => Promise.all(images.map(i => i.complete ? true : new Promise(done => { i.onload = i.onerror = done; }))).then(() => true)");
+            await page.ScreenshotAsync(new() { Path = ReadmeScreenshot.PathFor("gallery.png"), Animations = ScreenshotAnimations.Disabled });
+        }
 
         // Review mode: the caption is read out with the photo, as the option's own content.
         await page.GotoAsync(new Uri(app.BaseAddress, $"projects/{team.ProjectId}/review").ToString());
