@@ -129,7 +129,14 @@ public sealed class TimelapseBuilder(
         return manifest;
     }
 
-    /// <summary>Removes the time-lapses of photos that no longer exist (purged).</summary>
+    /// <summary>Removes the time-lapse built on a photo that is being purged, frames and video.</summary>
+    public void RemoveFor(long referenceId)
+    {
+        var folder = FolderOf(referenceId);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>Removes the time-lapses of photos that no longer exist (purged while this node was down).</summary>
     public async Task RemoveOrphansAsync()
     {
         var root = Path.Combine(storage.Value.DataPath, "timelapse");

@@ -41,7 +41,7 @@ public sealed class TimelapseQueue(TimelapseBuilder builder, ILogger<TimelapseQu
         {
             await builder.RemoveOrphansAsync();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Data.Common.DbException)
         {
             logger.LogWarning(e, "Time-lapses of removed photos could not be tidied away");
         }

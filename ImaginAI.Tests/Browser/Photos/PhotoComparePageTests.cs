@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Json;
 using ImaginAI.Tests.Browser.Accounts;
 using ImaginAI.Tests.Integration;
 using ImaginAI.Tests.Integration.Accounts;

@@ -1,12 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Reflection;
-using System.Text;
 using ImaginAI.Tests.Support;
 using ImaginAI.Tracker.Accounts;
 using ImaginAI.Tracker.Timeline;
-using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.Mvc.Controllers;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;

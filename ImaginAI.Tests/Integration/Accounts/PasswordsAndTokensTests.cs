@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using ImaginAI.Tests.Support;
 using ImaginAI.Tracker.Accounts;
-using Microsoft.Data.Sqlite;
 
 namespace ImaginAI.Tests.Integration.Accounts;
 

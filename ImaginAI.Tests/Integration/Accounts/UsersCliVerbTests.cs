@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using ImaginAI.Tests.Support;
 
 namespace ImaginAI.Tests.Integration.Accounts;

@@ -4,7 +4,6 @@ using ImaginAI.Tests.Integration.Accounts;
 using ImaginAI.Tests.Integration.Search;
 using ImaginAI.Tracker.Accounts;
 using ImaginAI.Tests.Support;
-using Microsoft.AspNetCore.SignalR.Client;
 
 namespace ImaginAI.Tests.Integration.Operations;
 

@@ -6,7 +6,6 @@ using ImaginAI.Tracker.Accounts;
 using ImaginAI.Tracker.Data;
 using ImaginAI.Tracker.Security;
 using ImaginAI.Tracker.Timeline;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ImaginAI.Tests.Integration.Operations;

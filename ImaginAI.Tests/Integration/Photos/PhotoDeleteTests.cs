@@ -80,17 +80,18 @@ public sealed class PhotoDeleteTests(TrackerApp app) : IClassFixture<TrackerApp>
     }
 
     [Fact]
-    public async Task PurgeJob_PhotoDeletedMoreThan30DaysAgo_RemovesRowVectorsAndFile()
+    public async Task PurgeJob_PhotoDeletedMoreThan30DaysAgo_RemovesRowVectorsFileAndTimelapse()
     {
         using var api = app.CreateClient();
         var projectId = (await app.CreateProjectAsync("Purged after 30 days", api)).GetProperty("id").GetInt64();
         var old = await app.UploadOneAsync(projectId, "old.jpg", RealPhotos.Read("TwoWings.jpg"), client: api);
         var recent = await app.UploadOneAsync(projectId, "recent.jpg", RealPhotos.Read("Blinds.jpg"), client: api);
-        foreach (var id in new[] { old, recent })
-        {
-            await app.WaitUntilDecidedAsync(id, Processing, api);
-            (await api.DeleteAsync($"/api/photos/{id}")).EnsureSuccessStatusCode();
-        }
+        foreach (var id in new[] { old, recent }) await app.WaitUntilDecidedAsync(id, Processing, api);
+        // A time-lapse built on the photo goes with it: its frames are copies of the photo.
+        await Timelapse.TimelapseScenario.WaitReadyAsync(api, old);
+        var timelapseFolder = Path.Combine(app.DataDirectory, "timelapse", old.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.NotEmpty(Directory.GetFiles(timelapseFolder));
+        foreach (var id in new[] { old, recent }) (await api.DeleteAsync($"/api/photos/{id}")).EnsureSuccessStatusCode();
         var oldSha = await TrackerDatabase.ScalarAsync<string>(app.DatabasePath, "SELECT sha256 FROM photos WHERE id = @old", new { old });
         await TrackerDatabase.ExecuteAsync(app.DatabasePath, "UPDATE photos SET deleted_at = '2020-01-01T00:00:00.000Z' WHERE id = @old", new { old });
 
@@ -99,6 +100,7 @@ public sealed class PhotoDeleteTests(TrackerApp app) : IClassFixture<TrackerApp>
         await WaitForAsync(async () => await TrackerDatabase.ScalarAsync<long>(app.DatabasePath, "SELECT COUNT(*) FROM photos WHERE id = @old", new { old }) == 0);
         Assert.Equal(0L, await TrackerDatabase.ScalarAsync<long>(app.DatabasePath, "SELECT COUNT(*) FROM embeddings WHERE photo_id = @old", new { old }));
         Assert.DoesNotContain(TrackerDatabase.StoredFiles(app.PhotosDirectory), f => f.Contains(oldSha, StringComparison.Ordinal));
+        Assert.False(Directory.Exists(timelapseFolder), "the purged photo's time-lapse is still on disk");
         Assert.Equal(HttpStatusCode.NotFound, (await api.PostAsync($"/api/photos/{old}/restore", null)).StatusCode);
         // Deleted only now: still restorable.
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/photos/{recent}/restore", null)).StatusCode);

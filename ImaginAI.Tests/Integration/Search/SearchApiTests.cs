@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using ImaginAI.Tests.Integration.Accounts;
 using ImaginAI.Tests.Support;
-using ImaginAI.Tracker.Accounts;
 
 namespace ImaginAI.Tests.Integration.Search;
 

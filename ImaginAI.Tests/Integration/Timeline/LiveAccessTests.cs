@@ -7,7 +7,6 @@ using ImaginAI.Tracker.Accounts;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ImaginAI.Tests.Integration.Timeline;
