@@ -54,4 +54,12 @@ public static class PageLayout
     /// <summary>Whether the page fits the screen's width (no sideways scrolling).</summary>
     public static Task<bool> FitsWidthAsync(this IPage page) =>
         page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth");
+
+    /// <summary>The elements that reach past the screen's right edge, for an assertion's message.</summary>
+    public static Task<string> OverflowingAsync(this IPage page) =>
+        page.EvaluateAsync<string>("""
+            () => [...document.querySelectorAll('body *')]
+              .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+              .slice(0, 8).map(e => `${e.tagName}.${e.className}[${Math.round(e.getBoundingClientRect().right)}]`).join(' ')
+            """);
 }

@@ -64,6 +64,9 @@ public sealed class TimelinePageTests(KestrelTrackerApp app, ChromiumBrowser chr
         Assert.Equal("loaded once", await timeline.EvaluateAsync<string?>("() => window.sameDocument"));
 
         await Expect(timeline.Locator("[data-lane='pending']")).ToBeHiddenAsync(new() { Timeout = ProcessingTimeoutMs });
+        // The site photo reaches its milestone, and the page says so without a reload.
+        await Expect(timeline.Locator($"[data-milestone-id='{sown}'] [data-milestone-status]")).ToContainTextAsync("Reached");
+        await Expect(timeline.Locator("[data-progress-text]")).ToContainTextAsync("1 of 4 milestones reached");
         await timeline.Locator("img").EvaluateAllAsync<bool>("""
             images => Promise.all(images.filter(i => !i.complete).map(i => new Promise(done => {
               i.addEventListener('load', done);

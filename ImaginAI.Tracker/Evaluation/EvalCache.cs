@@ -45,7 +45,7 @@ internal sealed class EvalCache(string directory, string modelId, VerificationOp
     private string KeypointSettings => FormattableString.Invariant($"{LargePhotoSettings}|{verification.MaxUpscale}");
 
     private string LargePhotoSettings => FormattableString.Invariant(
-        $"{verification.MaxSide}|{verification.MaxFeatures}|{verification.FastThreshold}");
+        $"{verification.MaxSide}|{verification.MaxFeatures}|{verification.FastThreshold}|spread{verification.SpreadPerCell}");
 
     private string Entry(string path, string kind, string settings)
     {

@@ -90,6 +90,12 @@ public sealed record EvalReport(
                 rules.Add(new RuleResult($"+ partial agreement: >= {minInliers} inliers (or clustered), CNN lead >= {margin:0.00}",
                     "no-evidence rule as configured",
                     Summarize(evidence, e => Decide(e, withNoEvidence with { PartialMinInliers = minInliers, PartialMinMargin = margin }, true, line, options.ReferencesPerMilestone))));
+            if (evidence.Any(e => e.Milestones.Any(m => m.Checks?.Any(c => c.SpreadPass) == true)))
+            {
+                var firstPass = evidence.Select(FirstPassEvidence.Of).ToList();
+                rules.Add(new RuleResult("the kept rule on the first pass alone (strongest keypoints, no spread pass)",
+                    "as configured below", Summarize(firstPass, e => Decide(e, options.Rule, true, line, options.ReferencesPerMilestone))));
+            }
             rules.Add(new RuleResult("verified (kept, as configured)",
                 FormattableString.Invariant($"min inliers {options.Rule.MinInliers}, candidates {options.VerifiedCandidates}, references {options.ReferencesPerMilestone}, floor {F(options.Rule.CandidateFloor)}, ") +
                 (options.Rule.NoEvidenceThreshold is { } t ? $"no evidence ({line}): threshold {F(t)}, margin {F(options.Rule.NoEvidenceMargin)}" : "no-evidence rule off") +

@@ -34,6 +34,11 @@ public sealed record EvalRunOptions
     /// each side), and a query's score for it is the best over them, so a revisit that shows part of the reference
     /// meets a vector of just that part.</summary>
     public bool GalleryCrops { get; init; }
+
+    /// <summary>Regional CNN scores: every photo also gets the vectors of its four corner and centre crops (2/3 of each
+    /// side), and a milestone's score is the best of the global cosine and the cosines of same-position crops, so a
+    /// revisit with one part hidden is compared on the parts that are not.</summary>
+    public bool Regional { get; init; }
 }
 
 /// <summary>
@@ -54,7 +59,7 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
         var computed = 0;
         for (var i = 0; i < all.Count; i++)
         {
-            var wantCrops = options.GalleryCrops && i < set.Gallery.Count;
+            var wantCrops = (options.GalleryCrops && i < set.Gallery.Count) || options.Regional;
             var vector = wantCrops ? null : cache?.ReadVector(all[i].Path);
             var keypoints = verify ? cache?.ReadKeypoints(all[i].Path) : null;
             if (vector is null || (verify && keypoints is null))
@@ -68,7 +73,7 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
                 var crops = wantCrops ? CropVectors(photo) : [];
                 timing[1].Stop();
                 timing[2].Start();
-                keypoints = verify ? verifier.Describe(photo) : null;
+                keypoints = verify ? keypoints ?? verifier.Describe(photo) : null;
                 timing[2].Stop();
                 cache?.Write(all[i].Path, vector, keypoints);
                 prepared[i] = new Prepared(vector, keypoints, crops);
@@ -95,7 +100,9 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
         for (var q = 0; q < set.Queries.Count; q++)
         {
             var query = prepared[set.Gallery.Count + q];
-            var scores = gallery.Select(g => g.CropVectors.Select(c => Dot(query.Vector, c)).Append(Dot(query.Vector, g.Vector)).Max()).ToArray();
+            var scores = options.Regional
+                ? gallery.Select(g => g.CropVectors.Select((c, r) => Dot(query.CropVectors[r], c)).Append(Dot(query.Vector, g.Vector)).Max()).ToArray()
+                : gallery.Select(g => g.CropVectors.Select(c => Dot(query.Vector, c)).Append(Dot(query.Vector, g.Vector)).Max()).ToArray();
             var ranked = Enumerable.Range(0, gallery.Length).OrderByDescending(i => scores[i]).ToList();
             var groups = ranked.GroupBy(i => set.Gallery[i].Scene).ToList(); // groups keep rank order: best reference first
             var milestones = groups.Select(g => new MilestoneEvidence(g.Key, scores[g.First()], g.First(), null)).ToList();
@@ -109,7 +116,7 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
                     verifyTime.Stop();
                     verifications++;
                     checks.Add(new ReferenceCheck(reference, result.Inliers, result.Matches, result.ClusteredInliers,
-                        result.KeypointsB, result.CoverageB));
+                        result.KeypointsB, result.CoverageB, result.FirstPassInliers, result.FirstPassClusteredInliers, result.SpreadPass));
                 }
                 milestones[m] = milestones[m] with { Inliers = checks.Max(c => c.Inliers), Checks = checks };
             }

@@ -13,8 +13,8 @@ public static class EvalVerb
 {
     public const string Usage =
         "usage: eval DIR [DIR...] [--model M] [--backend B] [--threshold T] [--min-margin M] [--min-inliers N] [--candidates K] [--references R] " +
-        "[--no-verify] [--verify-side PX] [--max-upscale F] [--min-keypoints N] [--min-coverage C] [--no-evidence-threshold T|off] " +
-        "[--no-evidence-margin M] [--partial N] [--partial-margin M] [--whiten D] [--gallery-crops] [--no-cache] [--json FILE] [--evidence FILE]";
+        "[--no-verify] [--verify-side PX] [--max-upscale F] [--min-keypoints N] [--min-coverage C] [--spread N] [--no-evidence-threshold T|off] " +
+        "[--no-evidence-margin M] [--partial N] [--partial-margin M] [--whiten D] [--gallery-crops] [--regional] [--no-cache] [--json FILE] [--evidence FILE]";
 
     // args are those after the verb; --model and --backend override the configured vision options.
     public static Task<int> RunAsync(string[] args, VisionOptions vision, TextWriter output, TextWriter error)
@@ -44,12 +44,14 @@ public static class EvalVerb
                     case "--candidates": options = options with { VerifiedCandidates = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) }; break;
                     case "--no-verify": options = options with { Verify = false }; break;
                     case "--gallery-crops": options = options with { GalleryCrops = true }; break;
+                    case "--regional": options = options with { Regional = true }; break;
                     case "--verify-side": verification = verification with { MaxSide = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) }; break;
                     case "--whiten": options = options with { WhitenDims = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) }; break;
                     case "--references": options = options with { ReferencesPerMilestone = Int(Next()) }; break;
                     case "--max-upscale": verification = verification with { MaxUpscale = Float(Next()) }; break;
                     case "--min-keypoints": verification = verification with { MinEvidenceKeypoints = Int(Next()) }; break;
                     case "--min-coverage": verification = verification with { MinEvidenceCoverage = Float(Next()) }; break;
+                    case "--spread": verification = verification with { SpreadPerCell = Int(Next()) }; break;
                     case "--no-evidence-threshold": rule = rule with { NoEvidenceThreshold = Next() is "off" ? null : Float(args[i]) }; break;
                     case "--no-evidence-margin": rule = rule with { NoEvidenceMargin = Float(Next()) }; break;
                     case "--partial": rule = rule with { PartialMinInliers = Next() is "off" ? null : Int(args[i]) }; break;

@@ -6,11 +6,17 @@ namespace ImaginAI.Tracker.Matching;
 /// either photo, so not agreeing is no evidence against), and the keypoint counts behind that.
 /// </summary>
 public sealed record PairCheck(int Inliers, bool NoEvidence = false, int PhotoKeypoints = 0, int ReferenceKeypoints = 0, int ClusteredInliers = 0,
-    long? ReferencePhotoId = null)
+    long? ReferencePhotoId = null, bool SpreadPass = false)
 {
     public static PairCheck From(ImaginAI.Vision.Verification.VerificationResult result) => new(
         result.Inliers, result.Evidence == ImaginAI.Vision.Verification.KeypointEvidence.TooFewKeypoints,
-        result.KeypointsA, result.KeypointsB, result.ClusteredInliers);
+        result.KeypointsA, result.KeypointsB, result.ClusteredInliers, SpreadPass: result.SpreadPass);
+
+    /// <summary>Why the spread keypoints were compared, in words for the photo page (empty when they were not).</summary>
+    public string SpreadNote => SpreadPass
+        ? " The strongest keypoints were bunched on one part of the photo (often something in front of the spot), so " +
+          "keypoints spread over the whole frame were compared, and these matches come from them."
+        : "";
 
     /// <summary>
     /// One check from several references' checks: the most inliers; no evidence only when no reference gave any
@@ -140,7 +146,7 @@ public static class MatchDecisionRule
                 return new MilestoneDecision(true, strongest.MilestoneId, new MatchExplanation(
                     "verified", strongest.Score, second, margin, inliers, true,
                     $"{inliers} keypoint matches agree with one viewpoint (needed {settings.MinInliers}); " +
-                    $"CNN score {strongest.Score:0.000}.", strongest.ReferencePhotoId, settings.MinInliers, settings.Threshold, settings.MinMargin));
+                    $"CNN score {strongest.Score:0.000}.{strongest.Check?.SpreadNote}", strongest.ReferencePhotoId, settings.MinInliers, settings.Threshold, settings.MinMargin));
             // The milestone the CNN ranks first could not be checked: its photos or this one have too few keypoints
             // (sky, bare walls, night). That silence is no evidence against it, so the CNN score decides, held to a
             // threshold and a lead measured to keep false matches rare.
@@ -150,7 +156,7 @@ public static class MatchDecisionRule
                 return new MilestoneDecision(true, best.MilestoneId, new MatchExplanation(
                     "partial", best.Score, second, margin, partial, true,
                     $"{partial} keypoint matches agree in one part of the frame (a place partly hidden or cropped), and the " +
-                    $"CNN score {best.Score:0.000} leads the next milestone by {margin:0.000} (needed {settings.PartialMinMargin:0.000}).",
+                    $"CNN score {best.Score:0.000} leads the next milestone by {margin:0.000} (needed {settings.PartialMinMargin:0.000}).{first.Check?.SpreadNote}",
                     first.ReferencePhotoId, settings.MinInliers, settings.Threshold, settings.MinMargin,
                     "partial", first.Check?.PhotoKeypoints, first.Check?.ReferenceKeypoints));
             if (first.NoEvidence && first == best && settings.NoEvidenceThreshold is { } noEvidenceThreshold)

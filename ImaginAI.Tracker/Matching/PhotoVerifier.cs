@@ -16,8 +16,11 @@ namespace ImaginAI.Tracker.Matching;
 public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, IOptions<VisionOptions> vision, ILogger<PhotoVerifier> logger)
     : IDisposable
 {
-    /// <summary>Memory the cached features may take (about 100 KB a photo: some 600 reference photos).</summary>
-    public const long KeypointCacheBytes = 64L * 1024 * 1024;
+    /// <summary>
+    /// Memory the cached features may take: about 330 KB a photo (the strongest keypoints and the spread set for the
+    /// second pass), so some 600 reference photos.
+    /// </summary>
+    public const long KeypointCacheBytes = 200L * 1024 * 1024;
 
     private readonly KeypointVerifier verifier = new();
 

@@ -18,9 +18,14 @@ using SkiaSharp;
 
 namespace ImaginAI.Tracker.Search;
 
+/// <summary>
+/// One photo found. Beside the score against the query it carries what its thumbnail's caption says everywhere else:
+/// status, how its milestone was set (and the milestone score behind an automatic match) and who uploaded it.
+/// </summary>
 public sealed record SearchResult(
     long PhotoId, long ProjectId, double Score, bool Verified, int? Inliers, long? MilestoneId, DateTimeOffset TakenAt,
-    string FileName, string ProjectName, string? MilestoneName, string ThumbnailUrl);
+    string FileName, string ProjectName, string? MilestoneName, string ThumbnailUrl,
+    string Status, string? MilestoneSource, double? MilestoneScore, MemberRef? UploadedBy);
 
 public sealed record SearchResponse(string Model, bool VerificationAvailable, IReadOnlyList<SearchResult> Results);
 
@@ -163,7 +168,9 @@ public static class SearchApi
                 if (stored is not null) inliers = verifier.Verify(queryKeypoints, stored).Inliers;
             }
             results.Add(new SearchResult(photo.Id, photo.ProjectId, Math.Round(hit.Score, 4), inliers >= project.MinInliers, inliers,
-                photo.MilestoneId, photo.TakenAt, photo.FileName, project.Name, photo.MilestoneName, $"/api/photos/{photo.Id}/thumbnail"));
+                photo.MilestoneId, photo.TakenAt, photo.FileName, project.Name, photo.MilestoneName, $"/api/photos/{photo.Id}/thumbnail",
+                photo.Status, photo.MilestoneSource, photo.MilestoneScore,
+                photo.UploadedBy is { } uploader ? new MemberRef(uploader, photo.UploaderEmail) : null));
         }
         return new SearchResponse(model.Id, PhotoVerifier.IsAvailable, results);
     }

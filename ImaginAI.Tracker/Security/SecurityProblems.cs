@@ -31,9 +31,14 @@ internal static class SecurityProblems
         await context.Response.WriteAsync($"""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{encoder.Encode(title)} - ImaginAI Tracker</title><link rel="stylesheet" href="/css/site.css"></head>
-            <body><main class="container"><h1>{encoder.Encode(title)}</h1><p>{encoder.Encode(message)}</p>
-            <p><a href="/">Back to your projects</a></p></main></body></html>
+            <title>{encoder.Encode(title)} · ImaginAI Tracker</title><link rel="icon" href="/favicon.svg" type="image/svg+xml">
+            <link rel="stylesheet" href="/css/site.css"></head>
+            <body><a class="skip-link" href="#main">Skip to the content</a>
+            <header class="topbar"><a class="brand" href="/"><img class="brand-mark" src="/favicon.svg" alt="" width="28" height="28">
+            <span>ImaginAI <strong>Tracker</strong></span></a></header>
+            <main class="page" id="main" tabindex="-1"><section class="card empty-state not-found"><p class="eyebrow">{status}</p>
+            <h1>{encoder.Encode(title)}</h1><p>{encoder.Encode(message)}</p>
+            <p><a class="button" href="/">Back to your projects</a></p></section></main></body></html>
             """);
     }
 }

@@ -13,7 +13,7 @@ public sealed class PhotoKeypoints
     private readonly byte[] descriptors;
     private readonly int descriptorLength;
 
-    internal PhotoKeypoints(int width, int height, double scale, KeyPoint[] keypoints, Mat descriptors)
+    internal PhotoKeypoints(int width, int height, double scale, KeyPoint[] keypoints, Mat descriptors, PhotoKeypoints? spread = null)
     {
         Width = width;
         Height = height;
@@ -22,9 +22,10 @@ public sealed class PhotoKeypoints
         descriptorLength = descriptors.Cols;
         this.descriptors = [];
         if (!descriptors.Empty()) descriptors.GetArray(out this.descriptors);
+        Spread = spread;
     }
 
-    private PhotoKeypoints(int width, int height, double scale, KeyPoint[] keypoints, byte[] descriptors, int descriptorLength)
+    private PhotoKeypoints(int width, int height, double scale, KeyPoint[] keypoints, byte[] descriptors, int descriptorLength, PhotoKeypoints? spread)
     {
         Width = width;
         Height = height;
@@ -32,10 +33,12 @@ public sealed class PhotoKeypoints
         Keypoints = keypoints;
         this.descriptors = descriptors;
         this.descriptorLength = descriptorLength;
+        Spread = spread;
     }
 
     // Bumped whenever the layout or the way features are found changes, so stale files are recomputed, not misread.
-    private const int FormatVersion = 2; // 2: photos below the working size are upscaled
+    // 2: photos below the working size are upscaled; 3: a second, spread set of keypoints follows the first.
+    private const int FormatVersion = 3;
     private static ReadOnlySpan<byte> Magic => "ORBK"u8;
 
     /// <summary>
@@ -55,6 +58,13 @@ public sealed class PhotoKeypoints
         writer.Write(descriptorLength);
         writer.Write(MemoryMarshal.AsBytes(Keypoints.AsSpan()));
         writer.Write(descriptors);
+        // The spread set shares the photo's size, scale and descriptor length; 0 keypoints means none.
+        var spread = Spread;
+        writer.Write(spread?.Count ?? 0);
+        if (spread is null) return;
+        writer.Write(spread.descriptorLength);
+        writer.Write(MemoryMarshal.AsBytes(spread.Keypoints.AsSpan()));
+        writer.Write(spread.descriptors);
     }
 
     /// <summary>
@@ -71,12 +81,36 @@ public sealed class PhotoKeypoints
         var scale = BitConverter.ToDouble(data[16..]);
         var count = BitConverter.ToInt32(data[24..]);
         var length = BitConverter.ToInt32(data[28..]);
+        if (version != FormatVersion || ReadSet(data[header..], count, length, out var keypoints, out var descriptors) is not { } used) return null;
+        var rest = data[(header + used)..];
+        if (rest.Length < 4) return null;
+        var spreadCount = BitConverter.ToInt32(rest);
+        PhotoKeypoints? spread = null;
+        if (spreadCount == 0)
+        {
+            if (rest.Length != 4) return null;
+        }
+        else
+        {
+            if (rest.Length < 8) return null;
+            var spreadLength = BitConverter.ToInt32(rest[4..]);
+            if (ReadSet(rest[8..], spreadCount, spreadLength, out var spreadKeypoints, out var spreadDescriptors) is not { } spreadUsed
+                || rest.Length != 8 + spreadUsed) return null;
+            spread = new PhotoKeypoints(width, height, scale, spreadKeypoints, spreadDescriptors, spreadLength, null);
+        }
+        return new PhotoKeypoints(width, height, scale, keypoints, descriptors, length, spread);
+    }
+
+    // One set of keypoints and their descriptors at the start of data; the bytes it took, or null when cut short.
+    private static int? ReadSet(ReadOnlySpan<byte> data, int count, int length, out KeyPoint[] keypoints, out byte[] descriptors)
+    {
+        (keypoints, descriptors) = ([], []);
         var keypointBytes = (long)count * Marshal.SizeOf<KeyPoint>();
         var descriptorBytes = (long)count * length;
-        if (version != FormatVersion || count < 0 || length < 0 || data.Length != header + keypointBytes + descriptorBytes) return null;
-        var keypoints = MemoryMarshal.Cast<byte, KeyPoint>(data.Slice(header, (int)keypointBytes)).ToArray();
-        var descriptors = data.Slice(header + (int)keypointBytes, (int)descriptorBytes).ToArray();
-        return new PhotoKeypoints(width, height, scale, keypoints, descriptors, length);
+        if (count < 0 || length < 0 || data.Length < keypointBytes + descriptorBytes) return null;
+        keypoints = MemoryMarshal.Cast<byte, KeyPoint>(data[..(int)keypointBytes]).ToArray();
+        descriptors = data.Slice((int)keypointBytes, (int)descriptorBytes).ToArray();
+        return (int)(keypointBytes + descriptorBytes);
     }
 
     /// <summary>Width of the photo the features were found on, in its own pixels.</summary>
@@ -89,7 +123,13 @@ public sealed class PhotoKeypoints
     public int Count => Keypoints.Length;
 
     /// <summary>Bytes held, for cache accounting.</summary>
-    public long SizeInBytes => descriptors.Length + Keypoints.Length * 28L;
+    public long SizeInBytes => descriptors.Length + Keypoints.Length * 28L + (Spread?.SizeInBytes ?? 0);
+
+    /// <summary>
+    /// The second set: keypoints spread over the frame (a cap per grid cell), for a second verification pass where
+    /// the strongest keypoints bunch on one textured part of the photo. Null when not found (turned off).
+    /// </summary>
+    public PhotoKeypoints? Spread { get; }
 
     /// <summary>
     /// Share of the cells of an 8×8 grid over the frame that hold at least one keypoint: how much of the photo the

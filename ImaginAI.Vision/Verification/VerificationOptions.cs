@@ -24,6 +24,17 @@ public sealed record VerificationOptions
     /// <summary>How many ORB keypoints to keep per photo.</summary>
     public int MaxFeatures { get; init; } = 2000;
 
+    /// <summary>
+    /// A second, spread set of keypoints per photo: at most this many of the strongest in each cell of an 8×8 grid
+    /// (from a wider detection), used only when the strongest keypoints give fewer than
+    /// <see cref="SecondPassBelowInliers"/> inliers. A textured patch pasted over a third of the frame (a truck, a
+    /// person) takes most of the strongest keypoints; the spread set keeps the visible rest of the scene. 0 turns it off.
+    /// </summary>
+    public int SpreadPerCell { get; init; } = 80;
+
+    /// <summary>A pair whose strongest keypoints give fewer inliers than this is verified again with the spread sets.</summary>
+    public int SecondPassBelowInliers { get; init; } = 15;
+
     /// <summary>Lowe's ratio test: a match is kept when its distance is below this share of the second best.</summary>
     public float RatioTest { get; init; } = 0.8f;
 

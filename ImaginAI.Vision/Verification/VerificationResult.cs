@@ -64,6 +64,18 @@ public sealed record VerificationResult
     /// </summary>
     public int ClusteredInliers { get; init; }
 
+    /// <summary>
+    /// True when these counts come from the second pass over the spread keypoints (the strongest keypoints agreed
+    /// less): the first pass's are in <see cref="FirstPassInliers"/> and <see cref="FirstPassClusteredInliers"/>.
+    /// </summary>
+    public bool SpreadPass { get; init; }
+
+    /// <summary>Inliers of the first pass over the strongest keypoints alone.</summary>
+    public int FirstPassInliers { get; init; }
+
+    /// <summary>Clustered inliers of the first pass over the strongest keypoints alone.</summary>
+    public int FirstPassClusteredInliers { get; init; }
+
     /// <summary>The ratio-test matches with their inlier flag.</summary>
     public IReadOnlyList<KeypointPair> Pairs { get; init; } = [];
 

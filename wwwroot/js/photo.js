@@ -6,7 +6,7 @@ import { factList, plainFacts, plainReason, rawFacts } from './lib/decisions.js'
 import { formatDay, formatPercent, formatWhen, h, setText, show } from './lib/dom.js';
 import { followProject } from './lib/live.js';
 import { renderEvidenceNote } from './evidence-note.js';
-import { fileUrl, photoPageUrl, sourceLabel, statusLabel, thumbnailUrl } from './lib/photos.js';
+import { fileUrl, photoPageUrl, sourceLabel, statusLabel, thumbnailCaption, thumbnailUrl } from './lib/photos.js';
 
 const root = document.querySelector('[data-photo-page]');
 const photoId = Number(root.dataset.photoId);
@@ -163,9 +163,10 @@ async function renderMatch() {
   root.querySelector('[data-compare-link]').href = photoPageUrl(photo.matchedPhotoId);
   const score = typeof photo.matchScore === 'number' ? formatPercent(photo.matchScore) : '–';
   root.querySelector('[data-compare-score]').replaceChildren(h('strong', null, score), h('span', null, 'alike'));
-  const details = [that ? formatWhen(that.takenAt) : null, that?.milestoneId != null ? milestoneName(that.milestoneId) : null];
   root.querySelector('[data-compare-caption]').replaceChildren(
-    h('strong', null, that?.fileName ?? `Photo ${photo.matchedPhotoId}`), h('br'), details.filter(Boolean).join(' · '));
+    h('strong', null, that?.fileName ?? `Photo ${photo.matchedPhotoId}`),
+    ...(that?.milestoneId != null ? [h('br'), milestoneName(that.milestoneId)] : []),
+    ...(that ? [thumbnailCaption(that)] : []));
   renderBeforeAfter(that);
 }
 

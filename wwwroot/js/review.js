@@ -2,7 +2,7 @@
 import { getJson, sendJson } from './lib/api.js';
 import { formatWhen, h, plural, setText, show } from './lib/dom.js';
 import { followProject } from './lib/live.js';
-import { byTimeTaken, fileUrl, thumbnailImage } from './lib/photos.js';
+import { byTimeTaken, fileUrl, photoCaption, thumbnailCaption, thumbnailImage } from './lib/photos.js';
 
 const root = document.querySelector('[data-review]');
 const projectId = Number(root.dataset.projectId);
@@ -38,12 +38,14 @@ function render() {
     : 'Nothing selected: a milestone files the current photo.');
   grid.replaceChildren(...photos.map(photo => {
     const isSelected = selected.has(photo.id);
+    // The option is named by its own content (the picture's file name, then the caption a sighted user reads), so
+    // what a screen reader announces is the visible caption and never a second wording of it.
     return h('li', {
       class: `review-tile${isSelected ? ' is-selected' : ''}${photo.id === currentId ? ' is-current' : ''}`,
       role: 'option', 'aria-selected': String(isSelected), tabindex: photo.id === currentId ? '0' : '-1',
-      dataset: { photoId: photo.id }, 'aria-label': `${photo.fileName}, taken ${formatWhen(photo.takenAt)}`,
+      dataset: { photoId: photo.id },
     }, thumbnailImage(photo), h('span', { class: 'review-check', 'aria-hidden': 'true' }, isSelected ? '✓' : ''),
-    h('span', { class: 'thumb-caption' }, formatWhen(photo.takenAt)));
+    thumbnailCaption(photo));
   }));
   if (!photos.length) {
     setText(root.querySelector('[data-review-status]'), root.querySelector('[data-review-status]').textContent || 'Nothing left to review.');
@@ -64,7 +66,7 @@ function renderPreview() {
     image.alt = photo.fileName;
   }
   root.querySelector('[data-preview-caption]').replaceChildren(
-    h('a', { href: `/photos/${photo.id}` }, photo.fileName), h('br'), `Taken ${formatWhen(photo.takenAt)}`);
+    h('a', { href: `/photos/${photo.id}` }, photo.fileName), h('br'), `Taken ${formatWhen(photo.takenAt)}`, h('br'), photoCaption(photo));
 }
 
 function focusCurrent() {

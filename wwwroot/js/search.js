@@ -1,7 +1,7 @@
 // Search by photo: pick or take a photo, optionally draw a box on it, and list the stored photos most like it.
 import { csrfHeaders, describeProblem, OFFLINE_MESSAGE, parseJson } from './lib/api.js';
-import { formatPercent, formatWhen, h, setText, show } from './lib/dom.js';
-import { fileUrl, photoPageUrl } from './lib/photos.js';
+import { formatPercent, h, setText, show } from './lib/dom.js';
+import { fileUrl, photoPageUrl, thumbnailCaption } from './lib/photos.js';
 
 const root = document.querySelector('[data-search-page]');
 const canvas = root.querySelector('[data-search-canvas]');
@@ -159,7 +159,7 @@ function renderResults(body) {
       h('p', null, h('strong', { dataset: { searchScore: result.score } }, formatPercent(result.score)), ' similar',
         result.verified ? h('span', { class: 'badge badge-success', title: `${result.inliers} keypoint matches agree` }, 'same spot') : null),
       h('p', { class: 'muted' }, result.projectName, ' · ', result.milestoneName ?? 'no milestone'),
-      h('p', { class: 'muted' }, formatWhen(result.takenAt)),
+      thumbnailCaption({ ...result, id: result.photoId }),
       h('a', { href: photoPageUrl(result.photoId) }, 'Open photo')))));
   show(root.querySelector('[data-search-results-section]'), true);
   show(root.querySelector('[data-search-compare]'), false);

@@ -176,7 +176,7 @@ function renderMilestone(milestone, index, milestones) {
       h('div', { class: 'milestone-head' },
         canManage ? h('span', { class: 'drag-handle', title: 'Drag to reorder', 'aria-hidden': 'true' }, '⠿') : null,
         h('h3', null, milestone.name),
-        h('span', { class: `badge badge-${status.tone}`, dataset: { milestoneStatus: '' } }, status.text)),
+        h('span', { class: `badge badge-sentence badge-${status.tone}`, dataset: { milestoneStatus: '' } }, status.text)),
       canManage && editing?.id === milestone.id ? renameForm(milestone) : null,
       canManage ? milestoneTools(milestone, index, milestones.length) : null,
       h('p', { class: 'milestone-meta muted' },

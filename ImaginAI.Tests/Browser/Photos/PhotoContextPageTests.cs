@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using ImaginAI.Tests.Browser.Accounts;
 using ImaginAI.Tests.Integration.Accounts;
@@ -63,11 +64,17 @@ public sealed class PhotoContextPageTests(KestrelTrackerApp app, ChromiumBrowser
         var photoId = await item.GetAttributeAsync("data-photo-id");
         Assert.True(await page.FitsWidthAsync(), "The upload page scrolls sideways.");
 
+        using var field = app.CreateClientWithToken(team.Field.Token);
+        (await field.PostAsJsonAsync($"/api/photos/{photoId}/comments", new { body = "Drip tray under it for now; roofer booked for Monday." }))
+            .EnsureSuccessStatusCode();
         await page.GotoAsync(new Uri(app.BaseAddress, $"photos/{photoId}").ToString());
         await Expect(page.Locator("[data-note-text]")).ToHaveTextAsync("Water under the north window");
+        await Expect(page.Locator(".comment [data-comment-body]")).ToHaveTextAsync("Drip tray under it for now; roofer booked for Monday.");
         await Expect(page.Locator("[data-tag-list] .tag-chip")).ToHaveTextAsync(new Regex[] { new("^leak$"), new("^roof$") });
         await Expect(page.Locator("[data-uploader]")).ToContainTextAsync($"Uploaded by {team.Field.Email}");
         Assert.True(await page.FitsWidthAsync(), "The photo page scrolls sideways.");
+        if (width > 500)
+            await page.ScreenshotAsync(new() { Path = ReadmeScreenshot.PathFor("photo-context.png"), FullPage = true, Clip = new() { X = 0, Y = 0, Width = width, Height = 1350 }, Animations = ScreenshotAnimations.Disabled });
 
         await page.GotoAsync(new Uri(app.BaseAddress, $"projects/{team.ProjectId}/gallery").ToString());
         await Expect(page.Locator("[data-gallery-grid] .thumb")).ToHaveCountAsync(2);
@@ -81,7 +88,6 @@ public sealed class PhotoContextPageTests(KestrelTrackerApp app, ChromiumBrowser
         await Expect(tile.Locator("[data-caption]")).ToContainTextAsync($"by {team.Field.Email}");
         await Expect(page.Locator("[data-gallery-summary]")).ToHaveTextAsync("1 photo match.");
         Assert.True(await page.FitsWidthAsync(), "The gallery scrolls sideways.");
-        if (width > 500) await page.ScreenshotAsync(new() { Path = ReadmeScreenshot.PathFor("gallery.png"), Animations = ScreenshotAnimations.Disabled });
 
         Assert.Empty(errors);
         await context.DisposeAsync();

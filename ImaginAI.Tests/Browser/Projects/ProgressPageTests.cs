@@ -68,7 +68,11 @@ public sealed class ProgressPageTests(KestrelTrackerApp app, ChromiumBrowser chr
         Assert.True(await small.FitsWidthAsync(), "The projects list scrolls sideways on a 390 px wide phone.");
         await small.GotoAsync(new Uri(app.BaseAddress, $"projects/{projectId}").ToString());
         await Expect(small.Locator($"[data-milestone-id='{drainage}'] [data-milestone-status]")).ToBeVisibleAsync();
-        Assert.True(await small.FitsWidthAsync(), "The timeline scrolls sideways on a 390 px wide phone.");
+        Assert.True(await small.FitsWidthAsync(), "The timeline scrolls sideways on a 390 px wide phone: " + await small.OverflowingAsync());
+        // The longest status a milestone can say (reached late, with both dates) wraps inside its badge.
+        (await api.PutAsJsonAsync($"/api/photos/{site}/milestone", new { milestoneId = drainage })).EnsureSuccessStatusCode();
+        await Expect(small.Locator($"[data-milestone-id='{drainage}'] [data-milestone-status]")).ToContainTextAsync("late (due");
+        Assert.True(await small.FitsWidthAsync(), "A late milestone's badge pushes the timeline sideways on a phone: " + await small.OverflowingAsync());
 
         Assert.Empty(errors);
         Assert.Empty(phoneErrors);

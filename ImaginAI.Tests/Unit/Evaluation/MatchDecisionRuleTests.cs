@@ -23,6 +23,24 @@ public class MatchDecisionRuleTests
     }
 
     [Fact]
+    public void Decide_RevisitBehindATruckVerifiedOnSpreadKeypoints_MatchesAndSaysWhyInPlainWords()
+    {
+        // Real photos, real OpenCV: the revisit's strongest keypoints sit on the pasted patch, the spread pass finds
+        // the viewpoint on the rest, and the photo page's explanation says so in words.
+        using var reference = ImaginAI.Tests.Unit.Vision.Verification.KeypointVerifierTests.Decode("Blinds.jpg");
+        using var revisit = ImaginAI.Tests.Unit.Vision.Verification.KeypointVerifierTests.OccludedRevisit(reference);
+        var check = PairCheck.From(new ImaginAI.Vision.Verification.KeypointVerifier().Verify(revisit, reference));
+        MilestoneCandidate[] candidates = [new(3, 0.62f, check), new(7, 0.58f, Inliers: 0)];
+
+        var decision = MatchDecisionRule.Decide(candidates, verificationAvailable: true, Settings);
+
+        Assert.True(decision.Matched);
+        Assert.Equal(3, decision.MilestoneId);
+        Assert.Equal("verified", decision.Explanation.Basis);
+        Assert.Contains("spread over the whole frame", decision.Explanation.Text);
+    }
+
+    [Fact]
     public void Decide_WithoutVerificationHighScoreButLowMargin_EndsUnmatched()
     {
         // Fallback on a machine without OpenCV: 0.90 clears the threshold, but another milestone is just as close.

@@ -1,4 +1,5 @@
-// How a photo is named and drawn wherever it appears: timeline lanes, the photo page, the upload results.
+// How a photo is named and drawn wherever it appears: timeline lanes, the gallery, review mode, search results, the
+// photo page's best earlier match. Every thumbnail's caption comes from thumbnailCaption below.
 import { formatPercent, formatWhen, h } from './dom.js';
 
 const STATUS_LABELS = {
@@ -33,7 +34,11 @@ export function photoKind(photo) {
 /** The uploader as members see them. */
 export const uploaderName = photo => photo.uploadedBy ? (photo.uploadedBy.email ?? 'a former member') : null;
 
-/** A thumbnail's caption: what the photo is (with its similarity when matched), then who uploaded it. */
+/**
+ * A thumbnail's caption: what the photo is, then who uploaded it. A match carries how alike the photo looks to its
+ * milestone's reference photos (the milestone score), not its likeness to the best earlier photo, which may be of
+ * another place.
+ */
 export function photoCaption(photo) {
   const kind = photoKind(photo);
   const what = {
@@ -41,11 +46,18 @@ export function photoCaption(photo) {
     manual: 'Set by a manager',
     processing: 'Processing',
     failed: 'Failed',
-    matched: typeof photo.matchScore === 'number' ? `Matched, ${formatPercent(photo.matchScore)} alike` : 'Matched',
+    matched: typeof photo.milestoneScore === 'number' ? `Matched, ${formatPercent(photo.milestoneScore)} alike` : 'Matched',
     review: 'In review',
   }[kind];
   const who = uploaderName(photo);
   return who ? `${what} · by ${who}` : what;
+}
+
+/** The caption under every thumbnail: when it was taken, then what it is and who uploaded it. */
+export function thumbnailCaption(photo, attributes = {}) {
+  return h('span', { class: 'thumb-caption', dataset: { kind: photoKind(photo) }, ...attributes },
+    h('span', { class: 'thumb-when' }, formatWhen(photo.takenAt ?? photo.uploadedAt)), h('br'),
+    h('span', { class: 'thumb-what break-anywhere', dataset: { caption: '' } }, photoCaption(photo)));
 }
 export const sourceLabel = source => SOURCE_LABELS[source] ?? '';
 export const isProcessing = photo => photo.status === 'pending' || photo.status === 'embedded';
@@ -80,7 +92,7 @@ export class PhotoTiles {
       entry = { element: h('li', { class: 'thumb', dataset: { photoId: photo.id } }), key: '' };
       this.#tiles.set(photo.id, entry);
     }
-    const key = JSON.stringify([photo.status, photo.milestoneId, photo.milestoneSource, photo.matchScore, photo.takenAt, photo.fileName, photo.uploadedBy?.id]);
+    const key = JSON.stringify([photo.status, photo.milestoneId, photo.milestoneSource, photo.milestoneScore, photo.takenAt, photo.fileName, photo.uploadedBy?.id]);
     if (entry.key !== key) {
       if (entry.key) this.#flash(entry.element);
       entry.key = key;
@@ -100,9 +112,7 @@ export class PhotoTiles {
     return h('a', { href: photoPageUrl(photo.id), title: photo.fileName },
       image,
       h('span', { class: `thumb-status status-${photo.status}` }, statusLabel(photo.status)),
-      h('span', { class: 'thumb-caption', dataset: { kind: photoKind(photo) } },
-        h('span', { class: 'thumb-when' }, formatWhen(photo.takenAt ?? photo.uploadedAt)), h('br'),
-        h('span', { class: 'thumb-what break-anywhere', dataset: { caption: '' } }, photoCaption(photo))));
+      thumbnailCaption(photo));
   }
 
   #flash(element) {

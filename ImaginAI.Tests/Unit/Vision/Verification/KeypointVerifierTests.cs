@@ -128,7 +128,68 @@ public class KeypointVerifierTests
         Assert.InRange(Distance(centre, new SKPoint(reference.Bitmap.Width / 2f, reference.Bitmap.Height / 2f)), 0, 0.02 * reference.Bitmap.Width);
     }
 
-    private static DecodedPhoto Decode(string name) => PhotoDecoder.Decode(RealPhotos.Read(name));
+    [Fact]
+    public void Verify_RevisitBehindATexturedPatchOverAThird_VerifiesOnTheSpreadKeypoints()
+    {
+        const string name = "Blinds.jpg";
+        // A truck in front of the spot: a patch of an unrelated, busier photo over 45% of the width and 75% of the
+        // height, standing on the bottom edge. The strongest keypoints gather on the patch; the spread set keeps the
+        // visible rest of the scene, and the second pass finds the viewpoint there.
+        using var reference = Decode(name);
+        using var occluded = OccludedRevisit(reference);
+        var firstPassOnly = new KeypointVerifier(Verifier.Options with { SpreadPerCell = 0 });
+
+        var result = Verifier.Verify(occluded, reference);
+        var strongestOnly = firstPassOnly.Verify(occluded, reference);
+
+        Assert.True(result.Inliers >= AcceptedInliers,
+            $"only {result.Inliers} inliers behind the patch (first pass {result.FirstPassInliers}, spread pass used: {result.SpreadPass})");
+        // Without the spread pass this photo is refused: its strongest keypoints do not reach the minimum.
+        Assert.True(strongestOnly.Inliers < AcceptedInliers, $"the strongest keypoints alone gave {strongestOnly.Inliers} inliers");
+        Assert.True(result.SpreadPass);
+        Assert.Equal(strongestOnly.Inliers, result.FirstPassInliers);
+        // Same framing: the homography must send the reference's visible top-left quarter point onto itself.
+        var (x, y) = (reference.Bitmap.Width * 0.25f, reference.Bitmap.Height * 0.2f);
+        Assert.InRange(Distance(Apply(result.Homography!, x, y), new SKPoint(x, y)), 0, 0.02 * reference.Bitmap.Width);
+    }
+
+    [Fact]
+    public void Describe_SpreadSet_CoversTheFrameAndSurvivesWriteAndRead()
+    {
+        using var photo = Decode("Garden.jpg");
+        var keypoints = Verifier.Describe(photo)!;
+        using var stream = new MemoryStream();
+        keypoints.Write(stream);
+
+        var read = PhotoKeypoints.Read(stream.ToArray())!;
+
+        Assert.NotNull(keypoints.Spread);
+        Assert.InRange(keypoints.Spread!.Count, 1, Verifier.Options.SpreadPerCell * 64);
+        Assert.True(keypoints.Spread.Coverage >= keypoints.Coverage, $"spread covers {keypoints.Spread.Coverage:P0}, the strongest {keypoints.Coverage:P0}");
+        Assert.Equal(keypoints.Count, read.Count);
+        Assert.Equal(keypoints.Spread.Count, read.Spread!.Count);
+        Assert.Equal(Verifier.Verify(keypoints, keypoints).Inliers, Verifier.Verify(read, read).Inliers);
+    }
+
+    /// <summary>The photo behind a patch of the elephants photo (no scene of the tests) over its lower right third.</summary>
+    internal static DecodedPhoto OccludedRevisit(DecodedPhoto photo)
+    {
+        using var elephants = Decode("Elephants_5640x3172.jpg");
+        return Occlude(photo.Bitmap, elephants.Bitmap);
+    }
+
+    private static DecodedPhoto Occlude(SKBitmap source, SKBitmap patch)
+    {
+        var (width, height) = (source.Width * 0.45f, source.Height * 0.75f);
+        var rect = SKRect.Create(source.Width * 0.5f, source.Height - height, width, height);
+        using var bitmap = source.Copy(SKColorType.Rgba8888);
+        using (var canvas = new SKCanvas(bitmap))
+        using (var image = SKImage.FromBitmap(patch))
+            canvas.DrawImage(image, SKRect.Create(patch.Width * 0.3f, patch.Height * 0.2f, width, height), rect, new SKSamplingOptions(SKFilterMode.Linear));
+        return PhotoDecoder.Decode(bitmap.Encode(SKEncodedImageFormat.Jpeg, 85).ToArray());
+    }
+
+    internal static DecodedPhoto Decode(string name) => PhotoDecoder.Decode(RealPhotos.Read(name));
 
     private static DecodedPhoto Revisit(SKBitmap source, SKMatrix view)
     {
