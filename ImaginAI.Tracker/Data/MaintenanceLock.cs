@@ -9,6 +9,8 @@ namespace ImaginAI.Tracker.Data;
 /// </summary>
 public sealed class MaintenanceLock(TrackerDb db)
 {
+    public const string Reembedding = "reembedding";
+
     /// <summary>This node's turn at the named work, or null when another node holds it now (dispose to end the turn).</summary>
     public async Task<IAsyncDisposable?> TryTakeAsync(string work, CancellationToken cancellationToken)
     {
@@ -21,7 +23,8 @@ public sealed class MaintenanceLock(TrackerDb db)
         return null;
     }
 
-    private static long LockKey(string work) =>
+    /// <summary>The advisory lock key of the named work (an operator can see who holds it in pg_locks).</summary>
+    public static long LockKey(string work) =>
         7242400200 + BitConverter.ToUInt16(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(work)));
 
     private sealed class Turn(System.Data.Common.DbConnection? connection) : IAsyncDisposable

@@ -74,7 +74,7 @@ public sealed class EmbeddingJob(
         }
 
         // Re-embedding after a model change is maintenance: one node of a cluster does it at a time.
-        await using var turn = await maintenance.TryTakeAsync("reembedding", cancellationToken);
+        await using var turn = await maintenance.TryTakeAsync(Data.MaintenanceLock.Reembedding, cancellationToken);
         if (turn is null) return;
 
         while (!cancellationToken.IsCancellationRequested && !await controls.IsPausedAsync(JobQueues.Embedding))

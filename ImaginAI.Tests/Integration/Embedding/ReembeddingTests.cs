@@ -10,7 +10,7 @@ public sealed class ReembeddingTests : IDisposable
     private string DatabasePath => TestDatabase.Locate(dataDirectory);
 
     // The same ResNet18 weights under another model name: another model id, so its vectors are a separate space.
-    private static Dictionary<string, string?> OtherModel => new()
+    internal static Dictionary<string, string?> OtherModel => new()
     {
         ["Vision:Model"] = "resnet18-renamed",
         ["Vision:Models:resnet18-renamed:File"] = Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx"),
