@@ -75,6 +75,25 @@ public static class PhotoVariants
         return data.ToArray();
     }
 
+    /// <summary>
+    /// Something busy in front of the spot, like a truck parked there: a patch of the elephants photo (no scene of the
+    /// tests) over half the width and 70% of the height, standing on the bottom edge right of centre.
+    /// </summary>
+    public static byte[] TruckInFront(byte[] scene)
+    {
+        using var photo = PhotoDecoder.Decode(scene);
+        using var truck = PhotoDecoder.Decode(Support.RealPhotos.Read("Elephants_5640x3172.jpg"));
+        var source = photo.Bitmap;
+        var (width, height) = (source.Width * 0.5f, source.Height * 0.7f);
+        using var bitmap = source.Copy(SKColorType.Rgba8888);
+        using (var canvas = new SKCanvas(bitmap))
+        using (var image = SKImage.FromBitmap(truck.Bitmap))
+            canvas.DrawImage(image, SKRect.Create(truck.Bitmap.Width * 0.3f, truck.Bitmap.Height * 0.3f, width, height),
+                SKRect.Create(source.Width * 0.45f, source.Height - height, width, height), new SKSamplingOptions(SKFilterMode.Linear));
+        using var encoded = bitmap.Encode(SKEncodedImageFormat.Jpeg, 85);
+        return encoded.ToArray();
+    }
+
     private static byte[] Transform(byte[] photo, Func<SKBitmap, SKBitmap> change, int quality = 90)
     {
         using var decoded = PhotoDecoder.Decode(photo);

@@ -5,7 +5,8 @@ using ImaginAI.Tracker.Matching;
 namespace ImaginAI.Tracker.Evaluation;
 
 /// <summary>Milliseconds per photo of each stage, averaged over every photo of the set.</summary>
-public sealed record EvalTiming(int Photos, double DecodeMs, double EmbedMs, double KeypointsMs, double VerifyMsPerPair, double TotalMsPerPhoto);
+public sealed record EvalTiming(int Photos, double DecodeMs, double EmbedMs, double KeypointsMs, double VerifyMsPerPair, double TotalMsPerPhoto,
+    int FilledPhotos = 0, double FilledMsPerPhoto = 0);
 
 /// <summary>Retrieval quality over the gallery (closed-set queries only).</summary>
 public sealed record RetrievalSummary(int Queries, double Top1, double RecallAt5, double MeanAveragePrecision);
@@ -69,7 +70,7 @@ public sealed record EvalReport(
         List<LineResult>? lines = null;
         if (verificationUsed)
         {
-            var before = options.Rule with { NoEvidenceThreshold = null, PartialMinInliers = null };
+            var before = options.Rule with { NoEvidenceThreshold = null, PartialMinInliers = null, FilledThreshold = null };
             if (options.VerifiedCandidates > 1)
                 rules.Add(new RuleResult("verified, nearest milestone only, silence refuses",
                     $"min inliers {options.Rule.MinInliers}, candidates 1, floor {F(options.Rule.CandidateFloor)}",
@@ -85,9 +86,9 @@ public sealed record EvalReport(
             if (lines.OrderByDescending(l => l.Summary.Accuracy).ThenBy(l => l.Summary.FalseMatchRate).FirstOrDefault() is { } bestLine)
                 rules.Add(new RuleResult("+ no evidence: CNN decides (best line, <= 2% false matches on this set)",
                     $"{bestLine.Line}; threshold {F(bestLine.Threshold)}, margin {F(bestLine.Margin)}", bestLine.Summary));
-            var withNoEvidence = options.Rule with { PartialMinInliers = null };
+            var withNoEvidence = options.Rule with { PartialMinInliers = null, FilledThreshold = null };
             foreach (var (minInliers, margin) in new[] { (8, 0.15f), (8, 0.25f), (10, 0.15f), (10, 0.25f), (12, 0.20f) })
-                rules.Add(new RuleResult($"+ partial agreement: >= {minInliers} inliers (or clustered), CNN lead >= {margin:0.00}",
+                rules.Add(new RuleResult($"+ partial agreement: >= {minInliers} inliers (or clustered), CNN lead >= {margin:0.00} there, less above",
                     "no-evidence rule as configured",
                     Summarize(evidence, e => Decide(e, withNoEvidence with { PartialMinInliers = minInliers, PartialMinMargin = margin }, true, line, options.ReferencesPerMilestone))));
             if (evidence.Any(e => e.Milestones.Any(m => m.Checks?.Any(c => c.SpreadPass) == true)))
@@ -96,10 +97,14 @@ public sealed record EvalReport(
                 rules.Add(new RuleResult("the kept rule on the first pass alone (strongest keypoints, no spread pass)",
                     "as configured below", Summarize(firstPass, e => Decide(e, options.Rule, true, line, options.ReferencesPerMilestone))));
             }
+            if (options.Rule.FilledThreshold is not null)
+                rules.Add(new RuleResult("the kept rule without painted-over copies (issue 13, third round)", "as configured below",
+                    Summarize(evidence, e => Decide(e, options.Rule with { FilledThreshold = null }, true, line, options.ReferencesPerMilestone))));
             rules.Add(new RuleResult("verified (kept, as configured)",
                 FormattableString.Invariant($"min inliers {options.Rule.MinInliers}, candidates {options.VerifiedCandidates}, references {options.ReferencesPerMilestone}, floor {F(options.Rule.CandidateFloor)}, ") +
                 (options.Rule.NoEvidenceThreshold is { } t ? $"no evidence ({line}): threshold {F(t)}, margin {F(options.Rule.NoEvidenceMargin)}" : "no-evidence rule off") +
-                (options.Rule.PartialMinInliers is { } p ? FormattableString.Invariant($", partial {p} at lead {F(options.Rule.PartialMinMargin)}") : ""),
+                (options.Rule.PartialMinInliers is { } p ? FormattableString.Invariant($", partial {p} at lead {F(options.Rule.PartialMinMargin)}") : "") +
+                (options.Rule.FilledThreshold is { } f ? $", painted-over copy {F(f)} at lead {F(options.Rule.FilledMargin)}" : ""),
                 Summarize(evidence, e => Decide(e, options.Rule, true, line, options.ReferencesPerMilestone))));
         }
 
@@ -278,8 +283,11 @@ public sealed record EvalReport(
                 sb.AppendLine(CultureInfo.InvariantCulture, $"{t.Transform,-24} {t.Queries,8}  {P(t.Top1),6}  {P(t.DecisionAccuracy),8}");
         }
         sb.AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture,
+        sb.Append(CultureInfo.InvariantCulture,
             $"time per photo: {Timing.TotalMsPerPhoto:0.0} ms (decode {Timing.DecodeMs:0.0}, embed {Timing.EmbedMs:0.0}, keypoints {Timing.KeypointsMs:0.0}; verify {Timing.VerifyMsPerPair:0.0} ms per pair) over {Timing.Photos} photos");
+        if (Timing.FilledPhotos > 0)
+            sb.Append(CultureInfo.InvariantCulture, $"; painted-over copies {Timing.FilledMsPerPhoto:0.0} ms each (decode, fill, embed) for {Timing.FilledPhotos} queries");
+        sb.AppendLine();
         return sb.ToString();
     }
 }

@@ -47,7 +47,7 @@ public sealed record EvalRunOptions
 /// </summary>
 public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier verifier, TextWriter progress)
 {
-    private sealed record Prepared(float[] Vector, PhotoKeypoints? Keypoints, float[][] CropVectors);
+    private sealed record Prepared(float[] Vector, PhotoKeypoints? Keypoints, float[][] CropVectors, float[]? FilledVector = null);
 
     public EvalReport Run(EvalSet set, EvalRunOptions options)
     {
@@ -57,6 +57,7 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
         var prepared = new Prepared[all.Count];
         var cache = options.CacheDirectory is null ? null : new EvalCache(options.CacheDirectory, extractor.Model.Id, verifier.Options);
         var computed = 0;
+        var (filledTime, filledCount) = (new Stopwatch(), 0);
         for (var i = 0; i < all.Count; i++)
         {
             var wantCrops = (options.GalleryCrops && i < set.Gallery.Count) || options.Regional;
@@ -79,6 +80,18 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
                 prepared[i] = new Prepared(vector, keypoints, crops);
             }
             else prepared[i] = new Prepared(vector, keypoints, []);
+            // Every query whose keypoints bunch gets the vector of its painted-over copy, decoded as the tracker's
+            // PhotoVerifier decodes a stored photo, so that rules with and without it can be scored on one run.
+            if (i >= set.Gallery.Count && prepared[i].Keypoints is { } described
+                && BusyRegionFill.BusyCells(described, verifier.Options) is { } busy)
+            {
+                filledTime.Start();
+                using var photo = PhotoDecoder.Decode(File.ReadAllBytes(all[i].Path), new DecodeOptions { MinShortSide = BusyRegionFill.WorkingSide });
+                using var filled = BusyRegionFill.Fill(photo, busy);
+                prepared[i] = prepared[i] with { FilledVector = extractor.Extract(filled).Values };
+                filledTime.Stop();
+                filledCount++;
+            }
             if ((i + 1) % 50 == 0 || i + 1 == all.Count) progress.WriteLine($"  prepared {i + 1}/{all.Count} photos ({computed} computed, the rest from the cache)");
         }
 
@@ -105,7 +118,8 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
                 : gallery.Select(g => g.CropVectors.Select(c => Dot(query.Vector, c)).Append(Dot(query.Vector, g.Vector)).Max()).ToArray();
             var ranked = Enumerable.Range(0, gallery.Length).OrderByDescending(i => scores[i]).ToList();
             var groups = ranked.GroupBy(i => set.Gallery[i].Scene).ToList(); // groups keep rank order: best reference first
-            var milestones = groups.Select(g => new MilestoneEvidence(g.Key, scores[g.First()], g.First(), null)).ToList();
+            var milestones = groups.Select(g => new MilestoneEvidence(g.Key, scores[g.First()], g.First(), null,
+                FilledScore: query.FilledVector is { } filledVector ? g.Max(r => Dot(filledVector, gallery[r].Vector)) : null)).ToList();
             for (var m = 0; verify && m < Math.Min(options.VerifiedCandidates, milestones.Count); m++)
             {
                 var checks = new List<ReferenceCheck>();
@@ -133,7 +147,8 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
             timing[1].Elapsed.TotalMilliseconds / photos,
             timing[2].Elapsed.TotalMilliseconds / photos,
             verifications == 0 ? 0 : verifyTime.Elapsed.TotalMilliseconds / verifications,
-            timing.Sum(t => t.Elapsed.TotalMilliseconds) / photos + (verifications == 0 ? 0 : verifyTime.Elapsed.TotalMilliseconds / set.Queries.Count));
+            timing.Sum(t => t.Elapsed.TotalMilliseconds) / photos + (verifications == 0 ? 0 : verifyTime.Elapsed.TotalMilliseconds / set.Queries.Count),
+            filledCount, filledCount == 0 ? 0 : filledTime.Elapsed.TotalMilliseconds / filledCount);
         return EvalReport.Build(set, extractor.Model.Id, verify, verify ? null : KeypointVerifier.UnavailableReason ?? "disabled with --no-verify",
                                 evidence, options, timingReport);
     }

@@ -57,6 +57,10 @@ public static class EvalVerb
                     case "--partial": rule = rule with { PartialMinInliers = Next() is "off" ? null : Int(args[i]) }; break;
                     case "--partial-margin": rule = rule with { PartialMinMargin = Float(Next()) }; break;
                     case "--no-cache": useCache = false; break;
+                    case "--busy-per-cell": verification = verification with { BusyMinPerCell = Int(Next()) }; break;
+                    case "--busy-max-share": verification = verification with { BusyMaxShare = Float(Next()) }; break;
+                    case "--filled-threshold": rule = rule with { FilledThreshold = Next() is "off" ? null : Float(args[i]) }; break;
+                    case "--filled-margin": rule = rule with { FilledMargin = Float(Next()) }; break;
                     case var a when a.StartsWith("--", StringComparison.Ordinal): throw new ArgumentException($"Unknown option {a}.");
                     default: directories.Add(FromCallerDirectory(args[i])); break;
                 }

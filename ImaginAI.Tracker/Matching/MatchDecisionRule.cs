@@ -37,6 +37,13 @@ public sealed record PairCheck(int Inliers, bool NoEvidence = false, int PhotoKe
 /// keypoint verification ran against its best references, how many matches agreed with one homography.</summary>
 public sealed record MilestoneCandidate(long MilestoneId, float Score, int? Inliers = null, PairCheck? Check = null, long? ReferencePhotoId = null)
 {
+    /// <summary>
+    /// The CNN score of a copy of the photo with its keypoint-dense part painted over (see
+    /// <see cref="ImaginAI.Vision.Verification.BusyRegionFill"/>), when the keypoints could not confirm any milestone and
+    /// bunched on one part of the photo; null when no such copy was scored.
+    /// </summary>
+    public float? FilledScore { get; init; }
+
     /// <summary>A verified candidate: its inliers, and the reference photo they were counted against, come from the check.</summary>
     public MilestoneCandidate(long milestoneId, float score, PairCheck check, long? bestReferencePhotoId = null)
         : this(milestoneId, score, check.Inliers, check, check.ReferencePhotoId ?? bestReferencePhotoId) { }
@@ -75,12 +82,31 @@ public sealed record MatchRuleSettings
     /// <summary>
     /// Partial agreement: the CNN's best milestone is accepted with at least this many inliers below
     /// <see cref="MinInliers"/> (or inliers bunched in one part of the frame: a place partly hidden) when it leads
-    /// the next by <see cref="PartialMinMargin"/>. Null: off (measured with `eval`, docs/BENCHMARKS.md).
+    /// the next by <see cref="PartialMarginFor"/>. Null: off (measured with `eval`, docs/BENCHMARKS.md).
     /// </summary>
     public int? PartialMinInliers { get; init; } = 10;
 
-    /// <summary>The CNN lead that partial agreement needs.</summary>
+    /// <summary>The CNN lead that partial agreement needs at <see cref="PartialMinInliers"/> inliers.</summary>
     public float PartialMinMargin { get; init; } = 0.10f;
+
+    /// <summary>
+    /// The CNN lead partial agreement needs at <paramref name="inliers"/>: <see cref="PartialMinMargin"/> at
+    /// <see cref="PartialMinInliers"/>, falling in a straight line to none at <see cref="MinInliers"/>. The more
+    /// keypoints agree, the less the CNN must add: on both public sets no photo of another place reached 10 agreeing
+    /// keypoints with any milestone (docs/BENCHMARKS.md, "Match quality").
+    /// </summary>
+    public float PartialMarginFor(int inliers) =>
+        PartialMinInliers is not { } low || low >= MinInliers ? PartialMinMargin
+        : PartialMinMargin * Math.Clamp((MinInliers - inliers) / (float)(MinInliers - low), 0f, 1f);
+
+    /// <summary>
+    /// When the keypoints could not confirm any milestone and bunched on one part of the photo (something in front of
+    /// a smooth scene), the CNN score that a copy with that part painted over needs; null turns this off.
+    /// </summary>
+    public float? FilledThreshold { get; init; } = 0.70f;
+
+    /// <summary>How far the painted-over copy's best milestone must lead its next best.</summary>
+    public float FilledMargin { get; init; } = 0.05f;
 }
 
 /// <summary>
@@ -151,16 +177,20 @@ public static class MatchDecisionRule
             // (sky, bare walls, night). That silence is no evidence against it, so the CNN score decides, held to a
             // threshold and a lead measured to keep false matches rare.
             var first = verified[0];
-            if (first == best && settings.PartialMinInliers is { } partialMin && margin >= settings.PartialMinMargin
-                && Math.Max(first.Inliers!.Value, first.Check?.ClusteredInliers ?? 0) is var partial && partial >= partialMin)
+            if (first == best && settings.PartialMinInliers is { } partialMin
+                && Math.Max(first.Inliers!.Value, first.Check?.ClusteredInliers ?? 0) is var partial && partial >= partialMin
+                && settings.PartialMarginFor(partial) is var partialMargin && margin >= partialMargin)
                 return new MilestoneDecision(true, best.MilestoneId, new MatchExplanation(
                     "partial", best.Score, second, margin, partial, true,
                     $"{partial} keypoint matches agree in one part of the frame (a place partly hidden or cropped), and the " +
-                    $"CNN score {best.Score:0.000} leads the next milestone by {margin:0.000} (needed {settings.PartialMinMargin:0.000}).{first.Check?.SpreadNote}",
+                    $"CNN score {best.Score:0.000} leads the next milestone by {margin:0.000} (needed {partialMargin:0.000} with {partial} matches).{first.Check?.SpreadNote}",
                     first.ReferencePhotoId, settings.MinInliers, settings.Threshold, settings.MinMargin,
                     "partial", first.Check?.PhotoKeypoints, first.Check?.ReferenceKeypoints));
-            if (first.NoEvidence && first == best && settings.NoEvidenceThreshold is { } noEvidenceThreshold)
-                return DecideWithoutEvidence(best, second, margin, inliers, first.Check!, noEvidenceThreshold, settings);
+            if (first.NoEvidence && first == best && settings.NoEvidenceThreshold is { } noEvidenceThreshold
+                && DecideWithoutEvidence(best, second, margin, inliers, first.Check!, noEvidenceThreshold, settings) is var withoutEvidence
+                && (withoutEvidence.Matched || DecideOnFilledCopy(ranked, settings) is null))
+                return withoutEvidence;
+            if (DecideOnFilledCopy(ranked, settings) is { } filled) return filled;
             var check = strongest.Check;
             return Unmatched("no-geometric-support", best.Score, second, inliers, true,
                 $"Best CNN score {best.Score:0.000}, but at most {inliers} keypoint matches agree with one viewpoint " +
@@ -180,6 +210,35 @@ public static class MatchDecisionRule
             "cnn-score", best.Score, second, margin, null, verificationAvailable,
             $"{prefix}CNN score {best.Score:0.000} clears the threshold {settings.Threshold:0.000} " +
             $"and leads the next milestone by {margin:0.000}.", best.ReferencePhotoId, settings.MinInliers, settings.Threshold, settings.MinMargin));
+    }
+
+    /// <summary>
+    /// The keypoints could not confirm any milestone, and this photo's keypoints bunched on one part of the frame:
+    /// often something in front of a smooth scene (a truck before a bare wall), whose corners are all the keypoints
+    /// saw. The CNN scores of a copy with that part painted over decide, held to their own threshold and lead;
+    /// null when no copy was scored or it is not sure enough (the caller's refusal stands).
+    /// </summary>
+    public static MilestoneDecision? DecideOnFilledCopy(IReadOnlyList<MilestoneCandidate> candidates, MatchRuleSettings settings)
+    {
+        if (settings.FilledThreshold is not { } threshold) return null;
+        var scored = candidates.Where(c => c.FilledScore is not null).OrderByDescending(c => c.FilledScore).ToList();
+        if (scored.Count == 0) return null;
+        var best = scored[0];
+        var score = best.FilledScore!.Value;
+        float? second = scored.Count > 1 ? scored[1].FilledScore : null;
+        var margin = score - (second ?? 0f);
+        // Painting over what stands in front must bring the photo closer to the milestone: a photo of another place
+        // painted over only loses detail, and looks less like anything in particular.
+        if (score < threshold || margin < settings.FilledMargin || score <= best.Score) return null;
+        var check = best.Check;
+        return new MilestoneDecision(true, best.MilestoneId, new MatchExplanation(
+            "filled-cnn-score", score, second, margin, best.Inliers, true,
+            $"Keypoints could not confirm the place: most of this photo's keypoints were bunched on one part of it " +
+            $"(often something in front of a smooth scene, such as a vehicle before a bare wall). With that part painted " +
+            $"over from its surroundings, the photo's CNN score is {score:0.000} (needed {threshold:0.000}; {best.Score:0.000} as taken) and leads the " +
+            $"next milestone by {margin:0.000} (needed {settings.FilledMargin:0.000}).",
+            best.ReferencePhotoId, settings.MinInliers, settings.Threshold, settings.MinMargin,
+            "filled", check?.PhotoKeypoints, check?.ReferenceKeypoints));
     }
 
     private static MilestoneDecision DecideWithoutEvidence(MilestoneCandidate best, float? second, float margin, int inliers,

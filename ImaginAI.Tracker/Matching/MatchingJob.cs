@@ -105,6 +105,9 @@ public sealed class MatchingJob(
             ? new Dictionary<long, PairCheck>()
             : await VerifyCandidatesAsync(photo.Id, ranking, rule, settings.MaxVerifiedCandidates, settings.ReferencesPerMilestone, cancellationToken);
         var decision = MatchingRule.Decide(photo, ranking, checks, verifying, rule);
+        if (verifying && MatchingRule.MayDecideOnFilledCopy(decision, rule)
+            && await verifier.FilledVectorAsync(photo.Id, model.Id, cancellationToken) is { } filled)
+            decision = MatchingRule.Decide(photo, ranking, checks, verifying, rule, MatchingRule.Rank(photo, filled, index, comparable));
         var (applied, milestoneReached) = await repository.ApplyAsync(decision, photo, clock.GetUtcNow());
         if (!applied) return false;
         telemetry.Decided(photo.Id, photo.ProjectId, decision.Status, decision.MilestoneId,
@@ -149,6 +152,8 @@ public sealed class MatchingJob(
             NoEvidenceMargin = (float)settings.NoEvidenceMargin,
             PartialMinInliers = settings.PartialMinInliers,
             PartialMinMargin = (float)settings.PartialMinMargin,
+            FilledThreshold = settings.FilledThreshold is { } filled ? (float)filled : null,
+            FilledMargin = (float)settings.FilledMargin,
         };
     }
 

@@ -38,14 +38,25 @@ public sealed class MatchingOptions
     /// <summary>
     /// Partial agreement: the CNN's best milestone is accepted with this many inliers (fewer than the project's
     /// minimum, or bunched in one part of the frame: a place partly hidden) when it leads the next by
-    /// <see cref="PartialMinMargin"/>; null turns it off.
+    /// <see cref="PartialMinMargin"/> (less the more keypoints agree, none at the minimum); null turns it off.
     /// </summary>
     [Range(1, 1000, ErrorMessage = "Matching:PartialMinInliers must be between 1 and 1000.")]
     public int? PartialMinInliers { get; set; } = new MatchRuleSettings().PartialMinInliers;
 
-    /// <summary>The CNN lead that partial agreement needs.</summary>
+    /// <summary>The CNN lead that partial agreement needs at <see cref="PartialMinInliers"/> agreeing keypoints.</summary>
     [Range(0.0, 1.0, MaximumIsExclusive = true, ErrorMessage = "Matching:PartialMinMargin must be at least 0 and below 1.")]
     public double PartialMinMargin { get; set; } = new MatchRuleSettings().PartialMinMargin;
+
+    /// <summary>
+    /// When keypoints could not confirm any milestone and bunched on one part of the photo, the CNN score a copy with
+    /// that part painted over needs (docs/BENCHMARKS.md, "Match quality"); null turns it off.
+    /// </summary>
+    [Range(0.0, 1.0, ErrorMessage = "Matching:FilledThreshold must be between 0 and 1.")]
+    public double? FilledThreshold { get; set; } = new MatchRuleSettings().FilledThreshold;
+
+    /// <summary>How far the painted-over copy's best milestone must lead the next.</summary>
+    [Range(0.0, 1.0, MaximumIsExclusive = true, ErrorMessage = "Matching:FilledMargin must be at least 0 and below 1.")]
+    public double FilledMargin { get; set; } = new MatchRuleSettings().FilledMargin;
 
     /// <summary>The CNN score below which a milestone is not worth verifying.</summary>
     [Range(0.0, 1.0, MaximumIsExclusive = true, ErrorMessage = "Matching:CandidateFloor must be at least 0 and below 1.")]

@@ -22,6 +22,11 @@ public sealed record MatchRanking(long? MatchedPhotoId, double? MatchScore, IRea
 /// </summary>
 public static class MatchingRule
 {
+    /// <summary>Whether a decision is a refusal that a copy of the photo with its busy part painted over may settle.</summary>
+    public static bool MayDecideOnFilledCopy(MatchDecision decision, MatchRuleSettings settings) =>
+        settings.FilledThreshold is not null && decision.Status == PhotoStatus.Unmatched
+        && decision.Explanation?.Basis is "no-evidence" or "no-geometric-support";
+
     public static MatchRanking Rank(PhotoFacts photo, ReadOnlySpan<float> vector, ProjectVectors index, IReadOnlyDictionary<long, PhotoFacts> comparable)
     {
         var earlier = index.Search(vector, 1, id => id != photo.Id && comparable.TryGetValue(id, out var other) && other.IsEarlierThan(photo));
@@ -42,8 +47,10 @@ public static class MatchingRule
     }
 
     // checks: keypoint verification per verified milestone; a milestone absent from it was not verified.
+    // filled: the milestones ranked again by a copy of the photo with its keypoint-dense part painted over, when the
+    // first decision was a refusal that such a copy may settle (MatchDecisionRule.DecideOnFilledCopy).
     public static MatchDecision Decide(PhotoFacts photo, MatchRanking ranking, IReadOnlyDictionary<long, PairCheck> checks,
-        bool verificationAvailable, MatchRuleSettings settings)
+        bool verificationAvailable, MatchRuleSettings settings, MatchRanking? filled = null)
     {
         if (photo.HasHumanMilestone)
         {
@@ -57,6 +64,7 @@ public static class MatchingRule
             .Select(m => checks.TryGetValue(m.MilestoneId, out var check)
                 ? new MilestoneCandidate(m.MilestoneId, m.Score, check, m.ReferencePhotoId)
                 : new MilestoneCandidate(m.MilestoneId, m.Score, ReferencePhotoId: m.ReferencePhotoId))
+            .Select(c => filled?.Milestones.FirstOrDefault(m => m.MilestoneId == c.MilestoneId) is { } again ? c with { FilledScore = again.Score } : c)
             .ToList();
         var decision = MatchDecisionRule.Decide(candidates, verificationAvailable, settings);
         double? bestScore = ranking.Milestones.Count > 0 ? Math.Round(ranking.Milestones[0].Score, 4) : null;

@@ -13,8 +13,8 @@ namespace ImaginAI.Tracker.Matching;
 /// decoded at reduced scale (the verifier works at a long side of <see cref="VerificationOptions.MaxSide"/>, so
 /// full-size decoding would be wasted) the first time they are needed.
 /// </summary>
-public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, IOptions<VisionOptions> vision, ILogger<PhotoVerifier> logger)
-    : IDisposable
+public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, IOptions<VisionOptions> vision,
+    ImaginAI.Tracker.Vision.FeatureExtractorProvider extractors, ILogger<PhotoVerifier> logger) : IDisposable
 {
     /// <summary>
     /// Memory the cached features may take: about 330 KB a photo (the strongest keypoints and the spread set for the
@@ -51,6 +51,22 @@ public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, 
         Parallel.For(0, references.Count, i => inliers[i] = PairCheck.From(verifier.Verify(photo, references[i].Keypoints)));
         for (var i = 0; i < references.Count; i++) counts[references[i].Id] = inliers[i] with { ReferencePhotoId = references[i].Id };
         return counts;
+    }
+
+    /// <summary>
+    /// The <paramref name="modelId"/> vector of a copy of the stored photo with its keypoint-dense part painted over
+    /// (<see cref="BusyRegionFill"/>), or null when its keypoints do not bunch on a part of it, it cannot be read,
+    /// or the loaded model is another (a re-embedding in progress).
+    /// </summary>
+    public async Task<float[]?> FilledVectorAsync(long photoId, string modelId, CancellationToken cancellationToken)
+    {
+        if (!extractors.TryGet(out var extractor, out _) || extractor!.Model.Id != modelId) return null;
+        if (await DescribeAsync(photoId, cancellationToken) is not { } keypoints
+            || BusyRegionFill.BusyCells(keypoints, verifier.Options) is not { } busy) return null;
+        using var decoded = await DecodeStoredAsync(photoId, cancellationToken, BusyRegionFill.WorkingSide);
+        if (decoded is null) return null;
+        using var filled = BusyRegionFill.Fill(decoded, busy);
+        return extractor.Extract(filled).Values;
     }
 
     /// <summary>
@@ -147,16 +163,20 @@ public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, 
     private void Cache(string sha256, PhotoKeypoints keypoints) =>
         keypointCache.Set(sha256, keypoints, new MemoryCacheEntryOptions { Size = keypoints.SizeInBytes });
 
-    private async Task<DecodedPhoto?> DecodeStoredAsync(long photoId, CancellationToken cancellationToken) =>
-        await photos.GetByIdAsync(photoId) is { } photo ? await DecodeStoredAsync(photo, cancellationToken) : null;
+    private async Task<DecodedPhoto?> DecodeStoredAsync(long photoId, CancellationToken cancellationToken, int? minShortSide = null) =>
+        await photos.GetByIdAsync(photoId) is { } photo ? await DecodeStoredAsync(photo, cancellationToken, minShortSide) : null;
 
-    private async Task<DecodedPhoto?> DecodeStoredAsync(Photo photo, CancellationToken cancellationToken)
+    // minShortSide: decode only this large (JPEG DCT scaling); verification's working size when null.
+    private async Task<DecodedPhoto?> DecodeStoredAsync(Photo photo, CancellationToken cancellationToken, int? minShortSide = null)
     {
         var photoId = photo.Id;
         var path = store.PhotoPath(photo.Sha256, photo.ContentType);
         try
         {
-            return Decode(await File.ReadAllBytesAsync(path, cancellationToken));
+            var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+            return minShortSide is { } side
+                ? PhotoDecoder.Decode(bytes, new DecodeOptions { MinShortSide = side, MaxPixels = vision.Value.MaxPixels })
+                : Decode(bytes);
         }
         catch (Exception e) when (e is IOException or PhotoDecodeException or UnauthorizedAccessException)
         {

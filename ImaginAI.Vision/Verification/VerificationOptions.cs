@@ -32,6 +32,15 @@ public sealed record VerificationOptions
     /// </summary>
     public int SpreadPerCell { get; init; } = 80;
 
+    /// <summary>
+    /// Cells of an 8×8 grid holding at least this many of a photo's strongest keypoints are its busy part, painted over
+    /// for a second CNN look when keypoints could not confirm any milestone (<see cref="BusyRegionFill"/>).
+    /// </summary>
+    public int BusyMinPerCell { get; init; } = 2;
+
+    /// <summary>The busy part is painted over only when it is at most this share of the frame (a part, not the photo).</summary>
+    public double BusyMaxShare { get; init; } = 0.6;
+
     /// <summary>A pair whose strongest keypoints give fewer inliers than this is verified again with the spread sets.</summary>
     public int SecondPassBelowInliers { get; init; } = 15;
 

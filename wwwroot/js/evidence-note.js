@@ -1,6 +1,6 @@
-// When keypoints could not check a photo (too little detail in it or in the reference), say so in plain words and
-// what the tracker did instead. The markup is ImaginAI.Tracker/Matching/Views/_EvidenceNote.cshtml.
-import { setText, show } from './lib/dom.js';
+// When keypoints could not check a photo (too little detail in it or in the reference, or all of them on something in
+// front of the spot), say so in plain words and what the tracker did instead. The markup is ImaginAI.Tracker/Matching/Views/_EvidenceNote.cshtml.
+import { formatPercent, setText, show } from './lib/dom.js';
 
 export function renderEvidenceNote(root, why) {
   const note = root.querySelector('[data-evidence-note]');
@@ -14,4 +14,13 @@ export function renderEvidenceNote(root, why) {
       : 'Likeness alone was not clear enough to be sure, so the photo waits for a manager to choose its milestone.');
   }
   show(note, silent);
+
+  const filledNote = root.querySelector('[data-filled-note]');
+  if (!filledNote) return;
+  const filled = why?.basis === 'filled-cnn-score';
+  if (filled) {
+    setText(filledNote.querySelector('[data-filled-outcome]'),
+      `it looks ${formatPercent(why.bestScore)} alike this milestone, ${Math.round(why.margin * 100)} points more than any other, so the tracker matched it.`);
+  }
+  show(filledNote, filled);
 }

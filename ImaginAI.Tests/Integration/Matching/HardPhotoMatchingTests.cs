@@ -96,4 +96,21 @@ public sealed class HardPhotoMatchingTests(MatchingScenario scenario) : IClassFi
         Assert.Equal("verified", why.GetProperty("basis").GetString());
         Assert.Equal(checks[tight].Inliers, why.GetProperty("inliers").GetInt32());
     }
+
+    [Fact]
+    public async Task Decide_StormySkyWithTheSameTruckInFront_IsLeftForReview()
+    {
+        // Another smooth scene behind the same truck: the painted-over copy is tried and looks like no milestone.
+        var projectId = (await scenario.CreateProjectAsync("Truck elsewhere", client)).GetProperty("id").GetInt64();
+        var roofId = await scenario.AddMilestoneAsync(projectId, "Roof line", client);
+        var deckingId = await scenario.AddMilestoneAsync(projectId, "Decking", client);
+        await scenario.WaitUntilDecidedAsync(await scenario.UploadOneAsync(projectId, "roof.jpg", RealPhotos.Read("TwoWings.jpg"), roofId, client), client: client);
+        await scenario.WaitUntilDecidedAsync(await scenario.UploadOneAsync(projectId, "decking.jpg", RealPhotos.Read("Wood.jpg"), deckingId, client), client: client);
+
+        var decided = await scenario.WaitUntilDecidedAsync(
+            await scenario.UploadOneAsync(projectId, "storm-truck.jpg", PhotoVariants.TruckInFront(RealPhotos.Read("Storm.jpg")), client: client), client: client);
+
+        Assert.Equal("unmatched", decided.GetProperty("status").GetString());
+        Assert.NotEqual("filled-cnn-score", decided.GetProperty("explanation").GetProperty("basis").GetString());
+    }
 }

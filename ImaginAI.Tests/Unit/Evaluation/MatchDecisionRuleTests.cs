@@ -166,4 +166,70 @@ public class MatchDecisionRuleTests
         Assert.Equal((true, 7L, "partial"), (decision.Matched, decision.MilestoneId, decision.Explanation.Basis));
         Assert.False(close.Matched); // the same inliers with a lead of 0.04: not enough
     }
+
+    [Fact]
+    public void Decide_TruckBeforeABareWallWhosePaintedOverCopyIsClear_MatchesOnTheCopyAndSaysWhyInPlainWords()
+    {
+        // Every keypoint of the photo sat on the truck: none agree with the wall's reference (evidence against, on its
+        // face), and the whole photo looks only 0.61 alike. Painted over, the rest of the photo is clearly the wall.
+        var against = new PairCheck(0, PhotoKeypoints: 2000, ReferenceKeypoints: 700);
+        MilestoneCandidate[] candidates =
+        [
+            new(7, 0.61f, against) { FilledScore = 0.78f },
+            new(3, 0.58f, against with { ReferenceKeypoints = 1900 }) { FilledScore = 0.60f },
+        ];
+
+        var decision = MatchDecisionRule.Decide(candidates, verificationAvailable: true, Settings);
+        var withoutCopy = MatchDecisionRule.Decide(candidates.Select(c => c with { FilledScore = null }).ToList(), verificationAvailable: true, Settings);
+
+        Assert.Equal((true, 7L, "filled-cnn-score", "filled"), (decision.Matched, decision.MilestoneId, decision.Explanation.Basis, decision.Explanation.Evidence));
+        Assert.Equal(0.78f, decision.Explanation.BestScore);
+        Assert.Contains("painted over", decision.Explanation.Text);
+        Assert.Equal((false, "no-geometric-support"), (withoutCopy.Matched, withoutCopy.Explanation.Basis));
+    }
+
+    [Fact]
+    public void Decide_PaintedOverCopyWithASmallLead_KeepsTheRefusal()
+    {
+        var silent = new PairCheck(0, NoEvidence: true, PhotoKeypoints: 1900, ReferenceKeypoints: 60);
+        MilestoneCandidate[] candidates = [new(7, 0.62f, silent) { FilledScore = 0.76f }, new(3, 0.60f, silent) { FilledScore = 0.72f }];
+
+        var decision = MatchDecisionRule.Decide(candidates, verificationAvailable: true, Settings);
+        var turnedOff = MatchDecisionRule.Decide([candidates[0] with { FilledScore = 0.9f }, candidates[1]], verificationAvailable: true,
+            Settings with { FilledThreshold = null });
+
+        Assert.Equal((false, "no-evidence"), (decision.Matched, decision.Explanation.Basis));
+        Assert.Equal((false, "no-evidence"), (turnedOff.Matched, turnedOff.Explanation.Basis));
+    }
+
+    [Fact]
+    public void Decide_VerifiedMilestoneAndAPaintedOverCopyElsewhere_KeepsTheGeometricMatch()
+    {
+        // Keypoints that agree always win: the painted-over copy is only asked when they confirm nothing.
+        MilestoneCandidate[] candidates =
+        [
+            new(7, 0.70f, new PairCheck(40, PhotoKeypoints: 2000, ReferenceKeypoints: 1900)) { FilledScore = 0.60f },
+            new(3, 0.65f, new PairCheck(0, PhotoKeypoints: 2000, ReferenceKeypoints: 1900)) { FilledScore = 0.90f },
+        ];
+
+        var decision = MatchDecisionRule.Decide(candidates, verificationAvailable: true, Settings);
+
+        Assert.Equal((true, 7L, "verified"), (decision.Matched, decision.MilestoneId, decision.Explanation.Basis));
+    }
+
+    [Theory]
+    [InlineData(14, 0.03f, true)]   // 14 agreeing keypoints need a lead of 0.02
+    [InlineData(13, 0.03f, false)]  // 13 need 0.04
+    [InlineData(10, 0.09f, false)]  // 10 need the full 0.10
+    [InlineData(10, 0.10f, true)]
+    public void Decide_PartialAgreement_NeedsLessCnnLeadTheMoreKeypointsAgree(int inliers, float lead, bool matched)
+    {
+        MilestoneCandidate[] candidates =
+            [new(7, 0.70f, new PairCheck(inliers, PhotoKeypoints: 2000, ReferenceKeypoints: 1900)), new(3, 0.70f - lead, new PairCheck(0))];
+
+        var decision = MatchDecisionRule.Decide(candidates, verificationAvailable: true, Settings);
+
+        Assert.Equal(matched, decision.Matched);
+        Assert.Equal(matched ? "partial" : "no-geometric-support", decision.Explanation.Basis);
+    }
 }

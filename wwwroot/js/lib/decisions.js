@@ -30,6 +30,8 @@ export function plainReason(why, milestoneName) {
       return `${points(why.inliers)} of this photo line up with a reference photo of "${milestoneName}" in one part of the frame, and it looks ${lead(why.margin)} more alike that milestone than any other: the same place, partly hidden.`;
     case 'no-evidence-cnn-score':
       return `There is too little detail for points to line up, and it looks ${percent(why.bestScore)} alike a reference photo of "${milestoneName}", ${lead(why.margin)} more than the next milestone: that likeness decided.`;
+    case 'filled-cnn-score':
+      return `Most points in this photo sit on something in front of the spot, so they could not show the place; with that part painted over, it looks ${percent(why.bestScore)} alike a reference photo of "${milestoneName}", ${lead(why.margin)} more than the next milestone: that likeness decided.`;
     case 'no-evidence':
       return `There is too little detail for points to line up, and it looks only ${percent(why.bestScore)} alike the nearest milestone: not clear enough, so it waits for review.`;
     case 'none':
