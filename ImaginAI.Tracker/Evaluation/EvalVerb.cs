@@ -14,7 +14,8 @@ public static class EvalVerb
     public const string Usage =
         "usage: eval DIR [DIR...] [--model M] [--backend B] [--threshold T] [--min-margin M] [--min-inliers N] [--candidates K] [--references R] " +
         "[--no-verify] [--verify-side PX] [--max-upscale F] [--min-keypoints N] [--min-coverage C] [--spread N] [--no-evidence-threshold T|off] " +
-        "[--no-evidence-margin M] [--partial N] [--partial-margin M] [--whiten D] [--gallery-crops] [--regional] [--no-cache] [--json FILE] [--evidence FILE]";
+        "[--no-evidence-margin M] [--partial N] [--partial-margin M] [--filled-threshold T|off] [--filled-margin M] [--busy-per-cell N] " +
+        "[--busy-max-share S] [--whiten D] [--gallery-crops] [--regional] [--no-cache] [--json FILE] [--evidence FILE]";
 
     // args are those after the verb; --model and --backend override the configured vision options.
     public static Task<int> RunAsync(string[] args, VisionOptions vision, TextWriter output, TextWriter error)
