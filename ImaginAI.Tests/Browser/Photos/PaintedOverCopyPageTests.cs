@@ -4,7 +4,6 @@ using ImaginAI.Tests.Browser.Accounts;
 using ImaginAI.Tests.Integration;
 using ImaginAI.Tests.Integration.Accounts;
 using ImaginAI.Tests.Support;
-using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace ImaginAI.Tests.Browser.Photos;
