@@ -9,18 +9,32 @@ namespace ImaginAI.Tracker.Cluster;
 /// </summary>
 public sealed class RedisClusterBus : ClusterBus, IHostedService
 {
+    /// <summary>A message this node sends itself after Redis comes back, to see that its subscriptions are renewed.</summary>
+    private const string LiveProbe = "live-probe";
+
     private readonly RedisConnection redis;
     private readonly ILogger<RedisClusterBus> logger;
     private readonly Lock gate = new();
-    private bool wasLive = true;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> probes = new(StringComparer.Ordinal);
+    private bool raisedLive = true;
+    private bool confirming;
+    private volatile bool confirmed = true;
 
     public RedisClusterBus(RedisConnection redis, ILogger<RedisClusterBus> logger)
     {
         this.redis = redis;
         this.logger = logger;
+        Subscribe(LiveProbe, token =>
+        {
+            if (probes.TryGetValue(token, out var heard)) heard.TrySetResult();
+            return Task.CompletedTask;
+        });
     }
 
-    public override bool IsLive => redis.Multiplexer.IsConnected;
+    // Connected is not enough after an outage: the client renews the subscriptions (this bus's and the SignalR
+    // backplane's groups) only after it reconnects, and an event published before that is lost. Live again means a
+    // message of this node's own came back through Redis.
+    public override bool IsLive => confirmed && redis.Multiplexer.IsConnected;
 
     public override bool SpansNodes => true;
 
@@ -73,16 +87,70 @@ public sealed class RedisClusterBus : ClusterBus, IHostedService
 
     private void Track(string? failure)
     {
-        var live = redis.Multiplexer.IsConnected;
+        if (!redis.Multiplexer.IsConnected)
+        {
+            lock (gate)
+            {
+                confirmed = false;
+                if (!raisedLive) return;
+                raisedLive = false;
+            }
+            logger.LogWarning("Redis is unreachable ({Failure}): live timeline events stop until it is back; uploads and processing go on", failure);
+            RaiseLiveChanged(false);
+            return;
+        }
         lock (gate)
         {
-            if (live == wasLive) return;
-            wasLive = live;
+            if (raisedLive || confirming) return;
+            confirming = true;
         }
-        if (live)
-            logger.LogInformation("Redis is reachable again: live timeline events resume");
-        else
-            logger.LogWarning("Redis is unreachable ({Failure}): live timeline events stop until it is back; uploads and processing go on", failure);
-        RaiseLiveChanged(live);
+        _ = ConfirmLiveAsync();
+    }
+
+    private async Task ConfirmLiveAsync()
+    {
+        try
+        {
+            while (redis.Multiplexer.IsConnected)
+            {
+                if (await RoundTripAsync())
+                {
+                    lock (gate)
+                    {
+                        confirmed = true;
+                        raisedLive = true;
+                    }
+                    logger.LogInformation("Redis is reachable again and this node hears its own messages: live timeline events resume");
+                    RaiseLiveChanged(true);
+                    return;
+                }
+                await Task.Delay(250);
+            }
+        }
+        finally
+        {
+            lock (gate) confirming = false;
+        }
+    }
+
+    private async Task<bool> RoundTripAsync()
+    {
+        var token = Guid.NewGuid().ToString("N");
+        var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        probes[token] = heard;
+        try
+        {
+            await redis.Multiplexer.GetSubscriber().PublishAsync(redis.Channel(LiveProbe), token);
+            await heard.Task.WaitAsync(TimeSpan.FromSeconds(1));
+            return true;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return false;
+        }
+        finally
+        {
+            probes.TryRemove(token, out _);
+        }
     }
 }

@@ -37,13 +37,16 @@ public interface ITimelineClient
 #pragma warning restore IDE1006
 }
 
-public sealed class TimelineHub(ProjectRepository projects, TimelineWatchers watchers) : Hub<ITimelineClient>
+public sealed class TimelineHub(ProjectRepository projects, TimelineWatchers watchers, ImaginAI.Tracker.Cluster.ClusterBus cluster) : Hub<ITimelineClient>
 {
     public static string GroupName(long projectId) => $"project:{projectId}";
 
     public async Task JoinProject(long projectId)
     {
         if (!await projects.ExistsAsync(projectId)) throw new HubException($"There is no project {projectId}.");
+        // Joined while events cannot travel, the page would take itself for live and miss what follows: it retries.
+        if (!cluster.IsLive)
+            throw new HubException("Live updates are paused while the server reconnects to its message service; the page joins again by itself.");
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(projectId));
         // HubAccessFilter has already checked the caller against the database; this remembers whom to cut off if that changes.
         watchers.Joined(Context.ConnectionId, projectId);
