@@ -40,6 +40,12 @@ public sealed class DestructiveActionsPageTests(KestrelTrackerApp app, ChromiumB
 
         var revoke = page.Locator("tr", new() { HasText = "site phone" }).Locator("form[action$='/revoke'] button");
         await Expect(revoke).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("danger"));
+        // Revoke is in reach at every width: nothing scrolls sideways, on the page or inside the tokens' box.
+        var box = await revoke.BoundingBoxAsync();
+        Assert.True(box is not null && box.X + box.Width <= width, $"Revoke ends at {box?.X + box?.Width} px on a {width} px screen");
+        Assert.True(await page.EvaluateAsync<bool>("() => [...document.querySelectorAll('.table-scroll')].every(e => e.scrollWidth <= e.clientWidth)"),
+            "the tokens' table scrolls sideways");
+        Assert.True(await page.FitsWidthAsync(), "the account page scrolls sideways");
         await revoke.ClickAsync();
         var dialog = page.Locator("[data-confirm-dialog]");
         await Expect(dialog).ToContainTextAsync("Revoke the token \"site phone\"?");
