@@ -16,9 +16,8 @@ public sealed class RedisClusterBus : ClusterBus, IHostedService
     private readonly ILogger<RedisClusterBus> logger;
     private readonly Lock gate = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> probes = new(StringComparer.Ordinal);
-    private bool raisedLive = true;
+    private volatile bool live = true;
     private bool confirming;
-    private volatile bool confirmed = true;
 
     public RedisClusterBus(RedisConnection redis, ILogger<RedisClusterBus> logger)
     {
@@ -34,7 +33,7 @@ public sealed class RedisClusterBus : ClusterBus, IHostedService
     // Connected is not enough after an outage: the client renews the subscriptions (this bus's and the SignalR
     // backplane's groups) only after it reconnects, and an event published before that is lost. Live again means a
     // message of this node's own came back through Redis.
-    public override bool IsLive => confirmed && redis.Multiplexer.IsConnected;
+    public override bool IsLive => live && redis.Multiplexer.IsConnected;
 
     public override bool SpansNodes => true;
 
@@ -91,9 +90,8 @@ public sealed class RedisClusterBus : ClusterBus, IHostedService
         {
             lock (gate)
             {
-                confirmed = false;
-                if (!raisedLive) return;
-                raisedLive = false;
+                if (!live) return;
+                live = false;
             }
             logger.LogWarning("Redis is unreachable ({Failure}): live timeline events stop until it is back; uploads and processing go on", failure);
             RaiseLiveChanged(false);
@@ -101,7 +99,7 @@ public sealed class RedisClusterBus : ClusterBus, IHostedService
         }
         lock (gate)
         {
-            if (raisedLive || confirming) return;
+            if (live || confirming) return;
             confirming = true;
         }
         _ = ConfirmLiveAsync();
@@ -115,11 +113,7 @@ public sealed class RedisClusterBus : ClusterBus, IHostedService
             {
                 if (await RoundTripAsync())
                 {
-                    lock (gate)
-                    {
-                        confirmed = true;
-                        raisedLive = true;
-                    }
+                    lock (gate) live = true;
                     logger.LogInformation("Redis is reachable again and this node hears its own messages: live timeline events resume");
                     RaiseLiveChanged(true);
                     return;

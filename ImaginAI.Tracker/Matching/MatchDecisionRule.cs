@@ -186,11 +186,12 @@ public static class MatchDecisionRule
                     $"CNN score {best.Score:0.000} leads the next milestone by {margin:0.000} (needed {partialMargin:0.000} with {partial} matches).{first.Check?.SpreadNote}",
                     first.ReferencePhotoId, settings.MinInliers, settings.Threshold, settings.MinMargin,
                     "partial", first.Check?.PhotoKeypoints, first.Check?.ReferenceKeypoints));
-            if (first.NoEvidence && first == best && settings.NoEvidenceThreshold is { } noEvidenceThreshold
-                && DecideWithoutEvidence(best, second, margin, inliers, first.Check!, noEvidenceThreshold, settings) is var withoutEvidence
-                && (withoutEvidence.Matched || DecideOnFilledCopy(ranked, settings) is null))
-                return withoutEvidence;
+            var withoutEvidence = first.NoEvidence && first == best && settings.NoEvidenceThreshold is { } noEvidenceThreshold
+                ? DecideWithoutEvidence(best, second, margin, inliers, first.Check!, noEvidenceThreshold, settings)
+                : null;
+            if (withoutEvidence is { Matched: true }) return withoutEvidence;
             if (DecideOnFilledCopy(ranked, settings) is { } filled) return filled;
+            if (withoutEvidence is not null) return withoutEvidence;
             var check = strongest.Check;
             return Unmatched("no-geometric-support", best.Score, second, inliers, true,
                 $"Best CNN score {best.Score:0.000}, but at most {inliers} keypoint matches agree with one viewpoint " +

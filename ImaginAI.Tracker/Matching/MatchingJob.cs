@@ -107,7 +107,7 @@ public sealed class MatchingJob(
         var decision = MatchingRule.Decide(photo, ranking, checks, verifying, rule);
         if (verifying && MatchingRule.MayDecideOnFilledCopy(decision, rule)
             && await verifier.FilledVectorAsync(photo.Id, model.Id, cancellationToken) is { } filled)
-            decision = MatchingRule.Decide(photo, ranking, checks, verifying, rule, MatchingRule.Rank(photo, filled, index, comparable));
+            decision = MatchingRule.Decide(photo, ranking, checks, verifying, rule, MatchingRule.RankMilestones(photo, filled, index, comparable));
         var (applied, milestoneReached) = await repository.ApplyAsync(decision, photo, clock.GetUtcNow());
         if (!applied) return false;
         telemetry.Decided(photo.Id, photo.ProjectId, decision.Status, decision.MilestoneId,

@@ -32,6 +32,13 @@ public static class MatchingRule
         var earlier = index.Search(vector, 1, id => id != photo.Id && comparable.TryGetValue(id, out var other) && other.IsEarlierThan(photo));
         var bestEarlier = earlier.Count > 0 ? earlier[0] : (VectorHit?)null;
 
+        return new MatchRanking(bestEarlier?.Id, bestEarlier is { } h ? Math.Round(h.Score, 4) : null, RankMilestones(photo, vector, index, comparable));
+    }
+
+    /// <summary>The milestones by their best reference photo's similarity to <paramref name="vector"/>, best first.</summary>
+    public static IReadOnlyList<RankedMilestone> RankMilestones(PhotoFacts photo, ReadOnlySpan<float> vector, ProjectVectors index,
+        IReadOnlyDictionary<long, PhotoFacts> comparable)
+    {
         var references = comparable.Values.Where(p => p.Id != photo.Id && p.HasHumanMilestone && p.MilestoneId is not null)
             .ToDictionary(p => p.Id, p => p.MilestoneId!.Value);
         var milestones = new List<RankedMilestone>();
@@ -42,15 +49,14 @@ public static class MatchingRule
                 if (at < 0) milestones.Add(new RankedMilestone(references[hit.Id], hit.Score, hit.Id));
                 else if (milestones[at].SecondReferencePhotoId is null) milestones[at] = milestones[at] with { SecondReferencePhotoId = hit.Id };
             }
-
-        return new MatchRanking(bestEarlier?.Id, bestEarlier is { } h ? Math.Round(h.Score, 4) : null, milestones);
+        return milestones;
     }
 
     // checks: keypoint verification per verified milestone; a milestone absent from it was not verified.
     // filled: the milestones ranked again by a copy of the photo with its keypoint-dense part painted over, when the
     // first decision was a refusal that such a copy may settle (MatchDecisionRule.DecideOnFilledCopy).
     public static MatchDecision Decide(PhotoFacts photo, MatchRanking ranking, IReadOnlyDictionary<long, PairCheck> checks,
-        bool verificationAvailable, MatchRuleSettings settings, MatchRanking? filled = null)
+        bool verificationAvailable, MatchRuleSettings settings, IReadOnlyList<RankedMilestone>? filled = null)
     {
         if (photo.HasHumanMilestone)
         {
@@ -64,7 +70,7 @@ public static class MatchingRule
             .Select(m => checks.TryGetValue(m.MilestoneId, out var check)
                 ? new MilestoneCandidate(m.MilestoneId, m.Score, check, m.ReferencePhotoId)
                 : new MilestoneCandidate(m.MilestoneId, m.Score, ReferencePhotoId: m.ReferencePhotoId))
-            .Select(c => filled?.Milestones.FirstOrDefault(m => m.MilestoneId == c.MilestoneId) is { } again ? c with { FilledScore = again.Score } : c)
+            .Select(c => filled?.FirstOrDefault(m => m.MilestoneId == c.MilestoneId) is { } again ? c with { FilledScore = again.Score } : c)
             .ToList();
         var decision = MatchDecisionRule.Decide(candidates, verificationAvailable, settings);
         double? bestScore = ranking.Milestones.Count > 0 ? Math.Round(ranking.Milestones[0].Score, 4) : null;

@@ -11,7 +11,7 @@ namespace ImaginAI.Vision.Verification;
 /// </summary>
 public static class BusyRegionFill
 {
-    private const int Grid = 8;
+    private const int Grid = PhotoKeypoints.CellGrid;
 
     /// <summary>
     /// Long side of the filled copy: the CNN looks at 224 px, so more only costs time. A photo need not be decoded
@@ -30,15 +30,9 @@ public static class BusyRegionFill
         ArgumentNullException.ThrowIfNull(keypoints);
         ArgumentNullException.ThrowIfNull(options);
         if (options.BusyMinPerCell <= 0 || keypoints.Coverage < options.MinEvidenceCoverage) return null;
-        var (minPerCell, maxShare) = (options.BusyMinPerCell, options.BusyMaxShare);
-        var (w, h) = (keypoints.Width * keypoints.Scale, keypoints.Height * keypoints.Scale);
-        if (keypoints.Count == 0 || w <= 0 || h <= 0) return null;
-        var counts = new int[Grid * Grid];
-        foreach (var k in keypoints.Keypoints)
-            counts[Math.Clamp((int)(k.Pt.Y / h * Grid), 0, Grid - 1) * Grid + Math.Clamp((int)(k.Pt.X / w * Grid), 0, Grid - 1)]++;
-        var busy = counts.Select(c => c >= minPerCell).ToArray();
+        var busy = keypoints.CellCounts().Select(c => c >= options.BusyMinPerCell).ToArray();
         var share = busy.Count(b => b) / (double)busy.Length;
-        return share == 0 || share > maxShare ? null : busy;
+        return share == 0 || share > options.BusyMaxShare ? null : busy;
     }
 
     /// <summary>A copy of <paramref name="photo"/>, at most 320 px on its long side, with <paramref name="busy"/> cells inpainted.</summary>

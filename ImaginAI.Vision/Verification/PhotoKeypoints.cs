@@ -139,19 +139,20 @@ public sealed class PhotoKeypoints
 
     private double? coverage;
 
-    private double ComputeCoverage()
+    private double ComputeCoverage() => CellCounts().Count(c => c > 0) / (double)(CellGrid * CellGrid);
+
+    /// <summary>Side of the grid over the frame that <see cref="Coverage"/> and <see cref="CellCounts"/> use.</summary>
+    internal const int CellGrid = 8;
+
+    /// <summary>How many keypoints fall in each cell of an 8×8 grid over the frame, row by row.</summary>
+    internal int[] CellCounts()
     {
-        const int grid = 8;
+        var counts = new int[CellGrid * CellGrid];
         var (w, h) = (Width * Scale, Height * Scale);
-        if (Keypoints.Length == 0 || w <= 0 || h <= 0) return 0;
-        var cells = new bool[grid * grid];
+        if (w <= 0 || h <= 0) return counts;
         foreach (var k in Keypoints)
-        {
-            var x = Math.Clamp((int)(k.Pt.X / w * grid), 0, grid - 1);
-            var y = Math.Clamp((int)(k.Pt.Y / h * grid), 0, grid - 1);
-            cells[y * grid + x] = true;
-        }
-        return cells.Count(c => c) / (double)(grid * grid);
+            counts[Math.Clamp((int)(k.Pt.Y / h * CellGrid), 0, CellGrid - 1) * CellGrid + Math.Clamp((int)(k.Pt.X / w * CellGrid), 0, CellGrid - 1)]++;
+        return counts;
     }
 
     /// <summary>Working-scale pixels per photo pixel (above 1 for photos upscaled for detection).</summary>
