@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the two public evaluation sets for `eval` from images in Debian packages (wallpapers and sample data: used,
-# never committed). Usage: scripts/make-eval-set.sh [DEST] [DEST2]
-#   (defaults: eval-set/ and eval-set-2/ at the repo root, gitignored)
+# never committed). Usage: scripts/make-eval-set.sh [DEST] [DEST2] [SEED]
+#   (defaults: eval-set/ and eval-set-2/ at the repo root, gitignored; the public sets' seed. Another SEED draws another
+#   split of the scenes and other changes from the same photos: a check that a rule tuned on the public sets holds.)
 #
 # Every listed photograph is one scene (photographs only: the abstract and rendered wallpapers are left out).
 # The hidden verb `make-eval-set` (ImaginAI.Tracker/Evaluation/EvalSetGenerator.cs, fixed seed) then keeps about 30%
@@ -122,7 +123,7 @@ copy_photos occluders "${occluders[@]}"
 
 rm -rf "$dest/gallery" "$dest/queries" "$pairs/gallery" "$pairs/queries"
 dotnet run -c Release --project "$repo/ImaginAI.Tracker" -- make-eval-set "$work/scenes" "$work/occluders" "$dest" \
-  --low-texture "$work/low-texture" --pairs "$pairs"
+  --low-texture "$work/low-texture" --pairs "$pairs" ${3:+--seed "$3"}
 cp sources.tsv "$dest/SOURCES.tsv"
 cp sources.tsv "$pairs/SOURCES.tsv"
 echo "evaluation sets in $dest (one change per revisit) and $pairs (two changes per revisit)"

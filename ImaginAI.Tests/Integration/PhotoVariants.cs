@@ -51,6 +51,20 @@ public static class PhotoVariants
         return result;
     });
 
+    /// <summary>
+    /// The photo turned upside down (a half turn): the same colours and surfaces, so a CNN still finds it much alike,
+    /// but light and dark where the original had them the other way round, as in another smooth scene.
+    /// </summary>
+    public static byte[] HalfTurn(byte[] photo) => Transform(photo, bitmap =>
+    {
+        var result = new SKBitmap(new SKImageInfo(bitmap.Width, bitmap.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        using var canvas = new SKCanvas(result);
+        canvas.RotateDegrees(180, bitmap.Width / 2f, bitmap.Height / 2f);
+        using var image = SKImage.FromBitmap(bitmap);
+        canvas.DrawImage(image, 0, 0);
+        return result;
+    });
+
     /// <summary>A second visit: reframed, smaller, a little brighter, re-saved at a phone's quality.</summary>
     public static byte[] SecondVisit(byte[] photo) => ReEncode(Exposure(Resize(Crop(photo, 0.85f, 0.3f, 0.6f), 0.5f), 1.15f), 75);
 

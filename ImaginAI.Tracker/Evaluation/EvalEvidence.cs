@@ -12,16 +12,17 @@ public sealed record ReferenceCheck(int Reference, int Inliers, int Matches, int
 
 /// <summary>A milestone (gallery scene) as seen from one query: its CNN score, its best reference photo, and the
 /// keypoint inliers against its best references when it was verified (the first check is the best reference's).</summary>
-public sealed record MilestoneEvidence(string Scene, float Score, int BestReference, int? Inliers, IReadOnlyList<ReferenceCheck>? Checks = null, float? FilledScore = null)
+public sealed record MilestoneEvidence(string Scene, float Score, int BestReference, int? Inliers, IReadOnlyList<ReferenceCheck>? Checks = null, float? FilledScore = null,
+    float? Layout = null, float? FilledLayout = null)
 {
     /// <summary>The milestone as the tracker's rule sees it, verified against up to <paramref name="references"/> references.</summary>
     public MilestoneCandidate ToCandidate(long id, int queryKeypoints, double queryCoverage, EvidenceLine line, int references)
     {
-        if (Checks is not { Count: > 0 }) return new MilestoneCandidate(id, Score, Inliers) { FilledScore = FilledScore };
+        if (Checks is not { Count: > 0 }) return new MilestoneCandidate(id, Score, Inliers) { FilledScore = FilledScore, Layout = Layout, FilledLayout = FilledLayout };
         var checks = Checks.Take(references).Select(c => new PairCheck(c.Inliers,
             line.IsSilent(queryKeypoints, queryCoverage) || line.IsSilent(c.ReferenceKeypoints, c.ReferenceCoverage),
             queryKeypoints, c.ReferenceKeypoints, c.ClusteredInliers, SpreadPass: c.SpreadPass)).ToList();
-        return new MilestoneCandidate(id, Score, PairCheck.Combine(checks)) { FilledScore = FilledScore };
+        return new MilestoneCandidate(id, Score, PairCheck.Combine(checks)) { FilledScore = FilledScore, Layout = Layout, FilledLayout = FilledLayout };
     }
 }
 

@@ -6,7 +6,7 @@ namespace ImaginAI.Tracker.Evaluation;
 
 /// <summary>Milliseconds per photo of each stage, averaged over every photo of the set.</summary>
 public sealed record EvalTiming(int Photos, double DecodeMs, double EmbedMs, double KeypointsMs, double VerifyMsPerPair, double TotalMsPerPhoto,
-    int FilledPhotos = 0, double FilledMsPerPhoto = 0);
+    int FilledPhotos = 0, double FilledMsPerPhoto = 0, int Layouts = 0, double LayoutMs = 0, double LayoutAgreementMs = 0);
 
 /// <summary>Retrieval quality over the gallery (closed-set queries only).</summary>
 public sealed record RetrievalSummary(int Queries, double Top1, double RecallAt5, double MeanAveragePrecision);
@@ -99,12 +99,17 @@ public sealed record EvalReport(
             }
             if (options.Rule.FilledThreshold is not null)
                 rules.Add(new RuleResult("the kept rule without painted-over copies (issue 13, third round)", "as configured below",
-                    Summarize(evidence, e => Decide(e, options.Rule with { FilledThreshold = null }, true, line, options.ReferencesPerMilestone))));
+                    Summarize(evidence, e => Decide(e, options.Rule with { FilledThreshold = null, MinLayoutAgreement = null, MinFilledLayoutAgreement = null }, true, line, options.ReferencesPerMilestone))));
+            if (options.Rule.MinLayoutAgreement is not null || options.Rule.MinFilledLayoutAgreement is not null)
+                rules.Add(new RuleResult("the kept rule without the layout check (issue 13, fourth round)", "as configured below",
+                    Summarize(evidence, e => Decide(e, options.Rule with { MinLayoutAgreement = null, MinFilledLayoutAgreement = null }, true, line, options.ReferencesPerMilestone))));
             rules.Add(new RuleResult("verified (kept, as configured)",
                 FormattableString.Invariant($"min inliers {options.Rule.MinInliers}, candidates {options.VerifiedCandidates}, references {options.ReferencesPerMilestone}, floor {F(options.Rule.CandidateFloor)}, ") +
                 (options.Rule.NoEvidenceThreshold is { } t ? $"no evidence ({line}): threshold {F(t)}, margin {F(options.Rule.NoEvidenceMargin)}" : "no-evidence rule off") +
                 (options.Rule.PartialMinInliers is { } p ? FormattableString.Invariant($", partial {p} at lead {F(options.Rule.PartialMinMargin)}") : "") +
-                (options.Rule.FilledThreshold is { } f ? $", painted-over copy {F(f)} at lead {F(options.Rule.FilledMargin)}" : ""),
+                (options.Rule.FilledThreshold is { } f ? $", painted-over copy {F(f)} at lead {F(options.Rule.FilledMargin)}" : "") +
+                (options.Rule.MinLayoutAgreement is { } l ? $", layout {F(l)}" : "") +
+                (options.Rule.MinFilledLayoutAgreement is { } fl ? $", copy's layout {F(fl)}" : ""),
                 Summarize(evidence, e => Decide(e, options.Rule, true, line, options.ReferencesPerMilestone))));
         }
 
@@ -287,6 +292,8 @@ public sealed record EvalReport(
             $"time per photo: {Timing.TotalMsPerPhoto:0.0} ms (decode {Timing.DecodeMs:0.0}, embed {Timing.EmbedMs:0.0}, keypoints {Timing.KeypointsMs:0.0}; verify {Timing.VerifyMsPerPair:0.0} ms per pair) over {Timing.Photos} photos");
         if (Timing.FilledPhotos > 0)
             sb.Append(CultureInfo.InvariantCulture, $"; painted-over copies {Timing.FilledMsPerPhoto:0.0} ms each (decode, fill, embed) for {Timing.FilledPhotos} queries");
+        if (Timing.Layouts > 0)
+            sb.Append(CultureInfo.InvariantCulture, $"; layouts {Timing.LayoutMs:0.0} ms a photo (decoded at a short side of {ImaginAI.Vision.Verification.PhotoLayout.WorkingSide} px) over {Timing.Layouts}, {Timing.LayoutAgreementMs:0.00} ms a comparison");
         sb.AppendLine();
         return sb.ToString();
     }

@@ -47,7 +47,8 @@ public sealed record EvalRunOptions
 /// </summary>
 public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier verifier, TextWriter progress)
 {
-    private sealed record Prepared(float[] Vector, PhotoKeypoints? Keypoints, float[][] CropVectors, float[]? FilledVector = null);
+    private sealed record Prepared(float[] Vector, PhotoKeypoints? Keypoints, float[][] CropVectors, float[]? FilledVector = null,
+        PhotoLayout? Layout = null, PhotoLayout? FilledLayout = null);
 
     public EvalReport Run(EvalSet set, EvalRunOptions options)
     {
@@ -58,6 +59,7 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
         var cache = options.CacheDirectory is null ? null : new EvalCache(options.CacheDirectory, extractor.Model.Id, verifier.Options);
         var computed = 0;
         var (filledTime, filledCount) = (new Stopwatch(), 0);
+        var (layoutTime, layoutCount, agreementTime, agreements) = (new Stopwatch(), 0, new Stopwatch(), 0);
         for (var i = 0; i < all.Count; i++)
         {
             var wantCrops = (options.GalleryCrops && i < set.Gallery.Count) || options.Regional;
@@ -77,9 +79,17 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
                 keypoints = verify ? keypoints ?? verifier.Describe(photo) : null;
                 timing[2].Stop();
                 cache?.Write(all[i].Path, vector, keypoints);
-                prepared[i] = new Prepared(vector, keypoints, crops);
+                prepared[i] = new Prepared(vector, keypoints, crops, Layout: PhotoLayout.Of(photo));
             }
-            else prepared[i] = new Prepared(vector, keypoints, []);
+            else
+            {
+                // As the matching job measures it: a small decode of the stored photo.
+                layoutTime.Start();
+                using var small = PhotoDecoder.Decode(File.ReadAllBytes(all[i].Path), new DecodeOptions { MinShortSide = PhotoLayout.WorkingSide });
+                prepared[i] = new Prepared(vector, keypoints, [], Layout: PhotoLayout.Of(small));
+                layoutTime.Stop();
+                layoutCount++;
+            }
             // Every query whose keypoints bunch gets the vector of its painted-over copy, decoded as the tracker's
             // PhotoVerifier decodes a stored photo, so that rules with and without it can be scored on one run.
             if (i >= set.Gallery.Count && prepared[i].Keypoints is { } described
@@ -88,7 +98,7 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
                 filledTime.Start();
                 using var photo = PhotoDecoder.Decode(File.ReadAllBytes(all[i].Path), new DecodeOptions { MinShortSide = BusyRegionFill.WorkingSide });
                 using var filled = BusyRegionFill.Fill(photo, busy);
-                prepared[i] = prepared[i] with { FilledVector = extractor.Extract(filled).Values };
+                prepared[i] = prepared[i] with { FilledVector = extractor.Extract(filled).Values, FilledLayout = PhotoLayout.Of(filled) };
                 filledTime.Stop();
                 filledCount++;
             }
@@ -118,8 +128,21 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
                 : gallery.Select(g => g.CropVectors.Select(c => Dot(query.Vector, c)).Append(Dot(query.Vector, g.Vector)).Max()).ToArray();
             var ranked = Enumerable.Range(0, gallery.Length).OrderByDescending(i => scores[i]).ToList();
             var groups = ranked.GroupBy(i => set.Gallery[i].Scene).ToList(); // groups keep rank order: best reference first
-            var milestones = groups.Select(g => new MilestoneEvidence(g.Key, scores[g.First()], g.First(), null,
-                FilledScore: query.FilledVector is { } filledVector ? g.Max(r => Dot(filledVector, gallery[r].Vector)) : null)).ToList();
+            // Layout agreement with a milestone's best references, as the matching job measures it (only the chosen
+            // milestone's is ever needed; the verified candidates' and the copy's are recorded so any rule can be scored).
+            float Agreement(PhotoLayout? layout, IEnumerable<int> references)
+            {
+                if (layout is null) return 1f;
+                agreementTime.Start();
+                var best = references.Take(Math.Max(1, options.ReferencesPerMilestone)).Max(r => { agreements++; return layout.AgreementWith(gallery[r].Layout!); });
+                agreementTime.Stop();
+                return best;
+            }
+            var milestones = groups.Select((g, m) => new MilestoneEvidence(g.Key, scores[g.First()], g.First(), null,
+                FilledScore: query.FilledVector is { } filledVector ? g.Max(r => Dot(filledVector, gallery[r].Vector)) : null,
+                Layout: m < options.VerifiedCandidates ? Agreement(query.Layout, g) : null,
+                FilledLayout: query.FilledLayout is null ? null
+                    : Agreement(query.FilledLayout, g.OrderByDescending(r => Dot(query.FilledVector!, gallery[r].Vector))))).ToList();
             for (var m = 0; verify && m < Math.Min(options.VerifiedCandidates, milestones.Count); m++)
             {
                 var checks = new List<ReferenceCheck>();
@@ -148,7 +171,9 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
             timing[2].Elapsed.TotalMilliseconds / photos,
             verifications == 0 ? 0 : verifyTime.Elapsed.TotalMilliseconds / verifications,
             timing.Sum(t => t.Elapsed.TotalMilliseconds) / photos + (verifications == 0 ? 0 : verifyTime.Elapsed.TotalMilliseconds / set.Queries.Count),
-            filledCount, filledCount == 0 ? 0 : filledTime.Elapsed.TotalMilliseconds / filledCount);
+            filledCount, filledCount == 0 ? 0 : filledTime.Elapsed.TotalMilliseconds / filledCount,
+            layoutCount, layoutCount == 0 ? 0 : layoutTime.Elapsed.TotalMilliseconds / layoutCount,
+            agreements == 0 ? 0 : agreementTime.Elapsed.TotalMilliseconds / agreements);
         return EvalReport.Build(set, extractor.Model.Id, verify, verify ? null : KeypointVerifier.UnavailableReason ?? "disabled with --no-verify",
                                 evidence, options, timingReport);
     }

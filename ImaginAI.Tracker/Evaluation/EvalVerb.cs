@@ -7,14 +7,14 @@ namespace ImaginAI.Tracker.Evaluation;
 
 /// <summary>
 /// `eval DIR [DIR...] [options]` (see <see cref="Usage"/>: each folder is evaluated and reported in turn) and the
-/// hidden `make-eval-set SCENES OCCLUDERS DEST [--low-texture DIR] [--pairs DEST2]`.
+/// hidden `make-eval-set SCENES OCCLUDERS DEST [--low-texture DIR] [--pairs DEST2] [--seed N]`.
 /// </summary>
 public static class EvalVerb
 {
     public const string Usage =
         "usage: eval DIR [DIR...] [--model M] [--backend B] [--threshold T] [--min-margin M] [--min-inliers N] [--candidates K] [--references R] " +
         "[--no-verify] [--verify-side PX] [--max-upscale F] [--min-keypoints N] [--min-coverage C] [--spread N] [--no-evidence-threshold T|off] " +
-        "[--no-evidence-margin M] [--partial N] [--partial-margin M] [--filled-threshold T|off] [--filled-margin M] [--busy-per-cell N] " +
+        "[--no-evidence-margin M] [--partial N] [--partial-margin M] [--filled-threshold T|off] [--filled-margin M] [--min-layout T|off] [--min-filled-layout T|off] [--busy-per-cell N] " +
         "[--busy-max-share S] [--whiten D] [--gallery-crops] [--regional] [--no-cache] [--json FILE] [--evidence FILE]";
 
     // args are those after the verb; --model and --backend override the configured vision options.
@@ -62,6 +62,8 @@ public static class EvalVerb
                     case "--busy-max-share": verification = verification with { BusyMaxShare = Float(Next()) }; break;
                     case "--filled-threshold": rule = rule with { FilledThreshold = Next() is "off" ? null : Float(args[i]) }; break;
                     case "--filled-margin": rule = rule with { FilledMargin = Float(Next()) }; break;
+                    case "--min-layout": rule = rule with { MinLayoutAgreement = Next() is "off" ? null : Float(args[i]) }; break;
+                    case "--min-filled-layout": rule = rule with { MinFilledLayoutAgreement = Next() is "off" ? null : Float(args[i]) }; break;
                     case var a when a.StartsWith("--", StringComparison.Ordinal): throw new ArgumentException($"Unknown option {a}.");
                     default: directories.Add(FromCallerDirectory(args[i])); break;
                 }
@@ -132,21 +134,24 @@ public static class EvalVerb
     public static Task<int> MakeEvalSetAsync(string[] args, TextWriter output, TextWriter error)
     {
         string? lowTexture = null, pairs = null;
+        int? seed = null;
         var positional = new List<string>();
         for (var i = 0; i < args.Length; i++)
             switch (args[i])
             {
                 case "--low-texture" when i + 1 < args.Length: lowTexture = FromCallerDirectory(args[++i]); break;
                 case "--pairs" when i + 1 < args.Length: pairs = FromCallerDirectory(args[++i]); break;
+                case "--seed" when i + 1 < args.Length && int.TryParse(args[i + 1], out var given): seed = given; i++; break;
                 default: positional.Add(args[i]); break;
             }
         if (positional.Count != 3)
         {
-            error.WriteLine("usage: make-eval-set SCENE_PHOTOS_DIR OCCLUDER_PHOTOS_DIR DEST_DIR [--low-texture DIR] [--pairs DEST2_DIR]");
+            error.WriteLine("usage: make-eval-set SCENE_PHOTOS_DIR OCCLUDER_PHOTOS_DIR DEST_DIR [--low-texture DIR] [--pairs DEST2_DIR] [--seed N]");
             return Task.FromResult(2);
         }
         args = [.. positional];
-        var summary = new EvalSetGenerator().Generate(FromCallerDirectory(args[0]), FromCallerDirectory(args[1]), FromCallerDirectory(args[2]), output,
+        var generator = seed is { } chosen ? new EvalSetGenerator(chosen) : new EvalSetGenerator();
+        var summary = generator.Generate(FromCallerDirectory(args[0]), FromCallerDirectory(args[1]), FromCallerDirectory(args[2]), output,
             lowTexture, pairs);
         output.WriteLine($"{summary.Scenes} scenes ({summary.GalleryScenes} in the gallery, {summary.OpenSetScenes} open-set), {summary.Queries} queries in {args[2]}");
         return Task.FromResult(0);

@@ -44,6 +44,16 @@ public sealed record MilestoneCandidate(long MilestoneId, float Score, int? Inli
     /// </summary>
     public float? FilledScore { get; init; }
 
+    /// <summary>
+    /// How well the light-and-dark layout of the photo agrees with this milestone's reference photos (the best of
+    /// them; see <see cref="ImaginAI.Vision.Verification.PhotoLayout"/>), when it was measured; and the same for the
+    /// painted-over copy. Only a decision the keypoints could not check needs it.
+    /// </summary>
+    public float? Layout { get; init; }
+
+    /// <inheritdoc cref="Layout"/>
+    public float? FilledLayout { get; init; }
+
     /// <summary>A verified candidate: its inliers, and the reference photo they were counted against, come from the check.</summary>
     public MilestoneCandidate(long milestoneId, float score, PairCheck check, long? bestReferencePhotoId = null)
         : this(milestoneId, score, check.Inliers, check, check.ReferencePhotoId ?? bestReferencePhotoId) { }
@@ -107,6 +117,23 @@ public sealed record MatchRuleSettings
 
     /// <summary>How far the painted-over copy's best milestone must lead its next best.</summary>
     public float FilledMargin { get; init; } = 0.05f;
+
+    /// <summary>
+    /// When the CNN decides without keypoint evidence, how well the photo's layout of light and dark must agree with
+    /// the milestone's reference photos (<see cref="ImaginAI.Vision.Verification.PhotoLayout"/>); null turns the check
+    /// off. Two different smooth scenes (two skies, two bare walls) look alike to the CNN, but not laid out alike.
+    /// </summary>
+    public float? MinLayoutAgreement { get; init; } = 0.55f;
+
+    /// <summary>
+    /// The same for a painted-over copy: lower, because the painted part is a guess from its surroundings and agrees
+    /// less with the reference even when the rest is the same spot.
+    /// </summary>
+    public float? MinFilledLayoutAgreement { get; init; } = 0.40f;
+
+    /// <summary>Whether <paramref name="layout"/> was measured and is too weak for a decision without keypoints.</summary>
+    public bool LayoutDiffers(float? layout, bool filled = false) =>
+        (filled ? MinFilledLayoutAgreement : MinLayoutAgreement) is { } min && layout is { } measured && measured < min;
 }
 
 /// <summary>
@@ -230,7 +257,7 @@ public static class MatchDecisionRule
         var margin = score - (second ?? 0f);
         // Painting over what stands in front must bring the photo closer to the milestone: a photo of another place
         // painted over only loses detail, and looks less like anything in particular.
-        if (score < threshold || margin < settings.FilledMargin || score <= best.Score) return null;
+        if (score < threshold || margin < settings.FilledMargin || score <= best.Score || settings.LayoutDiffers(best.FilledLayout, filled: true)) return null;
         var check = best.Check;
         return new MilestoneDecision(true, best.MilestoneId, new MatchExplanation(
             "filled-cnn-score", score, second, margin, best.Inliers, true,
@@ -247,7 +274,15 @@ public static class MatchDecisionRule
     {
         var minMargin = settings.NoEvidenceMargin;
         var counts = $"{check.PhotoKeypoints} keypoints in this photo and {check.ReferenceKeypoints} in the reference photo";
-        if (best.Score >= threshold && (second is null || margin >= minMargin))
+        var sureEnough = best.Score >= threshold && (second is null || margin >= minMargin);
+        if (sureEnough && settings.LayoutDiffers(best.Layout))
+            return Unmatched("layout-differs", best.Score, second, inliers, true,
+                $"Keypoints could not check this photo ({counts}: too few to compare). The CNN finds it like this milestone " +
+                $"({best.Score:0.000}, leading the next by {margin:0.000}), but where it is light and where it is dark does not " +
+                $"match the reference photo (layout agreement {best.Layout:0.00}, needed {settings.MinLayoutAgreement:0.00}): " +
+                "it may be another place that looks alike, such as another sky or wall.",
+                settings, best.ReferencePhotoId, "none", check.PhotoKeypoints, check.ReferenceKeypoints);
+        if (sureEnough)
             return new MilestoneDecision(true, best.MilestoneId, new MatchExplanation(
                 "no-evidence-cnn-score", best.Score, second, margin, inliers, true,
                 $"Keypoints could not check this photo ({counts}: too few to compare), so the CNN score decided: " +

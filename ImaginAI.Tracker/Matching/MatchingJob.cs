@@ -7,6 +7,7 @@ using ImaginAI.Tracker.Telemetry;
 using ImaginAI.Tracker.Timeline;
 using ImaginAI.Tracker.Vision;
 using ImaginAI.Vision.Models;
+using ImaginAI.Vision.Verification;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -105,9 +106,8 @@ public sealed class MatchingJob(
             ? new Dictionary<long, PairCheck>()
             : await VerifyCandidatesAsync(photo.Id, ranking, rule, settings.MaxVerifiedCandidates, settings.ReferencesPerMilestone, cancellationToken);
         var decision = MatchingRule.Decide(photo, ranking, checks, verifying, rule);
-        if (verifying && MatchingRule.MayDecideOnFilledCopy(decision, rule)
-            && await verifier.FilledVectorAsync(photo.Id, model.Id, cancellationToken) is { } filled)
-            decision = MatchingRule.Decide(photo, ranking, checks, verifying, rule, MatchingRule.RankMilestones(photo, filled, index, comparable));
+        if (verifying)
+            decision = await DecideWithoutKeypointsAsync(photo, ranking, checks, rule, settings, model, index, comparable, decision, cancellationToken);
         var (applied, milestoneReached) = await repository.ApplyAsync(decision, photo, clock.GetUtcNow());
         if (!applied) return false;
         telemetry.Decided(photo.Id, photo.ProjectId, decision.Status, decision.MilestoneId,
@@ -120,6 +120,47 @@ public sealed class MatchingJob(
             await webhooks.MilestoneReachedAsync(photo.Id);
         }
         return true;
+    }
+
+    /// <summary>
+    /// Settles what the keypoints could not: a CNN match without keypoint evidence stands only if the photo's layout
+    /// of light and dark agrees with the milestone's references, and a refusal the painted-over copy may settle gets
+    /// that copy (held to the same layout check). Each layout is measured once, and only for the milestone chosen.
+    /// </summary>
+    private async Task<MatchDecision> DecideWithoutKeypointsAsync(PhotoFacts photo, MatchRanking ranking,
+        IReadOnlyDictionary<long, PairCheck> checks, MatchRuleSettings rule, MatchingOptions settings, ModelInfo model,
+        ProjectVectors index, IReadOnlyDictionary<long, PhotoFacts> comparable, MatchDecision decision, CancellationToken cancellationToken)
+    {
+        var layouts = new Dictionary<long, float>();
+        var filledLayouts = new Dictionary<long, float>();
+        IReadOnlyList<RankedMilestone>? filledRanking = null;
+        FilledCopy? filled = null;
+        PhotoLayout? layout = null;
+        var copyTried = false;
+        // Each round measures one missing layout or makes the copy once, so this ends within four rounds.
+        while (true)
+        {
+            if (MatchingRule.AwaitingLayout(decision, rule, layouts, filledLayouts) is { } awaiting)
+            {
+                var references = (awaiting.Filled ? filledRanking! : ranking.Milestones)
+                    .First(m => m.MilestoneId == awaiting.MilestoneId).References.Take(settings.ReferencesPerMilestone);
+                var measured = awaiting.Filled
+                    ? filled!.Layout
+                    : layout ??= await verifier.LayoutAsync(photo.Id, cancellationToken);
+                // A photo that cannot be read again is not held to the check: verification read it a moment ago.
+                var agreement = measured is null ? null : await verifier.LayoutAgreementAsync(measured, references, cancellationToken);
+                (awaiting.Filled ? filledLayouts : layouts)[awaiting.MilestoneId] = agreement ?? 1f;
+            }
+            else if (!copyTried && MatchingRule.MayDecideOnFilledCopy(decision, rule))
+            {
+                copyTried = true;
+                filled = await verifier.FilledCopyAsync(photo.Id, model.Id, cancellationToken);
+                if (filled is null) return decision;
+                filledRanking = MatchingRule.RankMilestones(photo, filled.Vector, index, comparable);
+            }
+            else return decision;
+            decision = MatchingRule.Decide(photo, ranking, checks, true, rule, filledRanking, layouts, filledLayouts);
+        }
     }
 
     /// <summary>Holds the photo back for a retry, or after the last attempt marks it failed with the reason.</summary>
@@ -154,6 +195,8 @@ public sealed class MatchingJob(
             PartialMinMargin = (float)settings.PartialMinMargin,
             FilledThreshold = settings.FilledThreshold is { } filled ? (float)filled : null,
             FilledMargin = (float)settings.FilledMargin,
+            MinLayoutAgreement = settings.MinLayoutAgreement is { } layout ? (float)layout : null,
+            MinFilledLayoutAgreement = settings.MinFilledLayoutAgreement is { } filledLayout ? (float)filledLayout : null,
         };
     }
 

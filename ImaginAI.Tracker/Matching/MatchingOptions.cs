@@ -58,6 +58,17 @@ public sealed class MatchingOptions
     [Range(0.0, 1.0, MaximumIsExclusive = true, ErrorMessage = "Matching:FilledMargin must be at least 0 and below 1.")]
     public double FilledMargin { get; set; } = new MatchRuleSettings().FilledMargin;
 
+    /// <summary>
+    /// When the CNN decides without keypoints, how well the photo's layout of light and dark must agree with the
+    /// milestone's reference photos (a correlation, -1 to 1; docs/BENCHMARKS.md, "Match quality"); null turns it off.
+    /// </summary>
+    [Range(-1.0, 1.0, ErrorMessage = "Matching:MinLayoutAgreement must be between -1 and 1.")]
+    public double? MinLayoutAgreement { get; set; } = new MatchRuleSettings().MinLayoutAgreement;
+
+    /// <summary>The same for a copy of the photo with its keypoint-dense part painted over; null turns it off.</summary>
+    [Range(-1.0, 1.0, ErrorMessage = "Matching:MinFilledLayoutAgreement must be between -1 and 1.")]
+    public double? MinFilledLayoutAgreement { get; set; } = new MatchRuleSettings().MinFilledLayoutAgreement;
+
     /// <summary>The CNN score below which a milestone is not worth verifying.</summary>
     [Range(0.0, 1.0, MaximumIsExclusive = true, ErrorMessage = "Matching:CandidateFloor must be at least 0 and below 1.")]
     public double CandidateFloor { get; set; } = 0.40;

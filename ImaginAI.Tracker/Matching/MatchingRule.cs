@@ -25,7 +25,21 @@ public static class MatchingRule
     /// <summary>Whether a decision is a refusal that a copy of the photo with its busy part painted over may settle.</summary>
     public static bool MayDecideOnFilledCopy(MatchDecision decision, MatchRuleSettings settings) =>
         settings.FilledThreshold is not null && decision.Status == PhotoStatus.Unmatched
-        && decision.Explanation?.Basis is "no-evidence" or "no-geometric-support";
+        && decision.Explanation?.Basis is "no-evidence" or "no-geometric-support" or "layout-differs";
+
+    /// <summary>
+    /// The milestone of a decision the CNN made without keypoints whose layout agreement has not been measured yet
+    /// (for the photo as taken, or for its painted-over copy), or null when the decision needs no layout check.
+    /// </summary>
+    public static (long MilestoneId, bool Filled)? AwaitingLayout(MatchDecision decision, MatchRuleSettings settings,
+        IReadOnlyDictionary<long, float> layouts, IReadOnlyDictionary<long, float> filledLayouts) =>
+        decision.Status != PhotoStatus.Matched || decision.MilestoneId is not { } milestone ? null
+        : decision.Explanation?.Basis switch
+        {
+            "no-evidence-cnn-score" when settings.MinLayoutAgreement is not null && !layouts.ContainsKey(milestone) => (milestone, false),
+            "filled-cnn-score" when settings.MinFilledLayoutAgreement is not null && !filledLayouts.ContainsKey(milestone) => (milestone, true),
+            _ => null,
+        };
 
     public static MatchRanking Rank(PhotoFacts photo, ReadOnlySpan<float> vector, ProjectVectors index, IReadOnlyDictionary<long, PhotoFacts> comparable)
     {
@@ -55,8 +69,11 @@ public static class MatchingRule
     // checks: keypoint verification per verified milestone; a milestone absent from it was not verified.
     // filled: the milestones ranked again by a copy of the photo with its keypoint-dense part painted over, when the
     // first decision was a refusal that such a copy may settle (MatchDecisionRule.DecideOnFilledCopy).
+    // layouts, filledLayouts: the layout agreement of the photo (and of its painted-over copy) with a milestone's
+    // references, measured only for the milestone a decision without keypoints chose (AwaitingLayout).
     public static MatchDecision Decide(PhotoFacts photo, MatchRanking ranking, IReadOnlyDictionary<long, PairCheck> checks,
-        bool verificationAvailable, MatchRuleSettings settings, IReadOnlyList<RankedMilestone>? filled = null)
+        bool verificationAvailable, MatchRuleSettings settings, IReadOnlyList<RankedMilestone>? filled = null,
+        IReadOnlyDictionary<long, float>? layouts = null, IReadOnlyDictionary<long, float>? filledLayouts = null)
     {
         if (photo.HasHumanMilestone)
         {
@@ -71,6 +88,11 @@ public static class MatchingRule
                 ? new MilestoneCandidate(m.MilestoneId, m.Score, check, m.ReferencePhotoId)
                 : new MilestoneCandidate(m.MilestoneId, m.Score, ReferencePhotoId: m.ReferencePhotoId))
             .Select(c => filled?.FirstOrDefault(m => m.MilestoneId == c.MilestoneId) is { } again ? c with { FilledScore = again.Score } : c)
+            .Select(c => c with
+            {
+                Layout = layouts?.TryGetValue(c.MilestoneId, out var layout) == true ? layout : null,
+                FilledLayout = filledLayouts?.TryGetValue(c.MilestoneId, out var filledLayout) == true ? filledLayout : null,
+            })
             .ToList();
         var decision = MatchDecisionRule.Decide(candidates, verificationAvailable, settings);
         double? bestScore = ranking.Milestones.Count > 0 ? Math.Round(ranking.Milestones[0].Score, 4) : null;

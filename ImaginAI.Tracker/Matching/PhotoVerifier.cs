@@ -54,11 +54,11 @@ public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, 
     }
 
     /// <summary>
-    /// The <paramref name="modelId"/> vector of a copy of the stored photo with its keypoint-dense part painted over
-    /// (<see cref="BusyRegionFill"/>), or null when its keypoints do not bunch on a part of it, it cannot be read,
+    /// The <paramref name="modelId"/> vector and the layout of a copy of the stored photo with its keypoint-dense part
+    /// painted over (<see cref="BusyRegionFill"/>), or null when its keypoints do not bunch on a part of it, it cannot be read,
     /// or the loaded model is another (a re-embedding in progress).
     /// </summary>
-    public async Task<float[]?> FilledVectorAsync(long photoId, string modelId, CancellationToken cancellationToken)
+    public async Task<FilledCopy?> FilledCopyAsync(long photoId, string modelId, CancellationToken cancellationToken)
     {
         if (!extractors.TryGet(out var extractor, out _) || extractor!.Model.Id != modelId) return null;
         if (await DescribeAsync(photoId, cancellationToken) is not { } keypoints
@@ -66,7 +66,27 @@ public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, 
         using var decoded = await DecodeStoredAsync(photoId, cancellationToken, BusyRegionFill.WorkingSide);
         if (decoded is null) return null;
         using var filled = BusyRegionFill.Fill(decoded, busy);
-        return extractor.Extract(filled).Values;
+        return new FilledCopy(extractor.Extract(filled).Values, PhotoLayout.Of(filled));
+    }
+
+    /// <summary>The layout of a stored photo (null when it cannot be read).</summary>
+    public async Task<PhotoLayout?> LayoutAsync(long photoId, CancellationToken cancellationToken)
+    {
+        using var decoded = await DecodeStoredAsync(photoId, cancellationToken, PhotoLayout.WorkingSide);
+        return decoded is null ? null : PhotoLayout.Of(decoded);
+    }
+
+    /// <summary>
+    /// How well <paramref name="layout"/> agrees with the best of <paramref name="referencePhotoIds"/>; null when none
+    /// can be read.
+    /// </summary>
+    public async Task<float?> LayoutAgreementAsync(PhotoLayout layout, IEnumerable<long> referencePhotoIds, CancellationToken cancellationToken)
+    {
+        float? best = null;
+        foreach (var referenceId in referencePhotoIds)
+            if (await LayoutAsync(referenceId, cancellationToken) is { } reference)
+                best = Math.Max(best ?? -1f, layout.AgreementWith(reference));
+        return best;
     }
 
     /// <summary>
@@ -191,3 +211,6 @@ public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, 
 
     public void Dispose() => keypointCache.Dispose();
 }
+
+/// <summary>A photo with its keypoint-dense part painted over: its CNN vector and its layout.</summary>
+public sealed record FilledCopy(float[] Vector, PhotoLayout Layout);

@@ -43,12 +43,7 @@ public static class BusyRegionFill
         var bitmap = photo.Bitmap;
         var scale = Math.Min(1.0, (double)WorkingSide / Math.Max(bitmap.Width, bitmap.Height));
         var (width, height) = (Math.Max(Grid, (int)Math.Round(bitmap.Width * scale)), Math.Max(Grid, (int)Math.Round(bitmap.Height * scale)));
-        using var rgba = bitmap.ColorType == SKColorType.Rgba8888 ? null : bitmap.Copy(SKColorType.Rgba8888)
-                         ?? throw new InvalidOperationException("The photo could not be converted.");
-        var source = rgba ?? bitmap;
-        using var wrapped = Mat.FromPixelData(source.Height, source.Width, MatType.CV_8UC4, source.GetPixels(), source.RowBytes);
-        using var smallRgba = new Mat();
-        Cv2.Resize(wrapped, smallRgba, new Size(width, height), 0, 0, InterpolationFlags.Area);
+        using var smallRgba = BitmapMats.ResizedRgba(bitmap, width, height);
         using var small = new Mat();
         Cv2.CvtColor(smallRgba, small, ColorConversionCodes.RGBA2BGR);
         using var mask = new Mat(height, width, MatType.CV_8UC1, Scalar.All(0));

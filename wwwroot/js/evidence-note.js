@@ -9,9 +9,7 @@ export function renderEvidenceNote(root, why) {
   if (silent) {
     setText(note.querySelector('[data-evidence-counts]'),
       `${why.photoKeypoints ?? 0} points were found in this photo and ${why.referenceKeypoints ?? 0} in the reference photo`);
-    setText(note.querySelector('[data-evidence-outcome]'), why.basis === 'no-evidence-cnn-score'
-      ? 'The photo looked so much like this milestone, and so much less like any other, that the tracker matched it on likeness alone.'
-      : 'Likeness alone was not clear enough to be sure, so the photo waits for a manager to choose its milestone.');
+    setText(note.querySelector('[data-evidence-outcome]'), outcomeWithoutPoints(why));
   }
   show(note, silent);
 
@@ -23,4 +21,15 @@ export function renderEvidenceNote(root, why) {
       `it looks ${formatPercent(why.bestScore)} alike this milestone, ${Math.round(why.margin * 100)} points more than any other, so the tracker matched it.`);
   }
   show(filledNote, filled);
+}
+
+function outcomeWithoutPoints(why) {
+  switch (why.basis) {
+    case 'no-evidence-cnn-score':
+      return 'The photo looked so much like this milestone, and so much less like any other, and its light and dark parts sit where they do in the reference photo, so the tracker matched it on likeness alone.';
+    case 'layout-differs':
+      return `The photo looks ${formatPercent(why.bestScore)} alike a milestone's reference photo, but its light and dark parts sit elsewhere: it may be another place that looks alike, such as another sky or bare wall, so it waits for a manager to choose its milestone.`;
+    default:
+      return 'Likeness alone was not clear enough to be sure, so the photo waits for a manager to choose its milestone.';
+  }
 }

@@ -19,13 +19,9 @@ public sealed class HardPhotoMatchingTests(MatchingScenario scenario) : IClassFi
         // Fog over a meadow: the real photo blurred until almost no corners are left. Keypoints cannot speak for or
         // against it; the CNN still sees the same place, far ahead of the project's other milestone.
         var projectId = (await scenario.CreateProjectAsync("Fog", client)).GetProperty("id").GetInt64();
-        var fogId = await scenario.AddMilestoneAsync(projectId, "Site in fog", client);
-        var framingId = await scenario.AddMilestoneAsync(projectId, "Framing", client);
-        var fog = PhotoVariants.Blur(RealPhotos.Read("GreenMeadow.jpg"), 40);
-        await scenario.WaitUntilDecidedAsync(await scenario.UploadOneAsync(projectId, "fog.jpg", fog, fogId, client), client: client);
-        await scenario.WaitUntilDecidedAsync(await scenario.UploadOneAsync(projectId, "framing.jpg", RealPhotos.Read("Wood.jpg"), framingId, client), client: client);
+        var fogId = await FoggySite.AddMilestonesAsync(scenario, projectId, client);
 
-        var later = await scenario.UploadOneAsync(projectId, "fog-again.jpg", PhotoVariants.Exposure(PhotoVariants.Crop(fog, 0.9f, 0.3f, 0.6f), 1.1f), client: client);
+        var later = await scenario.UploadOneAsync(projectId, "fog-again.jpg", FoggySite.Revisit(), client: client);
         var decided = await scenario.WaitUntilDecidedAsync(later, client: client);
 
         var why = decided.GetProperty("explanation");
@@ -34,6 +30,24 @@ public sealed class HardPhotoMatchingTests(MatchingScenario scenario) : IClassFi
         Assert.Equal("no-evidence-cnn-score", why.GetProperty("basis").GetString());
         Assert.Equal(JsonValueKind.Number, why.GetProperty("photoKeypoints").ValueKind);
         Assert.Contains("too few to compare", why.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Decide_SmoothSceneLaidOutTheOtherWayRound_IsLeftForReviewAsALookAlike()
+    {
+        // Keypoints cannot check fog, and the CNN finds the upside-down fog as alike as a revisit (0.97): only where
+        // it is light and where dark tells them apart, as it tells two different skies or bare walls apart.
+        var projectId = (await scenario.CreateProjectAsync("Fog upside down", client)).GetProperty("id").GetInt64();
+        await FoggySite.AddMilestonesAsync(scenario, projectId, client);
+
+        var decided = await scenario.WaitUntilDecidedAsync(
+            await scenario.UploadOneAsync(projectId, "other-fog.jpg", FoggySite.LookAlike(), client: client), client: client);
+
+        var why = decided.GetProperty("explanation");
+        Assert.Equal("unmatched", decided.GetProperty("status").GetString());
+        Assert.Equal(("layout-differs", "none"), (why.GetProperty("basis").GetString(), why.GetProperty("evidence").GetString()));
+        Assert.True(why.GetProperty("bestScore").GetSingle() >= 0.9f, why.ToString());
+        Assert.Contains("another place that looks alike", why.GetProperty("text").GetString());
     }
 
     [Fact]

@@ -12,6 +12,7 @@ public sealed class OptionsValidationTests
     [InlineData("Embedding:BatchSize", "1000")]
     [InlineData("Matching:DefaultThreshold", "1.5")]
     [InlineData("Matching:MaxVerifiedCandidates", "50")]
+    [InlineData("Matching:MinLayoutAgreement", "2")]
     [InlineData("Vision:Backend", "gpu")]
     [InlineData("Vision:MaxBatch", "0")]
     [InlineData("Accounts:LockoutMinutes", "0")]

@@ -106,6 +106,27 @@ public class MatchDecisionRuleTests
     }
 
     [Fact]
+    public void Decide_NoKeypointEvidenceAndAConfidentCnnLeadButAnotherLayout_LeavesItForReviewSayingItMayBeALookAlike()
+    {
+        // Two skies: the CNN is sure, but the photo is dark where the reference is light. Measured (0.21), the layout
+        // refuses; not yet measured (null), the CNN's decision stands, and the matching job then measures it.
+        var silent = new PairCheck(0, NoEvidence: true, PhotoKeypoints: 12, ReferenceKeypoints: 40);
+        MilestoneCandidate[] candidates = [new(7, 0.93f, silent) { Layout = 0.21f }, new(3, 0.62f, silent with { ReferenceKeypoints = 900 })];
+
+        var decision = MatchDecisionRule.Decide(candidates, verificationAvailable: true, Settings);
+        var laidOutAlike = MatchDecisionRule.Decide([candidates[0] with { Layout = 0.88f }, candidates[1]], verificationAvailable: true, Settings);
+        var notMeasured = MatchDecisionRule.Decide([candidates[0] with { Layout = null }, candidates[1]], verificationAvailable: true, Settings);
+        var checkOff = MatchDecisionRule.Decide(candidates, verificationAvailable: true, Settings with { MinLayoutAgreement = null });
+
+        Assert.Equal((false, "layout-differs", "none"), (decision.Matched, decision.Explanation.Basis, decision.Explanation.Evidence));
+        Assert.Contains("another place that looks alike", decision.Explanation.Text);
+        Assert.Contains("0.21", decision.Explanation.Text);
+        Assert.Equal((true, 7L), (laidOutAlike.Matched, laidOutAlike.MilestoneId));
+        Assert.Equal((true, "no-evidence-cnn-score"), (notMeasured.Matched, notMeasured.Explanation.Basis));
+        Assert.Equal((true, 7L), (checkOff.Matched, checkOff.MilestoneId));
+    }
+
+    [Fact]
     public void Decide_EvidenceAgainstWithTheSameCnnLead_StillRefuses()
     {
         // The same scores, but both photos had keypoints enough and they agree with no single viewpoint.
@@ -200,6 +221,23 @@ public class MatchDecisionRuleTests
 
         Assert.Equal((false, "no-evidence"), (decision.Matched, decision.Explanation.Basis));
         Assert.Equal((false, "no-evidence"), (turnedOff.Matched, turnedOff.Explanation.Basis));
+    }
+
+    [Fact]
+    public void Decide_PaintedOverCopyLaidOutOtherwiseThanTheMilestone_KeepsTheRefusal()
+    {
+        var against = new PairCheck(0, PhotoKeypoints: 2000, ReferenceKeypoints: 700);
+        MilestoneCandidate[] candidates =
+        [
+            new(7, 0.61f, against) { FilledScore = 0.78f, FilledLayout = 0.30f },
+            new(3, 0.58f, against with { ReferenceKeypoints = 1900 }) { FilledScore = 0.60f },
+        ];
+
+        var decision = MatchDecisionRule.Decide(candidates, verificationAvailable: true, Settings);
+        var laidOutAlike = MatchDecisionRule.Decide([candidates[0] with { FilledLayout = 0.80f }, candidates[1]], verificationAvailable: true, Settings);
+
+        Assert.Equal((false, "no-geometric-support"), (decision.Matched, decision.Explanation.Basis));
+        Assert.Equal((true, "filled-cnn-score"), (laidOutAlike.Matched, laidOutAlike.Explanation.Basis));
     }
 
     [Fact]

@@ -34,6 +34,8 @@ export function plainReason(why, milestoneName) {
       return `Most points in this photo sit on something in front of the spot, so they could not show the place; with that part painted over, it looks ${percent(why.bestScore)} alike a reference photo of "${milestoneName}", ${lead(why.margin)} more than the next milestone: that likeness decided.`;
     case 'no-evidence':
       return `There is too little detail for points to line up, and it looks only ${percent(why.bestScore)} alike the nearest milestone: not clear enough, so it waits for review.`;
+    case 'layout-differs':
+      return `There is too little detail for points to line up. It looks ${percent(why.bestScore)} alike a milestone's reference photo, but its light and dark parts sit elsewhere: it may be another place that looks alike (another sky or wall), so it waits for review.`;
     case 'none':
       return 'No milestone had a reference photo yet, so there was nothing to compare it with.';
     default:
