@@ -264,7 +264,7 @@ public static class MatchDecisionRule
             $"Keypoints could not confirm the place: most of this photo's keypoints were bunched on one part of it " +
             $"(often something in front of a smooth scene, such as a vehicle before a bare wall). With that part painted " +
             $"over from its surroundings, the photo's CNN score is {score:0.000} (needed {threshold:0.000}; {best.Score:0.000} as taken) and leads the " +
-            $"next milestone by {margin:0.000} (needed {settings.FilledMargin:0.000}).",
+            $"next milestone by {margin:0.000} (needed {settings.FilledMargin:0.000}).{LayoutNote(best.FilledLayout, settings.MinFilledLayoutAgreement)}",
             best.ReferencePhotoId, settings.MinInliers, settings.Threshold, settings.MinMargin,
             "filled", check?.PhotoKeypoints, check?.ReferenceKeypoints));
     }
@@ -286,7 +286,7 @@ public static class MatchDecisionRule
             return new MilestoneDecision(true, best.MilestoneId, new MatchExplanation(
                 "no-evidence-cnn-score", best.Score, second, margin, inliers, true,
                 $"Keypoints could not check this photo ({counts}: too few to compare), so the CNN score decided: " +
-                $"{best.Score:0.000} clears {threshold:0.000} and leads the next milestone by {margin:0.000} (needed {minMargin:0.000}).",
+                $"{best.Score:0.000} clears {threshold:0.000} and leads the next milestone by {margin:0.000} (needed {minMargin:0.000}).{LayoutNote(best.Layout, settings.MinLayoutAgreement)}",
                 best.ReferencePhotoId, settings.MinInliers, settings.Threshold, settings.MinMargin,
                 "none", check.PhotoKeypoints, check.ReferenceKeypoints));
         return Unmatched("no-evidence", best.Score, second, inliers, true,
@@ -294,6 +294,10 @@ public static class MatchDecisionRule
             $"sure enough: {best.Score:0.000} (needed {threshold:0.000}), leading the next milestone by {margin:0.000} (needed {minMargin:0.000}).",
             settings, best.ReferencePhotoId, "none", check.PhotoKeypoints, check.ReferenceKeypoints);
     }
+
+    private static string LayoutNote(float? layout, float? min) => layout is { } agreement && min is { } needed
+        ? $" Its light and dark parts sit where the reference photo's do (layout agreement {agreement:0.00}, needed {needed:0.00})."
+        : "";
 
     private static MilestoneDecision Unmatched(string basis, float? best, float? second, int? inliers, bool verificationAvailable, string text,
         MatchRuleSettings settings, long? referencePhotoId, string? evidence = null, int? photoKeypoints = null, int? referenceKeypoints = null) =>

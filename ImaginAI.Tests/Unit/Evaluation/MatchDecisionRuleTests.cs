@@ -122,6 +122,7 @@ public class MatchDecisionRuleTests
         Assert.Contains("another place that looks alike", decision.Explanation.Text);
         Assert.Contains("0.21", decision.Explanation.Text);
         Assert.Equal((true, 7L), (laidOutAlike.Matched, laidOutAlike.MilestoneId));
+        Assert.Contains("layout agreement 0.88, needed 0.55", laidOutAlike.Explanation.Text);
         Assert.Equal((true, "no-evidence-cnn-score"), (notMeasured.Matched, notMeasured.Explanation.Basis));
         Assert.Equal((true, 7L), (checkOff.Matched, checkOff.MilestoneId));
     }
