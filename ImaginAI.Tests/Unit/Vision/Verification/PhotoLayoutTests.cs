@@ -1,5 +1,4 @@
 using ImaginAI.Tests.Integration;
-using ImaginAI.Tests.Support;
 using ImaginAI.Tracker.Matching;
 using ImaginAI.Vision.Decoding;
 using ImaginAI.Vision.Verification;
