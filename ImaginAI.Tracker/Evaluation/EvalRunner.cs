@@ -79,17 +79,15 @@ public sealed class EvalRunner(IFeatureExtractor extractor, KeypointVerifier ver
                 keypoints = verify ? keypoints ?? verifier.Describe(photo) : null;
                 timing[2].Stop();
                 cache?.Write(all[i].Path, vector, keypoints);
-                prepared[i] = new Prepared(vector, keypoints, crops, Layout: PhotoLayout.Of(photo));
+                prepared[i] = new Prepared(vector, keypoints, crops);
             }
-            else
-            {
-                // As the matching job measures it: a small decode of the stored photo.
-                layoutTime.Start();
-                using var small = PhotoDecoder.Decode(File.ReadAllBytes(all[i].Path), new DecodeOptions { MinShortSide = PhotoLayout.WorkingSide });
-                prepared[i] = new Prepared(vector, keypoints, [], Layout: PhotoLayout.Of(small));
-                layoutTime.Stop();
-                layoutCount++;
-            }
+            else prepared[i] = new Prepared(vector, keypoints, []);
+            // As the matching job measures it: a small decode of the stored photo, cached or not.
+            layoutTime.Start();
+            using (var small = PhotoDecoder.Decode(File.ReadAllBytes(all[i].Path), new DecodeOptions { MinShortSide = PhotoLayout.WorkingSide }))
+                prepared[i] = prepared[i] with { Layout = PhotoLayout.Of(small) };
+            layoutTime.Stop();
+            layoutCount++;
             // Every query whose keypoints bunch gets the vector of its painted-over copy, decoded as the tracker's
             // PhotoVerifier decodes a stored photo, so that rules with and without it can be scored on one run.
             if (i >= set.Gallery.Count && prepared[i].Keypoints is { } described

@@ -131,8 +131,8 @@ public sealed class MatchingJob(
         IReadOnlyDictionary<long, PairCheck> checks, MatchRuleSettings rule, MatchingOptions settings, ModelInfo model,
         ProjectVectors index, IReadOnlyDictionary<long, PhotoFacts> comparable, MatchDecision decision, CancellationToken cancellationToken)
     {
-        var layouts = new Dictionary<long, float>();
-        var filledLayouts = new Dictionary<long, float>();
+        var layouts = new Dictionary<long, float?>();
+        var filledLayouts = new Dictionary<long, float?>();
         IReadOnlyList<RankedMilestone>? filledRanking = null;
         FilledCopy? filled = null;
         PhotoLayout? layout = null;
@@ -147,9 +147,8 @@ public sealed class MatchingJob(
                 var measured = awaiting.Filled
                     ? filled!.Layout
                     : layout ??= await verifier.LayoutAsync(photo.Id, cancellationToken);
-                // A photo that cannot be read again is not held to the check: verification read it a moment ago.
-                var agreement = measured is null ? null : await verifier.LayoutAgreementAsync(measured, references, cancellationToken);
-                (awaiting.Filled ? filledLayouts : layouts)[awaiting.MilestoneId] = agreement ?? 1f;
+                (awaiting.Filled ? filledLayouts : layouts)[awaiting.MilestoneId] =
+                    measured is null ? null : await verifier.LayoutAgreementAsync(measured, references, cancellationToken);
             }
             else if (!copyTried && MatchingRule.MayDecideOnFilledCopy(decision, rule))
             {

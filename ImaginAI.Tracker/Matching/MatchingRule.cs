@@ -32,7 +32,7 @@ public static class MatchingRule
     /// (for the photo as taken, or for its painted-over copy), or null when the decision needs no layout check.
     /// </summary>
     public static (long MilestoneId, bool Filled)? AwaitingLayout(MatchDecision decision, MatchRuleSettings settings,
-        IReadOnlyDictionary<long, float> layouts, IReadOnlyDictionary<long, float> filledLayouts) =>
+        IReadOnlyDictionary<long, float?> layouts, IReadOnlyDictionary<long, float?> filledLayouts) =>
         decision.Status != PhotoStatus.Matched || decision.MilestoneId is not { } milestone ? null
         : decision.Explanation?.Basis switch
         {
@@ -70,10 +70,11 @@ public static class MatchingRule
     // filled: the milestones ranked again by a copy of the photo with its keypoint-dense part painted over, when the
     // first decision was a refusal that such a copy may settle (MatchDecisionRule.DecideOnFilledCopy).
     // layouts, filledLayouts: the layout agreement of the photo (and of its painted-over copy) with a milestone's
-    // references, measured only for the milestone a decision without keypoints chose (AwaitingLayout).
+    // references, measured only for the milestone a decision without keypoints chose (AwaitingLayout); null when the
+    // photos could not be read again, which holds nothing back (verification read them a moment before).
     public static MatchDecision Decide(PhotoFacts photo, MatchRanking ranking, IReadOnlyDictionary<long, PairCheck> checks,
         bool verificationAvailable, MatchRuleSettings settings, IReadOnlyList<RankedMilestone>? filled = null,
-        IReadOnlyDictionary<long, float>? layouts = null, IReadOnlyDictionary<long, float>? filledLayouts = null)
+        IReadOnlyDictionary<long, float?>? layouts = null, IReadOnlyDictionary<long, float?>? filledLayouts = null)
     {
         if (photo.HasHumanMilestone)
         {

@@ -72,8 +72,16 @@ public sealed class PhotoVerifier(PhotoRepository photos, PhotoFileStore store, 
     /// <summary>The layout of a stored photo (null when it cannot be read).</summary>
     public async Task<PhotoLayout?> LayoutAsync(long photoId, CancellationToken cancellationToken)
     {
-        using var decoded = await DecodeStoredAsync(photoId, cancellationToken, PhotoLayout.WorkingSide);
-        return decoded is null ? null : PhotoLayout.Of(decoded);
+        if (await photos.GetByIdAsync(photoId) is not { } photo) return null;
+        // A reference photo's layout is asked for again at each decision without keypoints in its project: kept
+        // beside its keypoints, under its own key.
+        var key = "layout:" + photo.Sha256;
+        if (keypointCache.TryGetValue(key, out PhotoLayout? cached)) return cached;
+        using var decoded = await DecodeStoredAsync(photo, cancellationToken, PhotoLayout.WorkingSide);
+        if (decoded is null) return null;
+        var layout = PhotoLayout.Of(decoded);
+        keypointCache.Set(key, layout, new MemoryCacheEntryOptions { Size = PhotoLayout.SizeInBytes });
+        return layout;
     }
 
     /// <summary>

@@ -24,6 +24,9 @@ public sealed class PhotoLayout
     // the reference at these sizes, each at 4×4 positions.
     private static readonly double[] WindowSizes = [1.0, 0.85, 0.7, 0.6];
 
+    /// <summary>Memory one layout takes.</summary>
+    public const int SizeInBytes = Side * Side * sizeof(float);
+
     private readonly float[] pixels;
 
     private PhotoLayout(float[] pixels) => this.pixels = pixels;
