@@ -36,7 +36,7 @@ public sealed partial class VectorIndexRegistry(
         return Task.CompletedTask;
     }
 
-    /// <summary>Completes once the model's index is in memory (loaded from its file or from the database).</summary>
+    /// <summary>Completes once the model's index is in memory (loaded from its file or from the database) and caught up.</summary>
     public Task WhenLoadedAsync(string modelId, int dims) => Start(modelId, dims).Loaded.Task;
 
     /// <summary>Makes a just-committed vector searchable at once (the change log would bring it within a poll anyway).</summary>
@@ -145,7 +145,6 @@ public sealed partial class VectorIndexRegistry(
             model.Applied = stamp;
             model.Dirty = true;
             model.Index = index;
-            model.Loaded.TrySetResult();
             logger.LogInformation("Read {Count} vectors of model {ModelId} from the database in {Seconds:0.0} s", index.Count, model.ModelId, clock.Elapsed.TotalSeconds);
             await CatchUpAsync(model, index);
         }
@@ -154,7 +153,12 @@ public sealed partial class VectorIndexRegistry(
             logger.LogError(e, "The similarity index of model {ModelId} could not be loaded; searches scan exactly, and loading is retried", model.ModelId);
             Volatile.Write(ref model.Started, 0);
         }
-        finally { model.Gate.Release(); }
+        finally
+        {
+            model.Gate.Release();
+            // Only now: a caller that maintains the index as soon as it is loaded must not find it still held.
+            if (model.Index is not null) model.Loaded.TrySetResult();
+        }
     }
 
     /// <summary>Loads the saved file if it is sound and current; otherwise says why (and the caller rebuilds).</summary>
@@ -186,7 +190,6 @@ public sealed partial class VectorIndexRegistry(
                     model.Index = index.loaded;
                     model.Dirty = model.Applied != index.stamp;
                     model.LastSaved = DateTimeOffset.UtcNow;
-                    model.Loaded.TrySetResult();
                     logger.LogInformation("Loaded the similarity index of model {ModelId} ({Count} vectors) from {Path} in {Seconds:0.00} s",
                         model.ModelId, expected, path, clock.Elapsed.TotalSeconds);
                     return true;
