@@ -58,9 +58,12 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         deadline = DateTime.UtcNow.AddMinutes(4);
         while (DateTime.UtcNow < deadline)
         {
+            // Completion is read before the claims: node B may take the held photos over and finish them all between
+            // two polls, and the claims read after that still show the take-over.
+            var allDecided = await nodes.CountAsync($"project_id = {projectId} AND status IN ('matched', 'unmatched', 'failed')") == PhotoCount;
             if (takenOver is null && held.Count > 0
                 && await nodes.CountAsync($"id IN ({heldList}) AND claimed_by = 'node-a'") == 0) takenOver = killed.Elapsed;
-            if (await nodes.CountAsync($"project_id = {projectId} AND status IN ('matched', 'unmatched', 'failed')") == PhotoCount) break;
+            if (allDecided) break;
             await Task.Delay(100);
         }
         var allDone = killed.Elapsed;
