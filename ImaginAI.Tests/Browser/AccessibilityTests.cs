@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ImaginAI.Tests.Browser.Accounts;
-using ImaginAI.Tests.Integration.Accounts;
 using ImaginAI.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;

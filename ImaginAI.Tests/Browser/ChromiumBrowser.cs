@@ -63,3 +63,18 @@ public static class PageLayout
               .slice(0, 8).map(e => `${e.tagName}.${e.className}[${Math.round(e.getBoundingClientRect().right)}]`).join(' ')
             """);
 }
+
+public static class UploadQueue
+{
+    /// <summary>
+    /// Brings the network back and presses an upload's "Try now". The page's own timed retry may send the photo
+    /// first, between the button being seen and the click landing; then there is nothing left to press, as for a
+    /// worker a moment too slow, and the photo goes all the same.
+    /// </summary>
+    public static async Task TryNowAsync(this ILocator uploadItem, Action networkBack)
+    {
+        await Assertions.Expect(uploadItem.GetByRole(AriaRole.Button, new() { Name = "Try now" })).ToBeVisibleAsync();
+        networkBack();
+        await uploadItem.EvaluateAsync("item => [...item.querySelectorAll('button')].find(b => b.textContent.trim() === 'Try now')?.click()");
+    }
+}

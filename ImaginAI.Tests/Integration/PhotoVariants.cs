@@ -61,7 +61,7 @@ public static class PhotoVariants
         using var canvas = new SKCanvas(result);
         canvas.RotateDegrees(180, bitmap.Width / 2f, bitmap.Height / 2f);
         using var image = SKImage.FromBitmap(bitmap);
-        canvas.DrawImage(image, 0, 0);
+        canvas.DrawImage(image, 0, 0, SKSamplingOptions.Default, null);
         return result;
     });
 

@@ -127,6 +127,18 @@ public class TrackerApp : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>
+    /// Waits until the background scheduler runs: Quartz starts it just after the host has started, so a health check
+    /// asked at once may find it still starting.
+    /// </summary>
+    public async Task WaitUntilSchedulerRunsAsync()
+    {
+        Start();
+        var scheduler = await Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (scheduler.Status is not Quartz.SchedulerStatus.Running && DateTime.UtcNow < deadline) await Task.Delay(50);
+    }
+
     /// <summary>Starts the app (and its Quartz jobs) now rather than on the first request.</summary>
     public void Start()
     {
@@ -207,7 +219,7 @@ public class TrackerApp : WebApplicationFactory<Program>
     public async Task<JsonElement> WaitForStatusAsync(long photoId, string[] statuses, TimeSpan? timeout = null, HttpClient? client = null)
     {
         client ??= CreateClient();
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(3));
         while (true)
         {
             var photo = await GetPhotoAsync(photoId, client);

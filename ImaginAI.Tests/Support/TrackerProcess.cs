@@ -15,6 +15,7 @@ public sealed class TrackerProcess : IAsyncDisposable
 {
     private string? adminToken;
 
+    /// <param name="settings">Configuration on top of the defaults every node gets, as environment variables would give it.</param>
     /// <param name="dataDirectory">A directory to share with other nodes (the caller then owns its database); a fresh one by default.</param>
     public TrackerProcess(Dictionary<string, string?>? settings = null, string? dataDirectory = null)
     {

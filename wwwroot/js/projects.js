@@ -105,12 +105,18 @@ async function followProjects() {
     await joinAll();
     loadProjects();
   });
-  try {
-    await connection.start();
-    await joinAll();
-  } catch {
-    // The list still works without live counts; a reload brings them.
-  }
+  const startLive = async (failedStarts) => {
+    try {
+      await connection.start();
+      await joinAll();
+      // Read again once joined: a change made between the first read and the join sent no event here.
+      loadProjects();
+    } catch {
+      // The list still works without live counts; try again a little later, less often each time.
+      setTimeout(() => startLive(failedStarts + 1), Math.min(30000, 2000 * 2 ** failedStarts));
+    }
+  };
+  startLive(0);
 }
 
 await loadProjects();

@@ -397,6 +397,8 @@ function renderArchived(project) {
   if (archiveButton) {
     archiveButton.textContent = archived ? 'Unarchive project' : 'Archive project';
     archiveButton.className = archived ? 'button' : 'button danger-outline';
+    // Enabled once the project is read: until then the button cannot tell archiving from unarchiving.
+    archiveButton.disabled = false;
   }
   const form = root.querySelector('[data-project-form]');
   if (form && !form.contains(document.activeElement)) {

@@ -136,8 +136,7 @@ public sealed class AccountsBrowserTests(KestrelTrackerApp app, ChromiumBrowser 
         var item = page.Locator(".upload-item", new() { HasText = "slipway.jpg" });
         await Expect(item).ToHaveCountAsync(1);
         await Expect(item).ToHaveAttributeAsync("data-state", "retrying", new() { Timeout = 30_000 });
-        online = true;
-        await item.GetByRole(AriaRole.Button, new() { Name = "Try now" }).ClickAsync();
+        await item.TryNowAsync(() => online = true);
 
         await Expect(item).ToHaveAttributeAsync("data-state", "accepted", new() { Timeout = 30_000 });
         await Expect(item).ToContainTextAsync("Uploaded");

@@ -157,7 +157,7 @@ public sealed class PhotoComparePageTests(KestrelTrackerApp app, ChromiumBrowser
         await page.Locator("[data-next-photo]").ClickAsync();
         await Expect(page.Locator("[data-file-name]")).ToHaveTextAsync("decking-later.jpg");
 
-        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-download-original]").ClickAsync());
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-download-original]").ClickAsync(), new() { Timeout = 120_000 });
         Assert.Equal("decking-later.jpg", download.SuggestedFilename);
         Assert.Equal(site.LaterBytes, await File.ReadAllBytesAsync((await download.PathAsync())!));
         using var api = app.CreateClientWithToken(site.Team.Field.Token);

@@ -58,9 +58,8 @@ public sealed class PhotoContextPageTests(KestrelTrackerApp app, ChromiumBrowser
         await page.ReloadAsync();
         var item = page.Locator(".upload-item", new() { HasText = "north-window.jpg" });
         await Expect(item).ToHaveAttributeAsync("data-state", "retrying");
-        online = true;
-        await item.GetByRole(AriaRole.Button, new() { Name = "Try now" }).ClickAsync();
-        await Expect(item).ToHaveAttributeAsync("data-state", "accepted");
+        await item.TryNowAsync(() => online = true);
+        await Expect(item).ToHaveAttributeAsync("data-state", "accepted", new() { Timeout = 30_000 });
         var photoId = await item.GetAttributeAsync("data-photo-id");
         Assert.True(await page.FitsWidthAsync(), "The upload page scrolls sideways.");
 

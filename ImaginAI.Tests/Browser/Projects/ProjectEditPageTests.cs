@@ -59,6 +59,7 @@ public sealed class ProjectEditPageTests(KestrelTrackerApp app, ChromiumBrowser 
             "The projects list scrolls sideways.");
 
         await page.GotoAsync(new Uri(app.BaseAddress, $"projects/{projectId}").ToString());
+        await Expect(page.Locator("[data-archive-project]")).ToHaveTextAsync("Unarchive project");
         await page.Locator("[data-archive-project]").ClickAsync();
         await Expect(page.Locator("[data-archived-banner]")).ToBeHiddenAsync();
         await Expect(page.Locator("[data-upload-link]")).ToBeVisibleAsync();

@@ -83,7 +83,7 @@ public sealed class ReportsPageTests(ChromiumBrowser chromium) : IClassFixture<C
 
         await card.Locator("[data-report-from]").FillAsync("2026-10-01");
         await card.Locator("[data-report-to]").FillAsync("2026-11-30");
-        var download = await page.RunAndWaitForDownloadAsync(() => card.Locator("[data-download-report]").ClickAsync());
+        var download = await page.RunAndWaitForDownloadAsync(() => card.Locator("[data-download-report]").ClickAsync(), new() { Timeout = 120_000 });
         Assert.Equal("Download-depot-report-2026-10-01-to-2026-11-30.pdf", download.SuggestedFilename);
         await Expect(card.Locator("[data-report-status]")).ToHaveTextAsync("The report is saved as Download-depot-report-2026-10-01-to-2026-11-30.pdf.");
         await Expect(card.Locator("[data-report-error]")).ToBeHiddenAsync();

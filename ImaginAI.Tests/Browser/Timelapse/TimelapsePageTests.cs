@@ -46,15 +46,24 @@ public sealed class TimelapsePageTests(KestrelTrackerApp app, ChromiumBrowser ch
         await Expect(page.Locator("[data-timelapse-image]")).ToHaveAttributeAsync("data-frame", "2");
         await Expect(page.Locator("[data-timelapse-caption]")).ToContainTextAsync("deck-3.jpg");
         await Expect(page.Locator("[data-timelapse-position]")).ToContainTextAsync("3 of 3");
-        Assert.True(await page.Locator("[data-timelapse-image]").EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"));
+        await Expect(page.Locator("[data-timelapse-image]")).ToHaveJSPropertyAsync("complete", true, new() { Timeout = 30_000 });
+        Assert.True(await page.Locator("[data-timelapse-image]").EvaluateAsync<bool>("img => img.naturalWidth > 0"));
 
-        // Playing starts again from the first frame and steps through the visits.
+        // Playing starts again from the first frame and steps through the visits. The frames shown are recorded in the
+        // page: on a busy machine a frame can be on screen for less time than a check from outside takes.
+        await page.Locator("[data-timelapse-image]").EvaluateAsync("""
+            img => {
+              window.framesShown = [];
+              new MutationObserver(() => {
+                if (window.framesShown.at(-1) !== img.dataset.frame) window.framesShown.push(img.dataset.frame);
+              }).observe(img, { attributeFilter: ['data-frame'] });
+            }
+            """);
         await page.Locator("[data-timelapse-play]").ClickAsync();
-        await Expect(page.Locator("[data-timelapse-play]")).ToHaveAttributeAsync("aria-pressed", "true");
-        await Expect(page.Locator("[data-timelapse-image]")).ToHaveAttributeAsync("data-frame", "1", new() { Timeout = 5_000 });
-        await Expect(page.Locator("[data-timelapse-image]")).ToHaveAttributeAsync("data-frame", "2", new() { Timeout = 5_000 });
         // It stops at the last frame.
-        await Expect(page.Locator("[data-timelapse-play]")).ToHaveAttributeAsync("aria-pressed", "false", new() { Timeout = 5_000 });
+        await Expect(page.Locator("[data-timelapse-play]")).ToHaveAttributeAsync("aria-pressed", "false", new() { Timeout = 30_000 });
+        await Expect(page.Locator("[data-timelapse-image]")).ToHaveAttributeAsync("data-frame", "2");
+        Assert.Equal(["0", "1", "2"], await page.EvaluateAsync<string[]>("() => window.framesShown"));
 
         var video = await page.Locator("[data-timelapse-video]").GetAttributeAsync("href");
         Assert.Equal($"/api/photos/{reference}/timelapse/video", video);
@@ -100,12 +109,11 @@ public sealed class TimelapsePageTests(KestrelTrackerApp app, ChromiumBrowser ch
         Assert.True(int.Parse((await overlay.GetAttributeAsync("data-change-overlay"))!) >= 1);
         await Expect(page.Locator("[data-change-summary]")).ToContainTextAsync("changed");
         // Laid exactly over the before/after.
-        var boxes = await page.EvaluateAsync<double[]>("""
-            () => [document.querySelector('[data-wipe]'), document.querySelector('[data-change-overlay]')]
-              .flatMap(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })
-            """);
-        Assert.Equal(boxes[0], boxes[2], 1.0);
-        Assert.Equal(boxes[1], boxes[3], 1.0);
+        // Through locators, which wait for the overlay if the page redraws it meanwhile (as when it goes live).
+        var wipeBox = (await page.Locator("[data-wipe]").BoundingBoxAsync())!;
+        var overlayBox = (await overlay.BoundingBoxAsync())!;
+        Assert.Equal(wipeBox.Width, overlayBox.Width, 1.0);
+        Assert.Equal(wipeBox.Height, overlayBox.Height, 1.0);
         if (width > 1000)
             await page.Locator("[data-wipe-section]").ScreenshotAsync(new() { Path = ReadmeScreenshot.PathFor("change-overlay.png"), Animations = ScreenshotAnimations.Disabled });
 

@@ -28,7 +28,7 @@ public sealed class DocumentDrivenClientTests(TrackerApp app) : IClassFixture<Tr
         var photoId = uploaded[0].GetProperty("id").GetInt64();
 
         JsonElement photo;
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddMinutes(3);
         do
         {
             await Task.Delay(200);

@@ -11,7 +11,7 @@ namespace ImaginAI.Tests.Integration.Cli;
 public class BenchIngestVerbTests
 {
     [Fact]
-    public void BenchIngest_ThreeUploads_DecidesAllAndEndsWithTheHeadlineJson()
+    public async Task BenchIngest_ThreeUploads_DecidesAllAndEndsWithTheHeadlineJson()
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "ImaginAI.Tracker.dll"), "bench", "ingest", "--photos", RealPhotos.Directory, "--count", "3", "--milestones", "2" })
@@ -19,14 +19,20 @@ public class BenchIngestVerbTests
         using var process = Process.Start(psi)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail("bench ingest did not finish within 5 minutes: " + stderr.Result);
+            Assert.Fail("bench ingest did not finish within 5 minutes: " + await stderr);
         }
 
-        Assert.True(process.ExitCode == 0, stdout.Result + stderr.Result);
-        var lines = stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var output = await stdout;
+        Assert.True(process.ExitCode == 0, output + await stderr);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains(lines, l => l.StartsWith("decided: 3 of 3", StringComparison.Ordinal));
         var headline = JsonDocument.Parse(lines[^1]).RootElement;
         Assert.Equal(["photos", "decidedPerSecond", "embedOnlyPerSecond", "p50Ms", "p95Ms", "p99Ms", "timelineP95Ms"],

@@ -29,9 +29,10 @@ public sealed class MaintenanceOnceTests(ITestOutputHelper output) : IAsyncLifet
         // Both nodes are in the one cluster scheduler, which holds one purge trigger for the two of them. (A node that
         // missed its check-ins on a loaded machine is dropped until its next one: wait for both, do not catch a moment.)
         var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (await Scalar("SELECT COUNT(*) FROM qrtz_scheduler_state WHERE sched_name = 'cluster'") != 2 && DateTime.UtcNow < deadline)
+        long schedulers;
+        while ((schedulers = await Scalar("SELECT COUNT(*) FROM qrtz_scheduler_state WHERE sched_name = 'cluster'")) != 2 && DateTime.UtcNow < deadline)
             await Task.Delay(250);
-        Assert.Equal(2, await Scalar("SELECT COUNT(*) FROM qrtz_scheduler_state WHERE sched_name = 'cluster'"));
+        Assert.Equal(2, schedulers);
         Assert.Equal(1, await Scalar("SELECT COUNT(*) FROM qrtz_triggers WHERE sched_name = 'cluster' AND job_name = 'photo-purge'"));
 
         var projectId = await a.CreateProjectAsync("Purge site");

@@ -35,6 +35,7 @@ public sealed class EmbeddingFailureTests(TrackerApp app) : IClassFixture<Tracke
     [Fact]
     public async Task Health_ReportsDatabaseModelAndCounts()
     {
+        await app.WaitUntilSchedulerRunsAsync();
         var health = await app.CreateClient().GetFromJsonAsync<JsonElement>("/health");
 
         Assert.Equal("ok", health.GetProperty("status").GetString());

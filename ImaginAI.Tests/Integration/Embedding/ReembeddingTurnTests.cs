@@ -42,7 +42,8 @@ public sealed class ReembeddingTurnTests : IDisposable
         }
 
         // Another node's turn: a session holding the advisory lock, as a node busy re-embedding would.
-        await using var otherNode = new NpgsqlConnection(database);
+        // Unpooled: a pooled connection's close keeps the PostgreSQL session, and its lock, until the pool reuses it.
+        await using var otherNode = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database) { Pooling = false }.ConnectionString);
         await otherNode.OpenAsync();
         await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", otherNode))
         {

@@ -36,7 +36,7 @@ public sealed class RestartTests : IDisposable
         await using (var second = TrackerApp.Create(dataDirectory: dataDirectory, settings: new() { ["Embedding:BatchSize"] = "1" }))
         {
             second.Start();
-            var deadline = DateTime.UtcNow.AddSeconds(60);
+            var deadline = DateTime.UtcNow.AddMinutes(3);
             while (await CountAsync(projectId, "'matched', 'unmatched'") == 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
         }
         Assert.InRange(await CountAsync(projectId, "'matched', 'unmatched'"), 1, SceneFiles.Length);

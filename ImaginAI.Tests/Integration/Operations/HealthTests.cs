@@ -13,6 +13,7 @@ public sealed class HealthTests(TrackerApp app) : IClassFixture<TrackerApp>
     [InlineData("/health/ready")]
     public async Task Health_Anonymous_SaysOnlyUp(string path)
     {
+        await app.WaitUntilSchedulerRunsAsync();
         using var anonymous = app.CreateAnonymousClient();
 
         using var response = await anonymous.GetAsync(path);
@@ -24,6 +25,7 @@ public sealed class HealthTests(TrackerApp app) : IClassFixture<TrackerApp>
     [Fact]
     public async Task Health_Admin_SeesEveryCheckAndNoUnconfiguredService()
     {
+        await app.WaitUntilSchedulerRunsAsync();
         var health = await app.CreateClient().GetFromJsonAsync<JsonElement>("/health");
 
         Assert.Equal("ok", health.GetProperty("status").GetString());
@@ -48,6 +50,7 @@ public sealed class HealthTests(TrackerApp app) : IClassFixture<TrackerApp>
         // Forty minutes ago, as far as the queue can tell.
         await TrackerDatabase.ExecuteAsync(stuck.DatabasePath, "UPDATE photos SET uploaded_at = @at WHERE id = @id",
             new { id = photoId, at = ImaginAI.Tracker.Data.TrackerDb.Utc(DateTimeOffset.UtcNow.AddMinutes(-40)) });
+        await stuck.WaitUntilSchedulerRunsAsync();
 
         using var response = await admin.GetAsync("/health");
         var health = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -93,6 +96,7 @@ public sealed class HealthTests(TrackerApp app) : IClassFixture<TrackerApp>
             // Port 1 on loopback: nothing listens there.
             ["ConnectionStrings:Redis"] = "127.0.0.1:1,connectTimeout=1000,abortConnect=true",
         });
+        await configured.WaitUntilSchedulerRunsAsync();
 
         using var response = await configured.CreateClient().GetAsync("/health");
         var health = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -128,6 +132,7 @@ public sealed class HealthTests(TrackerApp app) : IClassFixture<TrackerApp>
                 ["ConnectionStrings:Postgres"] = TestDatabase.CreateFor(directory),
                 ["ConnectionStrings:Redis"] = redis,
             });
+            await configured.WaitUntilSchedulerRunsAsync();
 
             using var response = await configured.CreateClient().GetAsync("/health");
             var checks = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks");

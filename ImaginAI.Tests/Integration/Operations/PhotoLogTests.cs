@@ -15,6 +15,10 @@ public sealed class PhotoLogTests
         var milestone = await app.AddMilestoneAsync(projectId, "Planted", admin);
         var photoId = await app.UploadOneAsync(projectId, "garden.jpg", RealPhotos.Read("Garden.jpg"), client: admin);
         await app.WaitUntilDecidedAsync(photoId, client: admin);
+        // The job logs its decision just after committing it, so the decision can be read before its line is written.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!app.Entries.Any(e => e.EventId.Id == 1105 && e.Values.TryGetValue("PhotoId", out var id) && Equals(id, photoId))
+               && DateTime.UtcNow < deadline) await Task.Delay(50);
         (await admin.PutAsync($"/api/photos/{photoId}/milestone",
             System.Net.Http.Json.JsonContent.Create(new { milestoneId = milestone }))).EnsureSuccessStatusCode();
 

@@ -109,9 +109,9 @@ public sealed class PhotoContextTests(TrackerApp app) : IClassFixture<TrackerApp
         var all = await field.GetFromJsonAsync<JsonElement>($"/api/projects/{team.ProjectId}/tags");
         var startingWithR = await field.GetFromJsonAsync<JsonElement>($"/api/projects/{team.ProjectId}/tags?prefix=R");
 
-        Assert.Equal(["rebar", "roof", "wall"], all.EnumerateArray().Select(t => t.GetProperty("tag").GetString()).ToArray());
+        Assert.Equal(["rebar", "roof", "wall"], all.EnumerateArray().Select(t => t.GetProperty("tag").GetString()!).ToArray());
         Assert.Equal(2, all[0].GetProperty("photos").GetInt32());
-        Assert.Equal(["rebar", "roof"], startingWithR.EnumerateArray().Select(t => t.GetProperty("tag").GetString()).ToArray());
+        Assert.Equal(["rebar", "roof"], startingWithR.EnumerateArray().Select(t => t.GetProperty("tag").GetString()!).ToArray());
         Assert.Equal(HttpStatusCode.NotFound, (await otherField.GetAsync($"/api/projects/{team.ProjectId}/tags")).StatusCode);
     }
 

@@ -215,8 +215,10 @@ public sealed class SearchApiTests(SearchScenario scenario) : IClassFixture<Sear
         (await TrackerDatabase.QueryAsync<(long, long)>(scenario.DatabasePath,
             "SELECT (SELECT COUNT(*) FROM photos), (SELECT COUNT(*) FROM embeddings)"))[0];
 
-    // Every file under the data directory except SQLite's own write-ahead files, with its size.
+    // Every file under the data directory with its size, except SQLite's own files and the similarity index's saved
+    // copy, which maintenance rewrites from the database on its own schedule.
     private List<string> Snapshot() => Directory.EnumerateFiles(scenario.DataDirectory, "*", SearchOption.AllDirectories)
-        .Where(f => !f.EndsWith("-wal", StringComparison.Ordinal) && !f.EndsWith("-shm", StringComparison.Ordinal) && !f.EndsWith("tracker.db", StringComparison.Ordinal))
+        .Where(f => !f.EndsWith("-wal", StringComparison.Ordinal) && !f.EndsWith("-shm", StringComparison.Ordinal) && !f.EndsWith("tracker.db", StringComparison.Ordinal)
+            && !f.EndsWith(".vidx", StringComparison.Ordinal))
         .Select(f => $"{f}:{new FileInfo(f).Length}").Order().ToList();
 }

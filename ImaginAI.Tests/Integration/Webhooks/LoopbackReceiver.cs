@@ -46,7 +46,7 @@ public sealed class LoopbackReceiver : IAsyncDisposable
 
     public async Task<IReadOnlyList<Received>> WaitForAsync(Func<IReadOnlyList<Received>, bool> condition, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(3));
         while (!condition(Requests))
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"The receiver got {Requests.Count} requests: {string.Join(" | ", Requests.Select(r => r.Body))}");

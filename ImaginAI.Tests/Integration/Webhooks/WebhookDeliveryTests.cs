@@ -192,7 +192,7 @@ public sealed class WebhookDeliveryTests
 
     private static async Task<JsonElement> WaitForDeliveryAsync(HttpClient client, long projectId, long webhookId, Func<JsonElement, bool> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddMinutes(3);
         while (true)
         {
             var deliveries = await client.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}/webhooks/{webhookId}/deliveries");

@@ -6,7 +6,7 @@ namespace ImaginAI.Tests.Unit.Vision.Decoding;
 /// <summary>A JPEG must hold a whole picture: garbage after a valid header is refused, real photos' extras are not.</summary>
 public class PhotoDecoderWholeJpegTests
 {
-    public static TheoryData<string> Photos() => [.. RealPhotos.Scenes.Select(Path.GetFileName)!];
+    public static TheoryData<string> Photos() => [.. RealPhotos.Scenes.Select(path => Path.GetFileName(path))];
 
     [Theory]
     [InlineData(1)]
