@@ -1,6 +1,7 @@
 // The projects list with their progress, and the form that starts a new project.
 import { getJson, sendJson } from './lib/api.js';
 import { formatDay, h, plural, setText } from './lib/dom.js';
+import { retryDelay } from './lib/live.js';
 
 const list = document.querySelector('[data-project-list]');
 const status = document.querySelector('[data-projects-status]');
@@ -100,20 +101,19 @@ async function followProjects() {
     if (!timer) timer = setTimeout(() => { timer = 0; loadProjects(); }, 500);
   };
   for (const name of ['photoAdded', 'photoUpdated', 'milestoneReached', 'photoDeleted', 'photoRestored']) connection.on(name, reloadSoon);
-  const joinAll = () => Promise.allSettled(projectIds.map(id => connection.invoke('JoinProject', id)));
-  connection.onreconnected(async () => {
-    await joinAll();
+  // Read again once joined: a change made while not in the projects' groups sent no event here.
+  const joinAllAndCatchUp = async () => {
+    await Promise.allSettled(projectIds.map(id => connection.invoke('JoinProject', id)));
     loadProjects();
-  });
+  };
+  connection.onreconnected(joinAllAndCatchUp);
   const startLive = async (failedStarts) => {
     try {
       await connection.start();
-      await joinAll();
-      // Read again once joined: a change made between the first read and the join sent no event here.
-      loadProjects();
+      await joinAllAndCatchUp();
     } catch {
       // The list still works without live counts; try again a little later, less often each time.
-      setTimeout(() => startLive(failedStarts + 1), Math.min(30000, 2000 * 2 ** failedStarts));
+      setTimeout(() => startLive(failedStarts + 1), retryDelay(failedStarts + 1));
     }
   };
   startLive(0);

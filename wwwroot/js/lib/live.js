@@ -38,7 +38,8 @@ async function signInEnded() {
   }
 }
 
-function retryDelay(attempt) {
+/** How long to wait before the next attempt to go live, after `attempt` failed ones: soon at first, then every 30 s. */
+export function retryDelay(attempt) {
   return RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)];
 }
 
